@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/config"
+	"github.com/interviewd/interviewd/internal/store"
+	"github.com/interviewd/interviewd/internal/store/postgres"
+	"github.com/interviewd/interviewd/internal/store/sqlite"
+	"github.com/interviewd/interviewd/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// run is the whole program: main only adds the process's signals, arguments,
+// environment and standard streams, so that tests can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 1 {
+		switch args[1] {
+		case "version", "-version", "--version":
+			fmt.Fprintln(stdout, "interviewd", version)
+			return nil
+		case "healthcheck":
+			return healthcheck(ctx, getenv)
+		case "serve":
+		default:
+			return fmt.Errorf("unknown command %q (want serve, healthcheck or version)", args[1])
+		}
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, getenv("PUBLIC_URL") == "", stdout)
+}
+
+// serve opens the store, listens and serves until ctx ends, then drains.
+// derivePublicURL says PUBLIC_URL was not given, so it follows the port
+// actually bound (which matters for port 0).
+func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout io.Writer) error {
+	logger := newLogger(stdout, cfg.LogLevel)
+	if err := prepareDataDir(&cfg); err != nil {
+		return err
+	}
+	st, where, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PORT/ADDR: cannot listen on %s: %w", cfg.Addr, err)
+	}
+	if derivePublicURL {
+		cfg.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	}
+	handler := web.NewServer(web.Deps{
+		Logger:    logger,
+		Store:     st,
+		PublicURL: cfg.PublicURL,
+		Mode:      web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth()},
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("interviewd is running",
+		"url", cfg.PublicURL, "listen", ln.Addr().String(), "store", where,
+		"provider", cfg.Provider(), "auth", cfg.Auth(), "version", version)
+	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, logger)
+}
+
+// serveUntilDone serves on ln until ctx ends, then gives in-flight requests
+// up to timeout to finish.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", timeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// openStore opens the database the config selects and says where it is, for
+// the start-up line (never the DATABASE_URL itself: it may hold a password).
+func openStore(ctx context.Context, cfg config.Config) (store.Store, string, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, "", fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		return st, "postgres", nil
+	}
+	path := filepath.Join(cfg.DataDir, "interviewd.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, "", fmt.Errorf("DATA_DIR: open %s: %w", path, err)
+	}
+	return st, "sqlite " + path, nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // validated by config.Load
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// healthcheck asks a running interviewd on this machine for /healthz, for
+// container health checks on images that have no curl.
+func healthcheck(ctx context.Context, getenv func(string) string) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(cfg.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %d", resp.StatusCode)
+	}
+	return nil
+}

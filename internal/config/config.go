@@ -1,0 +1,245 @@
+// Package config turns the environment into a validated Config. Every
+// variable is optional: with none set, interviewd runs on a SQLite file, the
+// local realtime engine and built-in accounts.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Defaults for the variables that have one.
+const (
+	DefaultPort            = "8080"
+	DefaultDataDir         = "./data"
+	DefaultOpenAIBaseURL   = "https://api.openai.com/v1"
+	DefaultRealtimeModel   = "gpt-realtime"
+	DefaultRealtimeVoice   = "marin"
+	DefaultTranscribeModel = "gpt-4o-transcribe"
+	DefaultLogLevel        = "info"
+	DefaultShutdownTimeout = 10 * time.Second
+	minJWTSecretLen        = 32
+)
+
+// Config is interviewd's whole configuration.
+type Config struct {
+	Addr      string // host:port to listen on
+	PublicURL string // how browsers reach us; the allowed WebSocket Origin
+	DataDir   string // SQLite file, generated secrets, local recordings
+
+	DatabaseURL string // empty: SQLite in DataDir
+
+	OpenAIAPIKey    string // empty: the local realtime engine
+	OpenAIBaseURL   string
+	RealtimeModel   string
+	RealtimeVoice   string
+	TranscribeModel string
+
+	SupabaseURL       string // empty: built-in accounts
+	SupabaseAnonKey   string
+	SupabaseJWTSecret string
+
+	JWTSecret string // empty: generated once and kept in DataDir
+	TenantID  string // empty: multi-tenant
+
+	LogLevel        string // debug | info | warn | error
+	ShutdownTimeout time.Duration
+}
+
+// Store names the storage the config selects.
+func (c Config) Store() string {
+	if c.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Provider names the realtime provider the config selects.
+func (c Config) Provider() string {
+	if c.OpenAIAPIKey != "" {
+		return "openai"
+	}
+	return "local engine"
+}
+
+// Auth names the account system the config selects.
+func (c Config) Auth() string {
+	if c.SupabaseURL != "" {
+		return "supabase"
+	}
+	return "built-in"
+}
+
+// Load reads the configuration from getenv and validates it. The error names
+// the variable at fault and why, in one line.
+func Load(getenv func(string) string) (Config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DataDir:           env("DATA_DIR", DefaultDataDir),
+		DatabaseURL:       env("DATABASE_URL", ""),
+		OpenAIAPIKey:      env("OPENAI_API_KEY", ""),
+		OpenAIBaseURL:     strings.TrimRight(env("OPENAI_BASE_URL", DefaultOpenAIBaseURL), "/"),
+		RealtimeModel:     env("REALTIME_MODEL", DefaultRealtimeModel),
+		RealtimeVoice:     env("REALTIME_VOICE", DefaultRealtimeVoice),
+		TranscribeModel:   env("TRANSCRIBE_MODEL", DefaultTranscribeModel),
+		SupabaseURL:       strings.TrimRight(env("SUPABASE_URL", ""), "/"),
+		SupabaseAnonKey:   env("SUPABASE_ANON_KEY", ""),
+		SupabaseJWTSecret: env("SUPABASE_JWT_SECRET", ""),
+		JWTSecret:         env("JWT_SECRET", ""),
+		TenantID:          env("TENANT_ID", ""),
+		LogLevel:          strings.ToLower(env("LOG_LEVEL", DefaultLogLevel)),
+	}
+	var err error
+	if c.Addr, err = listenAddr(env("ADDR", ""), env("PORT", "")); err != nil {
+		return Config{}, err
+	}
+	if c.ShutdownTimeout, err = duration("SHUTDOWN_TIMEOUT", env("SHUTDOWN_TIMEOUT", ""), DefaultShutdownTimeout); err != nil {
+		return Config{}, err
+	}
+	c.PublicURL = env("PUBLIC_URL", "")
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:" + portOf(c.Addr)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := c.validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// listenAddr combines ADDR and PORT: ADDR wins when set; PORT alone listens
+// on every interface.
+func listenAddr(addr, port string) (string, error) {
+	if addr != "" {
+		host, p, err := net.SplitHostPort(addr)
+		if err != nil {
+			return "", fmt.Errorf("ADDR: %q is not host:port", addr)
+		}
+		if err := checkPort("ADDR", p); err != nil {
+			return "", err
+		}
+		return net.JoinHostPort(host, p), nil
+	}
+	if port == "" {
+		port = DefaultPort
+	}
+	if err := checkPort("PORT", port); err != nil {
+		return "", err
+	}
+	return ":" + port, nil
+}
+
+func checkPort(name, p string) error {
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s: %q is not a port number (0-65535)", name, p)
+	}
+	return nil
+}
+
+func portOf(addr string) string {
+	_, p, _ := net.SplitHostPort(addr)
+	return p
+}
+
+func duration(name, v string, def time.Duration) (time.Duration, error) {
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: %q is not a positive duration such as 10s", name, v)
+	}
+	return d, nil
+}
+
+func (c Config) validate() error {
+	checks := []func() error{
+		func() error { return checkHTTPURL("PUBLIC_URL", c.PublicURL) },
+		func() error { return checkDatabaseURL(c.DatabaseURL) },
+		func() error { return checkHTTPURL("OPENAI_BASE_URL", c.OpenAIBaseURL) },
+		c.checkSupabase,
+		c.checkSecrets,
+		c.checkLogLevel,
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkHTTPURL(name, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: %q is not an http(s) URL", name, v)
+	}
+	return nil
+}
+
+// checkDatabaseURL accepts an empty value (SQLite) or a postgres URL with a
+// host. It never echoes the value, which may hold a password.
+func checkDatabaseURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: not a valid URL")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("DATABASE_URL: scheme %q is not supported (want postgres://)", u.Scheme)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("DATABASE_URL: no host in the URL")
+	}
+	return nil
+}
+
+func (c Config) checkSupabase() error {
+	if c.SupabaseURL == "" {
+		if c.SupabaseAnonKey != "" || c.SupabaseJWTSecret != "" {
+			return fmt.Errorf("SUPABASE_URL: must be set when SUPABASE_ANON_KEY or SUPABASE_JWT_SECRET is")
+		}
+		return nil
+	}
+	if err := checkHTTPURL("SUPABASE_URL", c.SupabaseURL); err != nil {
+		return err
+	}
+	if c.SupabaseAnonKey == "" {
+		return fmt.Errorf("SUPABASE_ANON_KEY: required when SUPABASE_URL is set")
+	}
+	return nil
+}
+
+func (c Config) checkSecrets() error {
+	if c.JWTSecret != "" && len(c.JWTSecret) < minJWTSecretLen {
+		return fmt.Errorf("JWT_SECRET: must have at least %d characters", minJWTSecretLen)
+	}
+	if c.TenantID != "" {
+		if _, err := uuid.Parse(c.TenantID); err != nil {
+			return fmt.Errorf("TENANT_ID: %q is not a UUID", c.TenantID)
+		}
+	}
+	return nil
+}
+
+func (c Config) checkLogLevel() error {
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+		return nil
+	}
+	return fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+}

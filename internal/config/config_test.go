@@ -1,0 +1,145 @@
+package config
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func envOf(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string][2]string{
+		"Addr":      {c.Addr, ":8080"},
+		"PublicURL": {c.PublicURL, "http://localhost:8080"},
+		"DataDir":   {c.DataDir, "./data"},
+		"Store":     {c.Store(), "sqlite"},
+		"Provider":  {c.Provider(), "local engine"},
+		"Auth":      {c.Auth(), "built-in"},
+		"Model":     {c.RealtimeModel, "gpt-realtime"},
+		"BaseURL":   {c.OpenAIBaseURL, "https://api.openai.com/v1"},
+	}
+	for name, got := range checks {
+		if got[0] != got[1] {
+			t.Errorf("%s = %q, want %q", name, got[0], got[1])
+		}
+	}
+}
+
+func TestLoadOverrides(t *testing.T) {
+	c, err := Load(envOf(map[string]string{
+		"PORT":           "9000",
+		"DATABASE_URL":   "postgres://u:p@db.example:5432/x",
+		"OPENAI_API_KEY": "sk-test",
+		"SUPABASE_URL":   "https://proj.example.co/", "SUPABASE_ANON_KEY": "anon",
+		"PUBLIC_URL": "https://interviews.example.com/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9000" || c.Store() != "postgres" || c.Provider() != "openai" || c.Auth() != "supabase" {
+		t.Errorf("unexpected config %+v", c)
+	}
+	if c.PublicURL != "https://interviews.example.com" || c.SupabaseURL != "https://proj.example.co" {
+		t.Errorf("trailing slashes kept: %q %q", c.PublicURL, c.SupabaseURL)
+	}
+	c, err = Load(envOf(map[string]string{"ADDR": "127.0.0.1:0", "PORT": "1"}))
+	if err != nil || c.Addr != "127.0.0.1:0" || c.PublicURL != "http://localhost:0" {
+		t.Errorf("ADDR should win over PORT: %+v %v", c, err)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string // the variable the error must name
+	}{
+		{"port not a number", map[string]string{"PORT": "abc"}, "PORT"},
+		{"port out of range", map[string]string{"PORT": "70000"}, "PORT"},
+		{"addr without port", map[string]string{"ADDR": "localhost"}, "ADDR"},
+		{"database url scheme", map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"},
+		{"database url garbage", map[string]string{"DATABASE_URL": "postgres://%zz"}, "DATABASE_URL"},
+		{"database url no host", map[string]string{"DATABASE_URL": "postgres:///db"}, "DATABASE_URL"},
+		{"public url", map[string]string{"PUBLIC_URL": "ftp://x"}, "PUBLIC_URL"},
+		{"openai base url", map[string]string{"OPENAI_BASE_URL": "not a url"}, "OPENAI_BASE_URL"},
+		{"supabase without key", map[string]string{"SUPABASE_URL": "https://x.example"}, "SUPABASE_ANON_KEY"},
+		{"supabase key alone", map[string]string{"SUPABASE_ANON_KEY": "k"}, "SUPABASE_URL"},
+		{"short jwt secret", map[string]string{"JWT_SECRET": "short"}, "JWT_SECRET"},
+		{"tenant id", map[string]string{"TENANT_ID": "acme"}, "TENANT_ID"},
+		{"log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"shutdown timeout", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(envOf(tc.env))
+			if err == nil {
+				t.Fatal("Load accepted bad input")
+			}
+			if !strings.HasPrefix(err.Error(), tc.want+":") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q should be one line starting with %s:", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDatabaseURLErrorHidesPassword(t *testing.T) {
+	_, err := Load(envOf(map[string]string{"DATABASE_URL": "mysql://user:hunter2@h/db"}))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("error %v must not echo the password", err)
+	}
+}
+
+// TestVariablesDocumented keeps Load, Variables and the README in step: every
+// variable Load reads is listed, and every listed one is in the README table.
+func TestVariablesDocumented(t *testing.T) {
+	read := map[string]bool{}
+	if _, err := Load(func(k string) string { read[k] = true; return "" }); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, v := range Variables() {
+		listed[v.Name] = true
+	}
+	for k := range read {
+		if !listed[k] {
+			t.Errorf("Load reads %s but Variables does not list it", k)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range listed {
+		if !read[name] {
+			t.Errorf("Variables lists %s but Load never reads it", name)
+		}
+		if !regexp.MustCompile("(?m)^\\| `" + name + "`").Match(readme) {
+			t.Errorf("README's configuration table lacks %s", name)
+		}
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add("8080", "postgres://u@h/db", "http://localhost:8080", "info")
+	f.Add("abc", "postgres://%zz", "ftp://", "")
+	f.Fuzz(func(t *testing.T, port, dbURL, publicURL, level string) {
+		c, err := Load(envOf(map[string]string{"PORT": port, "DATABASE_URL": dbURL, "PUBLIC_URL": publicURL, "LOG_LEVEL": level}))
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("multi-line error %q", err)
+			}
+			return
+		}
+		if c.Addr == "" || c.PublicURL == "" {
+			t.Errorf("accepted config without address: %+v", c)
+		}
+	})
+}

@@ -1,0 +1,32 @@
+package config
+
+// Variable documents one environment variable that Load reads.
+type Variable struct {
+	Name    string
+	Default string
+	Effect  string
+}
+
+// Variables lists every environment variable Load reads, in the order the
+// README's configuration table shows them. A test keeps the two in step.
+func Variables() []Variable {
+	return []Variable{
+		{"PORT", DefaultPort, "port to listen on (all interfaces)"},
+		{"ADDR", "", "host:port to listen on; wins over PORT"},
+		{"PUBLIC_URL", "http://localhost:PORT", "how browsers reach interviewd: links and the allowed WebSocket Origin"},
+		{"DATA_DIR", DefaultDataDir, "SQLite file, generated secrets, local recordings"},
+		{"DATABASE_URL", "", "postgres://… selects PostgreSQL (Supabase works); empty means SQLite in DATA_DIR"},
+		{"OPENAI_API_KEY", "", "selects OpenAI as the realtime provider; empty means the built-in local engine"},
+		{"OPENAI_BASE_URL", DefaultOpenAIBaseURL, "any OpenAI-compatible realtime server"},
+		{"REALTIME_MODEL", DefaultRealtimeModel, "upstream realtime model"},
+		{"REALTIME_VOICE", DefaultRealtimeVoice, "interviewer voice when a position names none"},
+		{"TRANSCRIBE_MODEL", DefaultTranscribeModel, "upstream model that transcribes the candidate"},
+		{"SUPABASE_URL", "", "selects Supabase Auth for recruiters; empty means built-in accounts"},
+		{"SUPABASE_ANON_KEY", "", "Supabase project's anon key (required with SUPABASE_URL)"},
+		{"SUPABASE_JWT_SECRET", "", "verifies Supabase access tokens (HS256)"},
+		{"JWT_SECRET", "generated once, kept in DATA_DIR", "signs WebSocket tokens; at least 32 characters"},
+		{"TENANT_ID", "", "pins the instance to one tenant (per-tenant deploys); other tenants are refused"},
+		{"LOG_LEVEL", DefaultLogLevel, "debug, info, warn or error"},
+		{"SHUTDOWN_TIMEOUT", DefaultShutdownTimeout.String(), "how long a stop waits for requests to finish"},
+	}
+}

@@ -1,0 +1,96 @@
+package interview
+
+import (
+	"time"
+)
+
+// Limits on a position's fields.
+const (
+	MaxQuestions     = 50
+	MaxInterviewMins = 60 // OpenAI caps a realtime call at 60 minutes
+	DefaultMaxMins   = 30
+	DefaultLanguage  = "en"
+)
+
+// Position is a job and the interview that goes with it: what the
+// interviewer is told, the questions it asks in order, and for how long.
+type Position struct {
+	ID           string
+	TenantID     string
+	Title        string
+	Description  string
+	Instructions string   // extra guidance for the interviewer
+	Questions    []string // asked in this order
+	MaxMinutes   int
+	Language     string // BCP 47 tag, e.g. "en" or "en-GB"
+	Voice        string // provider voice name; empty means the default
+	ArchivedAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Archived reports whether the position no longer takes new interviews.
+func (p Position) Archived() bool { return p.ArchivedAt != nil }
+
+// Normalize fills defaults for the fields left empty.
+func (p *Position) Normalize() {
+	if p.MaxMinutes == 0 {
+		p.MaxMinutes = DefaultMaxMins
+	}
+	if p.Language == "" {
+		p.Language = DefaultLanguage
+	}
+	if p.Questions == nil {
+		p.Questions = []string{}
+	}
+}
+
+// Validate checks the fields a recruiter types.
+func (p Position) Validate() error {
+	checks := []error{
+		checkText("title", p.Title, 1, 200),
+		checkText("description", p.Description, 0, 20000),
+		checkText("instructions", p.Instructions, 0, 20000),
+		checkText("language", p.Language, 2, 35),
+		checkText("voice", p.Voice, 0, 50),
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	if p.MaxMinutes < 1 || p.MaxMinutes > MaxInterviewMins {
+		return Errorf(CodeInvalid, "maximum minutes must be between 1 and %d", MaxInterviewMins)
+	}
+	if len(p.Questions) > MaxQuestions {
+		return Errorf(CodeInvalid, "a position may have at most %d questions", MaxQuestions)
+	}
+	for i, q := range p.Questions {
+		if err := checkText("question", q, 1, 2000); err != nil {
+			return Errorf(CodeInvalid, "question %d: %s", i+1, err)
+		}
+	}
+	return nil
+}
+
+// Candidate is a person being interviewed. Candidates have no account.
+type Candidate struct {
+	ID        string
+	TenantID  string
+	Name      string
+	Email     string
+	CreatedAt time.Time
+}
+
+// Validate checks the fields a recruiter types.
+func (c Candidate) Validate() error {
+	if err := checkText("candidate name", c.Name, 1, 200); err != nil {
+		return err
+	}
+	return ValidateEmail(c.Email)
+}
+
+// PositionFilter narrows a list of positions.
+type PositionFilter struct {
+	IncludeArchived bool
+}

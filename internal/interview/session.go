@@ -1,0 +1,59 @@
+package interview
+
+import "time"
+
+// Session is one interview of one candidate for one position (the seed's
+// interview_sessions row). Its join link token is stored only as a hash.
+type Session struct {
+	ID          string
+	TenantID    string
+	PositionID  string
+	CandidateID string
+	Status      Status
+
+	// WebRTC signalling state, as the seed names it.
+	WebRTCStatus    string // pending | ready | connecting | connected | closed
+	WebRTCServerURL string // the signalling URL the candidate's browser uses
+	WebRTCSessionID string // the signalling session handed to the browser
+	CallID          string // the provider's call ID (rtc_…), from Location
+
+	JoinTokenHash string // SHA-256 of the join link's token, hex
+	JoinExpiresAt time.Time
+	JoinRevokedAt *time.Time
+
+	StartedAt *time.Time // first connected
+	EndedAt   *time.Time // reached a terminal status
+	EndReason string     // why it ended, for people: "candidate ended", "time limit", …
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// JoinUsable reports whether the join link can still be used at now.
+func (s Session) JoinUsable(now time.Time) bool {
+	return s.JoinRevokedAt == nil && now.Before(s.JoinExpiresAt) && !s.Status.Terminal()
+}
+
+// CallInfo is the WebRTC state the SDP proxy records for an interview.
+type CallInfo struct {
+	WebRTCStatus    string
+	WebRTCServerURL string
+	WebRTCSessionID string
+	CallID          string
+}
+
+// SessionFilter narrows a list of interviews.
+type SessionFilter struct {
+	Status     Status // empty for all
+	PositionID string // empty for all
+	Query      string // matches candidate name or email, case-insensitive
+	Limit      int    // 0 means the store's default
+	Offset     int
+}
+
+// SessionSummary is an interview with the names a list shows beside it.
+type SessionSummary struct {
+	Session
+	CandidateName  string
+	CandidateEmail string
+	PositionTitle  string
+}

@@ -1,0 +1,170 @@
+// Package store defines the storage that interviewd's services use. The
+// sqlite and postgres packages implement it with hand-written SQL, and
+// storetest holds the conformance suite that both must pass.
+//
+// Tenant scoping is part of every method's contract: a method given a tenant
+// ID never returns, creates or changes a row of another tenant. A record that
+// exists in another tenant is reported as ErrNotFound, exactly as if it did
+// not exist, so that callers cannot probe for other tenants' IDs.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// Errors every implementation maps its driver's errors to. They are the
+// domain's errors, so the web layer maps them to statuses in one place.
+var (
+	ErrNotFound = interview.ErrNotFound // no such row in this tenant
+	ErrConflict = interview.ErrConflict // a unique key is already taken
+	ErrClosed   = interview.ErrClosed   // the interview has ended and takes no writes
+)
+
+// Actor is the person a query runs for. On PostgreSQL, a Store returned by
+// As runs each query as the authenticated role with these claims, so that
+// row-level security applies on top of the explicit tenant scoping.
+type Actor struct {
+	UserID string
+	Email  string
+}
+
+// Store is the whole storage interface.
+type Store interface {
+	// As returns a Store whose queries run on behalf of actor (see Actor).
+	// The Store it is called on is the privileged path used by server jobs.
+	As(actor Actor) Store
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the database. Stores returned by As share it.
+	Close() error
+	// Dialect names the database: "sqlite" or "postgres".
+	Dialect() string
+
+	Tenants
+	Users
+	Positions
+	Candidates
+	Sessions
+	Transcripts
+	Records
+	APIKeys
+	Audit
+}
+
+// Tenants stores organisations and their members.
+type Tenants interface {
+	// CreateTenant stores t and makes ownerID its owner, atomically. It fills
+	// t.ID and t.CreatedAt when they are zero.
+	CreateTenant(ctx context.Context, t *interview.Tenant, ownerID string) error
+	GetTenant(ctx context.Context, id string) (interview.Tenant, error)
+
+	// AddMember stores m; ErrConflict if the user is already a member.
+	AddMember(ctx context.Context, m *interview.Membership) error
+	GetMembership(ctx context.Context, tenantID, userID string) (interview.Membership, error)
+	// ListMembers returns a tenant's members, oldest first.
+	ListMembers(ctx context.Context, tenantID string) ([]interview.Member, error)
+	// ListMemberships returns the tenants a user belongs to, oldest first.
+	ListMemberships(ctx context.Context, userID string) ([]interview.Membership, error)
+	UpdateMemberRole(ctx context.Context, tenantID, userID string, role interview.Role) error
+	RemoveMember(ctx context.Context, tenantID, userID string) error
+}
+
+// Users stores accounts. Users are global, not tenant-owned.
+type Users interface {
+	// CreateUser stores u with its email normalised; ErrConflict if the email
+	// is taken. It fills u.ID and u.CreatedAt when they are zero.
+	CreateUser(ctx context.Context, u *interview.User) error
+	GetUser(ctx context.Context, id string) (interview.User, error)
+	GetUserByEmail(ctx context.Context, email string) (interview.User, error)
+	SetPasswordHash(ctx context.Context, userID, hash string) error
+}
+
+// Positions stores jobs and their interview plans.
+type Positions interface {
+	// CreatePosition stores p in p.TenantID, filling ID and timestamps.
+	CreatePosition(ctx context.Context, p *interview.Position) error
+	GetPosition(ctx context.Context, tenantID, id string) (interview.Position, error)
+	// ListPositions returns a tenant's positions, newest first.
+	ListPositions(ctx context.Context, tenantID string, f interview.PositionFilter) ([]interview.Position, error)
+	// UpdatePosition replaces the editable fields of the position p.ID in
+	// p.TenantID and sets p.UpdatedAt.
+	UpdatePosition(ctx context.Context, p *interview.Position) error
+	// ArchivePosition marks a position archived at the given time.
+	ArchivePosition(ctx context.Context, tenantID, id string, at time.Time) error
+}
+
+// Candidates stores the people being interviewed.
+type Candidates interface {
+	// CreateCandidate stores c in c.TenantID, filling ID and CreatedAt.
+	CreateCandidate(ctx context.Context, c *interview.Candidate) error
+	GetCandidate(ctx context.Context, tenantID, id string) (interview.Candidate, error)
+}
+
+// Sessions stores interviews and drives their lifecycle.
+type Sessions interface {
+	// CreateSession stores s in s.TenantID with status pending. Its position
+	// and candidate must belong to the same tenant, or ErrNotFound.
+	CreateSession(ctx context.Context, s *interview.Session) error
+	GetSession(ctx context.Context, tenantID, id string) (interview.Session, error)
+	// GetSessionByJoinHash finds the interview whose join token hashes to
+	// hash, in any tenant: the candidate's link is all it has.
+	GetSessionByJoinHash(ctx context.Context, hash string) (interview.Session, error)
+	// ListSessions returns a tenant's interviews, newest first.
+	ListSessions(ctx context.Context, tenantID string, f interview.SessionFilter) ([]interview.SessionSummary, error)
+	// TransitionSession moves an interview to status to, atomically checking
+	// the state machine against the stored status. Moving to the status it
+	// already has changes nothing and is not an error. Entering in_progress
+	// sets StartedAt once; entering a terminal status sets EndedAt and reason.
+	TransitionSession(ctx context.Context, tenantID, id string, to interview.Status, reason string, at time.Time) (interview.Session, error)
+	// UpdateSessionCall records the WebRTC signalling state of an interview.
+	UpdateSessionCall(ctx context.Context, tenantID, id string, call interview.CallInfo) error
+	// SetJoinToken replaces the join link's hash and expiry and clears a
+	// revocation (re-issuing the link).
+	SetJoinToken(ctx context.Context, tenantID, id, hash string, expiresAt time.Time) error
+	RevokeJoinToken(ctx context.Context, tenantID, id string, at time.Time) error
+}
+
+// Transcripts stores what was said.
+type Transcripts interface {
+	// AppendTranscript writes entries to an open interview in one
+	// transaction and returns them as stored, in the order given. An entry
+	// whose (interview, item ID) is already stored is not written again: the
+	// stored one is returned. New entries get the next gap-free Seq values.
+	// ErrClosed if the interview has ended; ErrNotFound if it is not in
+	// tenantID.
+	AppendTranscript(ctx context.Context, tenantID, interviewID string, entries []interview.TranscriptEntry) ([]interview.TranscriptEntry, error)
+	// ListTranscript returns an interview's entries with Seq > afterSeq, in
+	// Seq order.
+	ListTranscript(ctx context.Context, tenantID, interviewID string, afterSeq int64) ([]interview.TranscriptEntry, error)
+}
+
+// Records stores recordings and consents.
+type Records interface {
+	CreateVideoSegment(ctx context.Context, v *interview.VideoSegment) error
+	// UpdateVideoSegment replaces URL, end time and status of v.ID.
+	UpdateVideoSegment(ctx context.Context, v *interview.VideoSegment) error
+	ListVideoSegments(ctx context.Context, tenantID, interviewID string) ([]interview.VideoSegment, error)
+	RecordConsent(ctx context.Context, c *interview.Consent) error
+	ListConsents(ctx context.Context, tenantID, interviewID string) ([]interview.Consent, error)
+}
+
+// APIKeys stores integration keys by hash.
+type APIKeys interface {
+	CreateAPIKey(ctx context.Context, k *interview.APIKey) error
+	// GetAPIKeyByHash finds a key in any tenant: the bearer token is all a
+	// request has. Revoked keys are returned too; callers check Active.
+	GetAPIKeyByHash(ctx context.Context, hash string) (interview.APIKey, error)
+	ListAPIKeys(ctx context.Context, tenantID string) ([]interview.APIKey, error)
+	RevokeAPIKey(ctx context.Context, tenantID, id string, at time.Time) error
+	TouchAPIKey(ctx context.Context, tenantID, id string, at time.Time) error
+}
+
+// Audit stores the audit trail.
+type Audit interface {
+	AppendAudit(ctx context.Context, e *interview.AuditEvent) error
+	// ListAudit returns a tenant's newest events first, at most limit.
+	ListAudit(ctx context.Context, tenantID string, limit int) ([]interview.AuditEvent, error)
+}

@@ -1,0 +1,228 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/templates"
+)
+
+// statusOf maps each domain error code to its HTTP status.
+func statusOf(code interview.Code) int {
+	switch code {
+	case interview.CodeInvalid:
+		return http.StatusBadRequest
+	case interview.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case interview.CodeForbidden:
+		return http.StatusForbidden
+	case interview.CodeNotFound:
+		return http.StatusNotFound
+	case interview.CodeConflict, interview.CodeClosed, interview.CodeTransition:
+		return http.StatusConflict
+	case interview.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case interview.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// statusError gives an error a status of its own, for the failures of HTTP
+// itself (405) that no domain code maps to. The code stays that of err.
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
+func (e *statusError) Unwrap() error { return e.err }
+
+// errorBody is the JSON shape of every error: {"error":{"code","message"}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    interview.Code `json:"code"`
+	Message string         `json:"message"`
+}
+
+// fail is the one error exit of every handler. It maps err to a status,
+// logs server errors (never client errors, which are the client's business
+// and would let anyone fill the log), and answers in JSON or as a page.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := interview.ErrorCode(err)
+	status := statusOf(code)
+	if se, ok := errors.AsType[*statusError](err); ok {
+		status = se.status
+	}
+	if status >= 500 {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", requestIDFrom(r.Context())),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.String("error", err.Error()))
+	}
+	msg := interview.ErrorMessage(err)
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	if wantsJSON(r) {
+		writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg}})
+		return
+	}
+	h.Add("Vary", "Accept")
+	var buf bytes.Buffer
+	page := templates.ErrorPage(status, http.StatusText(status), sentence(msg))
+	if err := page.Render(r.Context(), &buf); err != nil {
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// errNoRoute is the error of a request that matches no route.
+var errNoRoute = &interview.Error{Code: interview.CodeNotFound, Message: "there is nothing at this address"}
+
+// errMethod is the error of a request whose route exists for other methods.
+var errMethod = &statusError{
+	status: http.StatusMethodNotAllowed,
+	err:    &interview.Error{Code: interview.CodeInvalid, Message: "method not allowed"},
+}
+
+// notFound answers requests that match no route.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, errNoRoute)
+}
+
+// allowable are the methods that a 405's Allow header may list.
+var allowable = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+	http.MethodPatch, http.MethodDelete, http.MethodOptions,
+}
+
+// methodNotAllowed answers requests for a route that exists for other
+// methods, listing those in Allow. chi hands a custom 405 handler no list,
+// so it asks the router which methods match the path.
+func (s *server) methodNotAllowed(mux chi.Routes) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.RawPath
+		if path == "" {
+			path = r.URL.Path
+		}
+		var allow []string
+		for _, m := range allowable {
+			if mux.Match(chi.NewRouteContext(), m, path) {
+				allow = append(allow, m)
+			}
+		}
+		// middleware.GetHead serves HEAD wherever GET is routed.
+		if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) {
+			allow = slices.Insert(allow, 1, http.MethodHead)
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+		}
+		s.fail(w, r, errMethod)
+	}
+}
+
+// writeJSON writes v as JSON with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a programming error gets here: v is always our own type.
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":"internal","message":"internal error"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n')) //nolint:errcheck // the client has gone; nothing to do
+}
+
+// wantsJSON reports whether an error should be answered in JSON rather than
+// as a page: for the API, the probes, and clients that prefer JSON.
+func wantsJSON(r *http.Request) bool {
+	p := r.URL.Path
+	if p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" {
+		return true
+	}
+	return prefersJSON(r.Header.Get("Accept"))
+}
+
+// prefersJSON reports whether an Accept header ranks application/json above
+// text/html. A type named explicitly outranks one matched by a wildcard at
+// the same quality, so "application/json, */*" means JSON; a tie means HTML.
+func prefersJSON(accept string) bool {
+	jq, js := acceptRank(accept, "application", "json")
+	hq, hs := acceptRank(accept, "text", "html")
+	return jq > 0 && (jq > hq || jq == hq && js > hs)
+}
+
+// acceptRank returns the quality that accept gives to type/sub and the
+// specificity of the range that gave it (2 exact, 1 type/*, 0 */*), or
+// quality 0 when no range matches.
+func acceptRank(accept, typ, sub string) (q float64, spec int) {
+	spec = -1
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		t, st, _ := strings.Cut(mt, "/")
+		var s int
+		switch {
+		case t == typ && st == sub:
+			s = 2
+		case t == typ && st == "*":
+			s = 1
+		case t == "*" && st == "*":
+			s = 0
+		default:
+			continue
+		}
+		if s > spec {
+			spec, q = s, quality(params["q"])
+		}
+	}
+	return q, spec
+}
+
+// quality parses a q parameter; a missing or malformed one counts as 1.
+func quality(v string) float64 {
+	if v == "" {
+		return 1
+	}
+	q, err := strconv.ParseFloat(v, 64)
+	if err != nil || q < 0 || q > 1 {
+		return 1
+	}
+	return q
+}
+
+// sentence turns a terse domain message ("not found") into one for a page.
+func sentence(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	if n == 0 {
+		return msg
+	}
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}

@@ -1,0 +1,70 @@
+// Package web is interviewd's HTTP face: the chi router, its middleware, the
+// pages and the JSON API. Handlers parse a request, call the store or a
+// service, and render; every failure leaves through s.fail.
+package web
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+// Deps is everything the HTTP layer needs, built by cmd/interviewd.
+type Deps struct {
+	Logger    *slog.Logger // nil discards logs
+	Store     store.Store  // nil makes /readyz report unavailable
+	Mode      Mode         // shown on the home page and by /readyz
+	PublicURL string       // the address users reach, e.g. https://interviews.example.com
+}
+
+// Mode says how this instance runs, in words for people.
+type Mode struct {
+	Store    string // "sqlite" or "postgres"
+	Provider string // "local engine" or "OpenAI"
+	Auth     string // "built-in" or "Supabase"
+}
+
+// server holds the dependencies that handlers share.
+type server struct {
+	log   *slog.Logger
+	store store.Store
+	mode  Mode
+	https bool // PublicURL is https: browsers get HSTS
+}
+
+// NewServer returns interviewd's HTTP handler.
+func NewServer(d Deps) http.Handler {
+	s := &server{
+		log:   d.Logger,
+		store: d.Store,
+		mode:  d.Mode,
+		https: isHTTPS(d.PublicURL),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s.routes()
+}
+
+// render writes c as an HTML page with the given status. It renders into a
+// buffer first so that a failing template becomes a clean error response
+// instead of half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// writeHTML writes an HTML body with the given status.
+func writeHTML(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body) //nolint:errcheck // the client has gone; nothing to do
+}
