@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -109,16 +107,14 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, errNoRoute)
 }
 
-// allowable are the methods that a 405's Allow header may list.
-var allowable = []string{
-	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
-	http.MethodPatch, http.MethodDelete, http.MethodOptions,
-}
-
 // methodNotAllowed answers requests for a route that exists for other
 // methods, listing those in Allow. chi hands a custom 405 handler no list,
 // so it asks the router which methods match the path.
 func (s *server) methodNotAllowed(mux chi.Routes) http.HandlerFunc {
+	allowable := []string{
+		http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete, http.MethodOptions,
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		path := r.URL.RawPath
 		if path == "" {
@@ -152,66 +148,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n')) //nolint:errcheck // the client has gone; nothing to do
-}
-
-// wantsJSON reports whether an error should be answered in JSON rather than
-// as a page: for the API, the probes, and clients that prefer JSON.
-func wantsJSON(r *http.Request) bool {
-	p := r.URL.Path
-	if p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" {
-		return true
-	}
-	return prefersJSON(r.Header.Get("Accept"))
-}
-
-// prefersJSON reports whether an Accept header ranks application/json above
-// text/html. A type named explicitly outranks one matched by a wildcard at
-// the same quality, so "application/json, */*" means JSON; a tie means HTML.
-func prefersJSON(accept string) bool {
-	jq, js := acceptRank(accept, "application", "json")
-	hq, hs := acceptRank(accept, "text", "html")
-	return jq > 0 && (jq > hq || jq == hq && js > hs)
-}
-
-// acceptRank returns the quality that accept gives to type/sub and the
-// specificity of the range that gave it (2 exact, 1 type/*, 0 */*), or
-// quality 0 when no range matches.
-func acceptRank(accept, typ, sub string) (q float64, spec int) {
-	spec = -1
-	for part := range strings.SplitSeq(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		t, st, _ := strings.Cut(mt, "/")
-		var s int
-		switch {
-		case t == typ && st == sub:
-			s = 2
-		case t == typ && st == "*":
-			s = 1
-		case t == "*" && st == "*":
-			s = 0
-		default:
-			continue
-		}
-		if s > spec {
-			spec, q = s, quality(params["q"])
-		}
-	}
-	return q, spec
-}
-
-// quality parses a q parameter; a missing or malformed one counts as 1.
-func quality(v string) float64 {
-	if v == "" {
-		return 1
-	}
-	q, err := strconv.ParseFloat(v, 64)
-	if err != nil || q < 0 || q > 1 {
-		return 1
-	}
-	return q
 }
 
 // sentence turns a terse domain message ("not found") into one for a page.
