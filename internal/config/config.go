@@ -121,6 +121,11 @@ func Load(getenv func(string) string) (Config, error) {
 // listenAddr combines ADDR and PORT: ADDR wins when set; PORT alone listens
 // on every interface.
 func listenAddr(addr, port string) (string, error) {
+	if port != "" {
+		if err := checkPort("PORT", port); err != nil {
+			return "", err
+		}
+	}
 	if addr != "" {
 		host, p, err := net.SplitHostPort(addr)
 		if err != nil {
