@@ -112,3 +112,11 @@ func (n *nullStr) Scan(src any) error {
 	*n = nullStr(ns.String)
 	return err
 }
+
+// truncate brings an optional time to the stored precision in place, so
+// that the caller holds exactly what was stored.
+func truncate(t *time.Time) {
+	if t != nil {
+		*t = t.UTC().Truncate(time.Microsecond)
+	}
+}

@@ -50,6 +50,7 @@ func (s *Store) CreateSession(ctx context.Context, v *interview.Session) error {
 	if !v.JoinExpiresAt.IsZero() {
 		v.JoinExpiresAt = v.JoinExpiresAt.UTC().Truncate(time.Microsecond)
 	}
+	truncate(v.JoinRevokedAt)
 	_, err := s.w.ExecContext(ctx, `INSERT INTO interview_sessions (id, tenant_id,
 		position_id, candidate_id, status, webrtc_status, webrtc_server_url, webrtc_session_id,
 		call_id, join_token_hash, join_expires_at, join_revoked_at, created_at, updated_at)

@@ -27,6 +27,8 @@ var _ store.Store = (*Store)(nil)
 type Store struct {
 	w *sql.DB // the one writer; transactions BEGIN IMMEDIATE
 	r *sql.DB // read-only connections
+
+	appendStmts []*sql.Stmt // see appendSQL
 }
 
 // pragmas every connection gets. synchronous=NORMAL is durable across
@@ -34,8 +36,10 @@ type Store struct {
 // power cut, which is the usual trade for a server's SQLite file.
 const pragmas = "_busy_timeout=10000&_foreign_keys=1&_synchronous=NORMAL"
 
-// Open opens (creating if needed) the SQLite database at path, applies
-// pending migrations and returns the store.
+// Open opens (creating if needed) the SQLite database file at path, applies
+// pending migrations and returns the store. path must name a file: the
+// writer and the readers are separate connections to it, so ":memory:"
+// would give each its own empty database.
 func Open(ctx context.Context, path string) (*Store, error) {
 	w, err := sql.Open("sqlite", path+"?"+pragmas+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
@@ -56,6 +60,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	s := &Store{w: w, r: r}
+	if s.appendStmts, err = prepareAppend(ctx, w); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -83,7 +91,17 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	closeAll(s.appendStmts)
 	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// closeAll closes the statements that were prepared.
+func closeAll(stmts []*sql.Stmt) {
+	for _, st := range stmts {
+		if st != nil {
+			st.Close()
+		}
+	}
 }
 
 // inTx runs fn in a write transaction and commits it when fn succeeds.

@@ -1,0 +1,177 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+func testTranscript(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	f := newTenant(t, s)
+	v := f.session(t, s)
+	first := []interview.TranscriptEntry{entry("item-a", 1), entry("item-b", 2), entry("item-c", 3)}
+	first[0].Speaker, first[0].Timestamp = interview.SpeakerInterviewer, noisy(at(1))
+	first[1].Confidence, first[1].Source = ptr(0.75), interview.SourceClient
+	stored, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, first)
+	must(t, err)
+	t.Run("stored with seq", func(t *testing.T) {
+		same(t, "seq", seqs(stored), []int64{1, 2, 3})
+		for i, e := range stored {
+			if e.ID == "" || e.CreatedAt.IsZero() || e.TenantID != f.Tenant.ID || e.InterviewID != v.ID {
+				t.Errorf("entry %d not filled: %+v", i, e)
+			}
+		}
+		same(t, "timestamp", stored[0].Timestamp, at(1))
+		list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, 0)
+		must(t, err)
+		same(t, "listed", list, stored)
+		list, err = s.ListTranscript(ctx, f.Tenant.ID, v.ID, 2)
+		must(t, err)
+		same(t, "after seq 2", list, stored[2:])
+	})
+	t.Run("idempotent by item", func(t *testing.T) {
+		again := entry("item-a", 9) // same item, other text: the stored one wins
+		got, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, []interview.TranscriptEntry{again, entry("item-d", 4), entry("item-d", 5)})
+		must(t, err)
+		same(t, "existing item", got[0], stored[0])
+		same(t, "new item seq", got[1].Seq, int64(4))
+		same(t, "repeated in one call", got[2], got[1])
+		list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, 0)
+		must(t, err)
+		same(t, "seq", seqs(list), []int64{1, 2, 3, 4})
+	})
+	t.Run("invalid entry stores nothing", func(t *testing.T) {
+		bad := entry("item-bad", 6)
+		bad.Speaker = "narrator"
+		_, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, []interview.TranscriptEntry{entry("item-e", 5), bad})
+		wantErr(t, "append", err, interview.ErrInvalid)
+		list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, 0)
+		must(t, err)
+		same(t, "count", len(list), 4)
+	})
+	t.Run("empty append", func(t *testing.T) {
+		got, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, nil)
+		must(t, err)
+		same(t, "entries", len(got), 0)
+	})
+	t.Run("unknown interview", func(t *testing.T) {
+		_, err := s.AppendTranscript(ctx, f.Tenant.ID, unique(), []interview.TranscriptEntry{entry("x", 1)})
+		wantErr(t, "append", err, store.ErrNotFound)
+		_, err = s.ListTranscript(ctx, f.Tenant.ID, unique(), 0)
+		wantErr(t, "list", err, store.ErrNotFound)
+	})
+}
+
+func seqs(list []interview.TranscriptEntry) []int64 {
+	out := make([]int64, len(list))
+	for i, e := range list {
+		out[i] = e.Seq
+	}
+	return out
+}
+
+func testTranscriptClosed(t *testing.T, s store.Store) {
+	f := newTenant(t, s)
+	for _, status := range []interview.Status{interview.StatusCompleted, interview.StatusAbandoned, interview.StatusFailed} {
+		t.Run(string(status), func(t *testing.T) {
+			ctx := t.Context()
+			v := f.session(t, s)
+			_, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, []interview.TranscriptEntry{entry("kept", 1)})
+			must(t, err)
+			driveTo(t, s, v, status)
+			_, err = s.AppendTranscript(ctx, f.Tenant.ID, v.ID, []interview.TranscriptEntry{entry("late", 2)})
+			wantErr(t, "new item", err, store.ErrClosed)
+			_, err = s.AppendTranscript(ctx, f.Tenant.ID, v.ID, []interview.TranscriptEntry{entry("kept", 1)})
+			wantErr(t, "stored item", err, store.ErrClosed)
+			list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, 0)
+			must(t, err)
+			same(t, "items", ids(list, func(e interview.TranscriptEntry) string { return e.ItemID }), []string{"kept"})
+		})
+	}
+}
+
+// Concurrency of the transcript test: writers × entries each, and items
+// that every writer also writes.
+const (
+	writers       = 8
+	perWriter     = 500
+	sharedItems   = 50
+	sharedEvery   = 5 // a shared item rides along every sharedEvery-th call
+	maxBatchCalls = 4
+)
+
+func testTranscriptConcurrent(t *testing.T, s store.Store) {
+	f := newTenant(t, s)
+	v := f.session(t, s)
+	var (
+		mu       sync.Mutex
+		returned = map[string][]interview.TranscriptEntry{} // item → every copy returned
+		wg       sync.WaitGroup
+	)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, got := range appendAll(t, s, v, w) {
+				mu.Lock()
+				returned[got.ItemID] = append(returned[got.ItemID], got)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	list, err := s.ListTranscript(t.Context(), f.Tenant.ID, v.ID, 0)
+	must(t, err)
+	checkConcurrent(t, list, returned)
+}
+
+// appendAll writes writer w's entries in batches of 1 to maxBatchCalls,
+// some carrying a shared item, and returns what the store returned.
+func appendAll(t *testing.T, s store.Store, v interview.Session, w int) []interview.TranscriptEntry {
+	var out []interview.TranscriptEntry
+	for i, call := 0, 0; i < perWriter; call++ {
+		var batch []interview.TranscriptEntry
+		for n := 1 + call%maxBatchCalls; n > 0 && i < perWriter; n, i = n-1, i+1 {
+			batch = append(batch, entry(fmt.Sprintf("w%d-%d", w, i), i))
+		}
+		if call%sharedEvery == 0 {
+			k := (call/sharedEvery + 7*w) % sharedItems // writers overlap and together cover all
+			batch = append(batch, entry(fmt.Sprintf("shared-%d", k), k))
+		}
+		got, err := s.AppendTranscript(t.Context(), v.TenantID, v.ID, batch)
+		if err != nil {
+			t.Errorf("writer %d: %v", w, err)
+			return out
+		}
+		out = append(out, got...)
+	}
+	return out
+}
+
+// checkConcurrent checks that list holds every item exactly once with Seq
+// 1..N, and that every copy the writers got back is the stored entry.
+func checkConcurrent(t *testing.T, list []interview.TranscriptEntry, returned map[string][]interview.TranscriptEntry) {
+	t.Helper()
+	want := writers*perWriter + sharedItems
+	if len(list) != want || len(returned) != want {
+		t.Fatalf("stored %d entries, returned %d items, want %d", len(list), len(returned), want)
+	}
+	for i, e := range list {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("entry %d has seq %d: not gap-free", i, e.Seq)
+		}
+		for _, got := range returned[e.ItemID] {
+			if got.ID != e.ID || got.Seq != e.Seq {
+				t.Fatalf("item %s returned as %s/%d, stored as %s/%d", e.ItemID, got.ID, got.Seq, e.ID, e.Seq)
+			}
+		}
+		delete(returned, e.ItemID)
+	}
+	if len(returned) != 0 {
+		t.Errorf("%d returned items are not stored", len(returned))
+	}
+}
