@@ -21,6 +21,16 @@ var (
 	ErrNotFound = interview.ErrNotFound // no such row in this tenant
 	ErrConflict = interview.ErrConflict // a unique key is already taken
 	ErrClosed   = interview.ErrClosed   // the interview has ended and takes no writes
+	ErrInvalid  = interview.ErrInvalid  // a value fails validation or a CHECK constraint
+)
+
+// List limits: a list call with Limit 0 returns at most the default, and
+// never more than the maximum.
+const (
+	DefaultListLimit = 50
+	MaxListLimit     = 500
+	DefaultAuditList = 100
+	MaxAuditList     = 1000
 )
 
 // Actor is the person a query runs for. On PostgreSQL, a Store returned by
@@ -57,7 +67,8 @@ type Store interface {
 // Tenants stores organisations and their members.
 type Tenants interface {
 	// CreateTenant stores t and makes ownerID its owner, atomically. It fills
-	// t.ID and t.CreatedAt when they are zero.
+	// t.ID and t.CreatedAt when they are zero. An empty ownerID creates a
+	// tenant with no members (the admin CLI and single-tenant deploys).
 	CreateTenant(ctx context.Context, t *interview.Tenant, ownerID string) error
 	GetTenant(ctx context.Context, id string) (interview.Tenant, error)
 
@@ -124,6 +135,7 @@ type Sessions interface {
 	// SetJoinToken replaces the join link's hash and expiry and clears a
 	// revocation (re-issuing the link).
 	SetJoinToken(ctx context.Context, tenantID, id, hash string, expiresAt time.Time) error
+	// RevokeJoinToken revokes the join link; revoking twice keeps the first time.
 	RevokeJoinToken(ctx context.Context, tenantID, id string, at time.Time) error
 }
 
