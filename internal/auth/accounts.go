@@ -1,0 +1,244 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+// Lifetimes of the credentials Accounts hands out.
+const (
+	LoginTTL         = 7 * 24 * time.Hour // sliding: each use extends it
+	loginTouchEvery  = time.Hour          // how stale LastSeenAt may get before a write
+	InvitationTTL    = 7 * 24 * time.Hour
+	signInFailLimit  = 10
+	signInFailWindow = 15 * time.Minute
+	apiKeyTouchEvery = time.Minute
+)
+
+// accountStore is the part of the store Accounts uses.
+type accountStore interface {
+	store.Users
+	store.Tenants
+	store.Logins
+	store.Invitations
+	store.APIKeys
+}
+
+// Accounts signs recruiters up and in, keeps their sessions, invites team
+// members and manages API keys, all with built-in accounts.
+type Accounts struct {
+	store    accountStore
+	now      func() time.Time
+	throttle *Throttle
+	// pinned is TENANT_ID: when set, only that tenant's members, keys and
+	// invitations are accepted, and sign-up is closed.
+	pinned string
+	// dummyHash is verified against when an email is unknown, so that a
+	// sign-in takes as long whether or not the account exists.
+	dummyHash string
+}
+
+// AccountsConfig configures NewAccounts.
+type AccountsConfig struct {
+	Store        accountStore
+	Now          func() time.Time // nil means time.Now
+	PinnedTenant string
+}
+
+// NewAccounts returns the built-in account service.
+func NewAccounts(c AccountsConfig) (*Accounts, error) {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	dummy, err := HashPassword("not a real password, only for timing")
+	if err != nil {
+		return nil, err
+	}
+	return &Accounts{
+		store:     c.Store,
+		now:       c.Now,
+		throttle:  NewThrottle(signInFailLimit, signInFailWindow, c.Now),
+		pinned:    c.PinnedTenant,
+		dummyHash: dummy,
+	}, nil
+}
+
+// Principal is a signed-in recruiter working in one organisation.
+type Principal struct {
+	User       interview.User
+	Membership interview.Membership
+	Login      interview.Login
+}
+
+// Role is the principal's role in the organisation it works in.
+func (p Principal) Role() interview.Role { return p.Membership.Role }
+
+// SignUpInput is what the sign-up form asks for.
+type SignUpInput struct {
+	Organisation string
+	Name         string
+	Email        string
+	Password     string
+}
+
+// SignUpOpen reports whether anyone may create an organisation here.
+func (a *Accounts) SignUpOpen() bool { return a.pinned == "" }
+
+// SignUp creates a user, an organisation it owns, and a login. It returns
+// the login's cookie token.
+func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (string, Principal, error) {
+	if !a.SignUpOpen() {
+		return "", Principal{}, interview.Errorf(interview.CodeForbidden, "sign-up is closed on this instance; ask an owner for an invitation")
+	}
+	u, err := a.newUser(ctx, in.Name, in.Email, in.Password)
+	if err != nil {
+		return "", Principal{}, err
+	}
+	t := interview.Tenant{Name: strings.TrimSpace(in.Organisation)}
+	if err := t.Validate(); err != nil {
+		return "", Principal{}, err
+	}
+	if err := a.store.CreateTenant(ctx, &t, u.ID); err != nil {
+		return "", Principal{}, fmt.Errorf("sign up: %w", err)
+	}
+	m, err := a.store.GetMembership(ctx, t.ID, u.ID)
+	if err != nil {
+		return "", Principal{}, fmt.Errorf("sign up: %w", err)
+	}
+	return a.newLogin(ctx, u, m)
+}
+
+// newUser validates and stores a user with a password.
+func (a *Accounts) newUser(ctx context.Context, name, email, password string) (interview.User, error) {
+	u := interview.User{Name: strings.TrimSpace(name), Email: interview.NormalizeEmail(email)}
+	if err := u.Validate(); err != nil {
+		return u, err
+	}
+	if err := CheckPasswordRules(password); err != nil {
+		return u, interview.Errorf(interview.CodeInvalid, "%s", err)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return u, err
+	}
+	u.PasswordHash = hash
+	if err := a.store.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {
+		return u, interview.Errorf(interview.CodeConflict, "an account with this email already exists; sign in instead")
+	} else if err != nil {
+		return u, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// errBadSignIn is the one answer to every failed sign-in, so that it does
+// not reveal whether an email has an account.
+var errBadSignIn = interview.Errorf(interview.CodeUnauthorized, "email or password is incorrect")
+
+// SignIn checks an email and password and starts a login in the user's
+// first organisation (the pinned one, with TENANT_ID). Repeated failures for
+// one email or one client address are throttled.
+func (a *Accounts) SignIn(ctx context.Context, email, password, clientIP string) (string, Principal, error) {
+	email = interview.NormalizeEmail(email)
+	keys := []string{"email:" + email, "ip:" + clientIP}
+	if a.throttle.Blocked(keys...) {
+		return "", Principal{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
+	}
+	u, err := a.store.GetUserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", Principal{}, fmt.Errorf("sign in: %w", err)
+	}
+	hash := u.PasswordHash
+	if hash == "" {
+		hash = a.dummyHash
+	}
+	if VerifyPassword(hash, password) != nil || u.PasswordHash == "" {
+		a.throttle.Fail(keys...)
+		return "", Principal{}, errBadSignIn
+	}
+	m, err := a.homeMembership(ctx, u.ID)
+	if err != nil {
+		return "", Principal{}, err
+	}
+	a.throttle.Reset(keys...)
+	return a.newLogin(ctx, u, m)
+}
+
+// homeMembership picks the organisation a new login works in.
+func (a *Accounts) homeMembership(ctx context.Context, userID string) (interview.Membership, error) {
+	ms, err := a.store.ListMemberships(ctx, userID)
+	if err != nil {
+		return interview.Membership{}, fmt.Errorf("memberships: %w", err)
+	}
+	for _, m := range ms {
+		if a.pinned == "" || m.TenantID == a.pinned {
+			return m, nil
+		}
+	}
+	return interview.Membership{}, interview.Errorf(interview.CodeForbidden, "your account is not a member of any organisation on this instance")
+}
+
+func (a *Accounts) newLogin(ctx context.Context, u interview.User, m interview.Membership) (string, Principal, error) {
+	token := NewToken(SessionTokenPrefix)
+	now := a.now()
+	l := interview.Login{
+		UserID: u.ID, TenantID: m.TenantID, TokenHash: HashToken(token),
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(LoginTTL),
+	}
+	if err := a.store.CreateLogin(ctx, &l); err != nil {
+		return "", Principal{}, fmt.Errorf("create login: %w", err)
+	}
+	return token, Principal{User: u, Membership: m, Login: l}, nil
+}
+
+// Authenticate returns the principal of a login cookie's token, sliding
+// its expiry. A removed member's or an expired login is refused.
+func (a *Accounts) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if !WellFormed(token, SessionTokenPrefix) {
+		return Principal{}, interview.ErrUnauthorized
+	}
+	l, err := a.store.GetLoginByHash(ctx, HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, interview.ErrUnauthorized
+	} else if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	now := a.now()
+	if !now.Before(l.ExpiresAt) || (a.pinned != "" && l.TenantID != a.pinned) {
+		return Principal{}, interview.ErrUnauthorized
+	}
+	u, err := a.store.GetUser(ctx, l.UserID)
+	if err != nil {
+		return Principal{}, interview.ErrUnauthorized
+	}
+	m, err := a.store.GetMembership(ctx, l.TenantID, l.UserID)
+	if err != nil {
+		return Principal{}, interview.ErrUnauthorized
+	}
+	if now.Sub(l.LastSeenAt) > loginTouchEvery {
+		l.LastSeenAt, l.ExpiresAt = now, now.Add(LoginTTL)
+		if err := a.store.TouchLogin(ctx, l.ID, l.LastSeenAt, l.ExpiresAt); err != nil {
+			return Principal{}, fmt.Errorf("authenticate: %w", err)
+		}
+	}
+	return Principal{User: u, Membership: m, Login: l}, nil
+}
+
+// SignOut ends the login of token; an unknown token is not an error.
+func (a *Accounts) SignOut(ctx context.Context, token string) error {
+	if !WellFormed(token, SessionTokenPrefix) {
+		return nil
+	}
+	l, err := a.store.GetLoginByHash(ctx, HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return a.store.DeleteLogin(ctx, l.ID)
+}

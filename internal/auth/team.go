@@ -1,0 +1,194 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+// Invite creates an invitation for email to join p's organisation with
+// role, and returns the token for its link. Only owners invite.
+func (a *Accounts) Invite(ctx context.Context, p Principal, email string, role interview.Role) (string, interview.Invitation, error) {
+	if !p.Role().CanManage() {
+		return "", interview.Invitation{}, interview.Errorf(interview.CodeForbidden, "only owners can invite members")
+	}
+	email = interview.NormalizeEmail(email)
+	if err := interview.ValidateEmail(email); err != nil {
+		return "", interview.Invitation{}, err
+	}
+	if !role.Valid() {
+		return "", interview.Invitation{}, interview.Errorf(interview.CodeInvalid, "unknown role %q", role)
+	}
+	token := NewToken(JoinTokenPrefix)
+	now := a.now()
+	inv := interview.Invitation{
+		TenantID: p.Membership.TenantID, Email: email, Role: role, TokenHash: HashToken(token),
+		InvitedBy: p.User.ID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL),
+	}
+	if err := a.store.CreateInvitation(ctx, &inv); err != nil {
+		return "", interview.Invitation{}, fmt.Errorf("invite: %w", err)
+	}
+	return token, inv, nil
+}
+
+// Invitation returns the usable invitation of a link's token.
+func (a *Accounts) Invitation(ctx context.Context, token string) (interview.Invitation, error) {
+	notFound := interview.Errorf(interview.CodeNotFound, "this invitation link is not valid; it may have expired or been revoked")
+	if !WellFormed(token, JoinTokenPrefix) {
+		return interview.Invitation{}, notFound
+	}
+	inv, err := a.store.GetInvitationByHash(ctx, HashToken(token))
+	if err != nil || !inv.Usable(a.now()) || (a.pinned != "" && inv.TenantID != a.pinned) {
+		return interview.Invitation{}, notFound
+	}
+	return inv, nil
+}
+
+// AcceptInvitation makes the invitee a member and signs them in. A new
+// invitee chooses a name and password; someone who already has an account
+// proves it with their password.
+func (a *Accounts) AcceptInvitation(ctx context.Context, token, name, password string) (string, Principal, error) {
+	inv, err := a.Invitation(ctx, token)
+	if err != nil {
+		return "", Principal{}, err
+	}
+	u, err := a.store.GetUserByEmail(ctx, inv.Email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if u, err = a.newUser(ctx, name, inv.Email, password); err != nil {
+			return "", Principal{}, err
+		}
+	case err != nil:
+		return "", Principal{}, fmt.Errorf("accept invitation: %w", err)
+	case VerifyPassword(u.PasswordHash, password) != nil:
+		return "", Principal{}, interview.Errorf(interview.CodeUnauthorized, "you already have an account: enter its password to join")
+	}
+	m, err := a.store.AcceptInvitation(ctx, inv.ID, u.ID, a.now())
+	if errors.Is(err, store.ErrConflict) {
+		return "", Principal{}, interview.Errorf(interview.CodeConflict, "this invitation was already used, or you are already a member")
+	} else if err != nil {
+		return "", Principal{}, fmt.Errorf("accept invitation: %w", err)
+	}
+	return a.newLogin(ctx, u, m)
+}
+
+// SetRole changes a member's role. Only owners may, and the last owner
+// cannot stop being one.
+func (a *Accounts) SetRole(ctx context.Context, p Principal, userID string, role interview.Role) error {
+	if !role.Valid() {
+		return interview.Errorf(interview.CodeInvalid, "unknown role %q", role)
+	}
+	if err := a.checkOwnerChange(ctx, p, userID, role != interview.RoleOwner); err != nil {
+		return err
+	}
+	return a.store.UpdateMemberRole(ctx, p.Membership.TenantID, userID, role)
+}
+
+// RemoveMember removes a member and ends their logins. Only owners may, and
+// not the last owner.
+func (a *Accounts) RemoveMember(ctx context.Context, p Principal, userID string) error {
+	if err := a.checkOwnerChange(ctx, p, userID, true); err != nil {
+		return err
+	}
+	if err := a.store.RemoveMember(ctx, p.Membership.TenantID, userID); err != nil {
+		return err
+	}
+	return a.store.DeleteUserLogins(ctx, userID)
+}
+
+// checkOwnerChange refuses non-owners, and refuses taking away the last
+// owner of the organisation when losingOwner.
+func (a *Accounts) checkOwnerChange(ctx context.Context, p Principal, userID string, losingOwner bool) error {
+	if !p.Role().CanManage() {
+		return interview.Errorf(interview.CodeForbidden, "only owners can change the team")
+	}
+	members, err := a.store.ListMembers(ctx, p.Membership.TenantID)
+	if err != nil {
+		return err
+	}
+	owners, target := 0, interview.Member{}
+	for _, m := range members {
+		if m.Role == interview.RoleOwner {
+			owners++
+		}
+		if m.UserID == userID {
+			target = m
+		}
+	}
+	if target.UserID == "" {
+		return interview.Errorf(interview.CodeNotFound, "no such member")
+	}
+	if losingOwner && target.Role == interview.RoleOwner && owners == 1 {
+		return interview.Errorf(interview.CodeConflict, "an organisation needs at least one owner")
+	}
+	return nil
+}
+
+// CreateAPIKey makes a key for tenantID and returns it: it is shown once.
+func (a *Accounts) CreateAPIKey(ctx context.Context, tenantID, name, createdBy string) (string, interview.APIKey, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API key"
+	}
+	if len(name) > 100 {
+		return "", interview.APIKey{}, interview.Errorf(interview.CodeInvalid, "a key name must have at most 100 characters")
+	}
+	key, shown, hash := NewAPIKey()
+	k := interview.APIKey{TenantID: tenantID, Name: name, Prefix: shown, Hash: hash, CreatedBy: createdBy, CreatedAt: a.now()}
+	if err := a.store.CreateAPIKey(ctx, &k); err != nil {
+		return "", interview.APIKey{}, fmt.Errorf("create API key: %w", err)
+	}
+	return key, k, nil
+}
+
+// AuthenticateAPIKey returns the active key a bearer token names. Unknown,
+// malformed and revoked keys, and keys of other tenants when the instance is
+// pinned, are all unauthorized.
+func (a *Accounts) AuthenticateAPIKey(ctx context.Context, bearer string) (interview.APIKey, error) {
+	bad := interview.Errorf(interview.CodeUnauthorized, "invalid or revoked API key")
+	if !WellFormed(bearer, APIKeyPrefix) {
+		return interview.APIKey{}, bad
+	}
+	k, err := a.store.GetAPIKeyByHash(ctx, HashToken(bearer))
+	if errors.Is(err, store.ErrNotFound) {
+		return interview.APIKey{}, bad
+	} else if err != nil {
+		return interview.APIKey{}, fmt.Errorf("authenticate API key: %w", err)
+	}
+	if !k.Active() || (a.pinned != "" && k.TenantID != a.pinned) {
+		return interview.APIKey{}, bad
+	}
+	now := a.now()
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > apiKeyTouchEvery {
+		// Best effort: a failed touch must not fail the request.
+		_ = a.store.TouchAPIKey(ctx, k.TenantID, k.ID, now)
+	}
+	return k, nil
+}
+
+// CreateOwner makes a user with a password and a new organisation they own,
+// for the admin CLI. It works even when sign-up is closed.
+func (a *Accounts) CreateOwner(ctx context.Context, email, password, orgName string) (interview.User, interview.Tenant, error) {
+	t := interview.Tenant{ID: a.pinned, Name: strings.TrimSpace(orgName)}
+	if err := t.Validate(); err != nil {
+		return interview.User{}, t, err
+	}
+	u, err := a.newUser(ctx, "", email, password)
+	if err != nil {
+		return u, t, err
+	}
+	if a.pinned != "" {
+		if existing, err := a.store.GetTenant(ctx, a.pinned); err == nil {
+			m := interview.Membership{TenantID: a.pinned, UserID: u.ID, Role: interview.RoleOwner}
+			return u, existing, a.store.AddMember(ctx, &m)
+		}
+	}
+	if err := a.store.CreateTenant(ctx, &t, u.ID); err != nil {
+		return u, t, fmt.Errorf("create organisation: %w", err)
+	}
+	return u, t, nil
+}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// Logins stores recruiters' sign-in sessions, found by the hash of the
+// cookie's token.
+type Logins interface {
+	// CreateLogin stores l, filling ID and times when zero.
+	CreateLogin(ctx context.Context, l *interview.Login) error
+	// GetLoginByHash returns the login whose token hashes to hash, expired
+	// or not; callers check ExpiresAt.
+	GetLoginByHash(ctx context.Context, hash string) (interview.Login, error)
+	// TouchLogin slides a login's expiry and records when it was last seen.
+	TouchLogin(ctx context.Context, id string, seen, expiresAt time.Time) error
+	// SwitchLoginTenant changes the organisation a login works in; the user
+	// must be a member of it, or ErrNotFound.
+	SwitchLoginTenant(ctx context.Context, id, tenantID string) error
+	DeleteLogin(ctx context.Context, id string) error
+	// DeleteUserLogins signs a user out everywhere (password change, removal).
+	DeleteUserLogins(ctx context.Context, userID string) error
+}
+
+// Invitations stores invitations to join a tenant.
+type Invitations interface {
+	// CreateInvitation stores inv, filling ID and CreatedAt.
+	CreateInvitation(ctx context.Context, inv *interview.Invitation) error
+	// ListInvitations returns a tenant's invitations not yet accepted or
+	// revoked, newest first.
+	ListInvitations(ctx context.Context, tenantID string) ([]interview.Invitation, error)
+	// GetInvitationByHash finds an invitation in any tenant by its token's
+	// hash: the link is all the invitee has.
+	GetInvitationByHash(ctx context.Context, hash string) (interview.Invitation, error)
+	// AcceptInvitation marks the invitation accepted and makes userID a
+	// member with its role, atomically. ErrConflict if it was already
+	// accepted or revoked, or the user is already a member.
+	AcceptInvitation(ctx context.Context, id, userID string, at time.Time) (interview.Membership, error)
+	RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) error
+}
+
+// Idempotency stores API requests made with an Idempotency-Key.
+type Idempotency interface {
+	// ReserveIdempotencyKey records that req.Key is being used for the
+	// request req.Fingerprint describes. If the key is already recorded for
+	// the tenant it returns the stored record and ErrConflict, and stores
+	// nothing.
+	ReserveIdempotencyKey(ctx context.Context, req *interview.IdempotentRequest) (interview.IdempotentRequest, error)
+	// CompleteIdempotencyKey stores the response of a reserved key.
+	CompleteIdempotencyKey(ctx context.Context, tenantID, key string, status int, body []byte) error
+	// ReleaseIdempotencyKey forgets a reserved key whose request failed
+	// before doing anything, so that a retry may run.
+	ReleaseIdempotencyKey(ctx context.Context, tenantID, key string) error
+}
