@@ -1,0 +1,97 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+// tenantFixture is one tenant with its people and one row in every
+// tenant-owned table, made on the privileged path.
+type tenantFixture struct {
+	tenant                   interview.Tenant
+	owner, recruiter, viewer interview.User
+	position                 interview.Position
+	candidate                interview.Candidate
+	session                  interview.Session
+}
+
+// world is two tenants, a user who belongs to neither and a spare user
+// nobody has added yet.
+type world struct {
+	a, b          tenantFixture
+	nobody, spare interview.User
+}
+
+func newWorld(t *testing.T, s *Store) world {
+	t.Helper()
+	return world{
+		a:      newTenantFixture(t, s, "a"),
+		b:      newTenantFixture(t, s, "b"),
+		nobody: newUser(t, s, "nobody@example.com"),
+		spare:  newUser(t, s, "spare@example.com"),
+	}
+}
+
+func newUser(t *testing.T, s store.Store, email string) interview.User {
+	t.Helper()
+	u := interview.User{Email: email, Name: email}
+	if err := s.CreateUser(context.Background(), &u); err != nil {
+		t.Fatalf("create user %s: %v", email, err)
+	}
+	return u
+}
+
+func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
+	t.Helper()
+	ctx := context.Background()
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("fixture %s: %s: %v", name, what, err)
+		}
+	}
+	var f tenantFixture
+	f.owner = newUser(t, s, "owner-"+name+"@example.com")
+	f.recruiter = newUser(t, s, "recruiter-"+name+"@example.com")
+	f.viewer = newUser(t, s, "viewer-"+name+"@example.com")
+	f.tenant = interview.Tenant{Name: "Org " + name}
+	must("tenant", s.CreateTenant(ctx, &f.tenant, f.owner.ID))
+	for _, m := range []struct {
+		u    interview.User
+		role interview.Role
+	}{{f.recruiter, interview.RoleRecruiter}, {f.viewer, interview.RoleViewer}} {
+		must("member", s.AddMember(ctx, &interview.Membership{TenantID: f.tenant.ID, UserID: m.u.ID, Role: m.role}))
+	}
+	f.position = interview.Position{TenantID: f.tenant.ID, Title: "Engineer " + name, Questions: []string{"Why?"}}
+	must("position", s.CreatePosition(ctx, &f.position))
+	f.candidate = interview.Candidate{TenantID: f.tenant.ID, Name: "Cand " + name, Email: "cand-" + name + "@example.com"}
+	must("candidate", s.CreateCandidate(ctx, &f.candidate))
+	f.session = interview.Session{TenantID: f.tenant.ID, PositionID: f.position.ID, CandidateID: f.candidate.ID,
+		JoinTokenHash: "hash-" + name, JoinExpiresAt: time.Now().Add(time.Hour)}
+	must("session", s.CreateSession(ctx, &f.session))
+	_, err := s.AppendTranscript(ctx, f.tenant.ID, f.session.ID, []interview.TranscriptEntry{{
+		ItemID: "item-1", Speaker: interview.SpeakerInterviewer, Text: "Hello " + name,
+		Timestamp: time.Now(), Source: interview.SourceSideband,
+	}})
+	must("transcript", err)
+	must("video", s.CreateVideoSegment(ctx, &interview.VideoSegment{TenantID: f.tenant.ID,
+		InterviewID: f.session.ID, VideoURL: "https://video.invalid/" + name}))
+	must("consent", s.RecordConsent(ctx, &interview.Consent{TenantID: f.tenant.ID,
+		InterviewID: f.session.ID, TextVersion: "v1", IPAddress: "192.0.2.1", UserAgent: "test"}))
+	must("api key", s.CreateAPIKey(ctx, &interview.APIKey{TenantID: f.tenant.ID, Name: "ci",
+		Prefix: "ik_" + name, Hash: "keyhash-" + name, CreatedBy: f.owner.ID}))
+	must("audit", s.AppendAudit(ctx, &interview.AuditEvent{TenantID: f.tenant.ID, ActorType: "user",
+		ActorID: f.owner.ID, Action: "position.created", TargetType: "position",
+		TargetID: f.position.ID, Data: map[string]string{"title": f.position.Title}}))
+	return f
+}
+
+// actorOf is the store.Actor of a user.
+func actorOf(u interview.User) store.Actor { return store.Actor{UserID: u.ID, Email: u.Email} }
+
+func (f tenantFixture) String() string { return fmt.Sprintf("tenant %s", f.tenant.ID) }

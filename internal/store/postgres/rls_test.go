@@ -1,0 +1,278 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// tenantTables lists the tables that have a tenant_id column, from the
+// catalogue, so that a table added later is covered without editing tests.
+func tenantTables(t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT table_name::text FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 9 {
+		t.Fatalf("only %d tenant-owned tables found: %v", len(names), names)
+	}
+	return names
+}
+
+// Every tenant-owned table (and tenants and users) has row-level security
+// enabled and a policy for each of SELECT, INSERT, UPDATE and DELETE that
+// applies to the authenticated role; FOR ALL counts for all four.
+func TestRLSEnabledWithPoliciesForEveryOperation(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	ctx := context.Background()
+	tables := append(tenantTables(t, s.pool), "tenants", "users")
+	for _, table := range tables {
+		var enabled bool
+		var cmds []string
+		err := s.pool.QueryRow(ctx, `SELECT c.relrowsecurity,
+			coalesce((SELECT array_agg(DISTINCT p.cmd::text) FROM pg_policies p
+				WHERE p.schemaname = 'public' AND p.tablename = c.relname
+				  AND ('authenticated' = ANY (p.roles) OR 'public' = ANY (p.roles))), '{}')
+			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = 'public' AND c.relname = $1`, table).Scan(&enabled, &cmds)
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if !enabled {
+			t.Errorf("%s: row-level security is not enabled", table)
+		}
+		for _, op := range []string{"SELECT", "INSERT", "UPDATE", "DELETE"} {
+			if !slices.Contains(cmds, op) && !slices.Contains(cmds, "ALL") {
+				t.Errorf("%s: no policy for %s (has %v)", table, op, cmds)
+			}
+		}
+	}
+}
+
+// who is a set of the actors of the attack matrix.
+type who uint
+
+const (
+	owner     who = 1 << iota // owner of tenant A
+	recruiter                 // recruiter in tenant A
+	viewer                    // viewer in tenant A
+	other                     // owner of tenant B only
+	nobody                    // signed in, member of no tenant
+	candidate                 // signed in with the email of A's candidate
+	anon                      // role anon, no claims
+
+	members = owner | recruiter | viewer
+	editors = owner | recruiter
+	none    = who(0)
+)
+
+var actorNames = []struct {
+	w    who
+	name string
+}{{owner, "owner"}, {recruiter, "recruiter"}, {viewer, "viewer"}, {other, "other-tenant"},
+	{nobody, "no-membership"}, {candidate, "candidate"}, {anon, "anonymous"}}
+
+// ops are the four operations, in the order of an expectation.
+var ops = [4]string{"SELECT", "INSERT", "UPDATE", "DELETE"}
+
+// allowed says, per table, who may SELECT, INSERT, UPDATE and DELETE tenant
+// A's row. Everyone else must see zero rows or be refused. It is the code
+// form of the policy table in docs/postgres.md.
+var allowed = map[string][4]who{
+	"tenants":            {members, none, owner, owner},
+	"users":              {members, none, owner, none}, // the row is A's owner: self and co-members read
+	"tenant_users":       {members, owner, owner, owner},
+	"positions":          {members, editors, editors, editors},
+	"candidates":         {members, editors, editors, editors},
+	"interview_sessions": {members | candidate, editors, editors, editors},
+	"transcript_entries": {members | candidate, editors, editors, editors},
+	"video_segments":     {members, editors, editors, editors},
+	"consents":           {members, editors, none, owner},
+	"api_keys":           {owner, owner, owner, owner},
+	"audit_log":          {members, members, none, none},
+}
+
+// matrixActor is how a cell connects: a role and the claims PostgREST
+// would set.
+type matrixActor struct {
+	role   string
+	sub    string
+	claims string
+}
+
+func newMatrixActor(sub, email string) matrixActor {
+	b, _ := json.Marshal(claims{Sub: sub, Email: email, Role: "authenticated"})
+	return matrixActor{role: "authenticated", sub: sub, claims: string(b)}
+}
+
+// The cross-tenant attack matrix: every tenant-owned table (from the
+// catalogue) plus tenants and users × SELECT/INSERT/UPDATE/DELETE × every
+// actor, run as raw SQL under the role and claims. Allowed cells must reach
+// tenant A's row; every other cell must reach none or be refused.
+func TestCrossTenantAttackMatrix(t *testing.T) {
+	t.Parallel()
+	s := openStore(t)
+	w := newWorld(t, s)
+	ctx := context.Background()
+	a := w.a
+	actors := map[who]matrixActor{
+		owner:     newMatrixActor(a.owner.ID, a.owner.Email),
+		recruiter: newMatrixActor(a.recruiter.ID, a.recruiter.Email),
+		viewer:    newMatrixActor(a.viewer.ID, a.viewer.Email),
+		other:     newMatrixActor(w.b.owner.ID, w.b.owner.Email),
+		nobody:    newMatrixActor(w.nobody.ID, w.nobody.Email),
+		candidate: newMatrixActor(uuid.NewString(), strings.ToUpper(a.candidate.Email)),
+		anon:      {role: "anon"},
+	}
+	type target struct{ table, key, value string }
+	targets := []target{{"tenants", "id", a.tenant.ID}, {"users", "id", a.owner.ID}}
+	for _, table := range tenantTables(t, s.pool) {
+		targets = append(targets, target{table, "tenant_id", a.tenant.ID})
+	}
+	for _, tg := range targets {
+		expect, ok := allowed[tg.table]
+		if !ok {
+			t.Errorf("%s has tenant_id but no expectation in the attack matrix: add its policies and a row to allowed", tg.table)
+			continue
+		}
+		sample := sampleRow(t, s.pool, tg.table, tg.key, tg.value)
+		for i, op := range ops {
+			for _, an := range actorNames {
+				name := fmt.Sprintf("%s/%s/%s", tg.table, op, an.name)
+				actor := actors[an.w]
+				reached, err := runCell(ctx, s.pool, actor, func(tx pgx.Tx) (bool, error) {
+					switch op {
+					case "SELECT":
+						return selectCell(ctx, tx, tg.table, tg.key, tg.value)
+					case "INSERT":
+						return insertCell(ctx, tx, tg.table, mutate(sample, actor.sub, w.spare.ID))
+					case "UPDATE":
+						return updateCell(ctx, tx, tg.table, tg.key, tg.value)
+					default:
+						return deleteCell(ctx, tx, tg.table, tg.key, tg.value)
+					}
+				})
+				want := expect[i]&an.w != 0
+				switch {
+				case err != nil && !refused(err):
+					t.Errorf("%s: unexpected error: %v", name, err)
+				case want && !reached:
+					t.Errorf("%s: allowed by policy but did not reach the row (err %v)", name, err)
+				case !want && reached:
+					t.Errorf("%s: REACHED ANOTHER'S ROW", name)
+				}
+			}
+		}
+	}
+}
+
+// runCell runs fn in a transaction as actor and rolls it back.
+func runCell(ctx context.Context, pool *pgxpool.Pool, actor matrixActor, fn func(pgx.Tx) (bool, error)) (bool, error) {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+pgx.Identifier{actor.role}.Sanitize()); err != nil {
+		return false, err
+	}
+	if actor.claims != "" {
+		if _, err := tx.Exec(ctx, "SELECT set_config('request.jwt.claims', $1, true)", actor.claims); err != nil {
+			return false, err
+		}
+	}
+	return fn(tx)
+}
+
+// refused reports whether err is the database saying no: a missing
+// privilege or a policy's WITH CHECK (both 42501).
+func refused(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501"
+}
+
+func selectCell(ctx context.Context, tx pgx.Tx, table, key, value string) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, "SELECT count(*) FROM "+ident(table)+" WHERE "+ident(key)+" = $1", value).Scan(&n)
+	return n > 0, err
+}
+
+func insertCell(ctx context.Context, tx pgx.Tx, table string, row map[string]any) (bool, error) {
+	tag, err := tx.Exec(ctx, "INSERT INTO "+ident(table)+
+		" SELECT * FROM jsonb_populate_record(NULL::"+ident(table)+", $1)", row)
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
+// updateCell writes the key onto itself: a change no policy or constraint
+// other than row-level security can object to.
+func updateCell(ctx context.Context, tx pgx.Tx, table, key, value string) (bool, error) {
+	tag, err := tx.Exec(ctx, "UPDATE "+ident(table)+" SET "+ident(key)+" = "+ident(key)+
+		" WHERE "+ident(key)+" = $1", value)
+	return tag.RowsAffected() > 0, err
+}
+
+// deleteCell deletes the row. A foreign key violation means the delete
+// reached the row (policies filter before any key is checked) and another
+// row still points at it, so it counts as reached.
+func deleteCell(ctx context.Context, tx pgx.Tx, table, key, value string) (bool, error) {
+	tag, err := tx.Exec(ctx, "DELETE FROM "+ident(table)+" WHERE "+ident(key)+" = $1", value)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23503" {
+		return true, nil
+	}
+	return tag.RowsAffected() > 0, err
+}
+
+func ident(s string) string { return pgx.Identifier{s}.Sanitize() }
+
+// sampleRow reads one row of table as JSON on the privileged path, to copy
+// for the INSERT cells.
+func sampleRow(t *testing.T, pool *pgxpool.Pool, table, key, value string) map[string]any {
+	t.Helper()
+	var row map[string]any
+	err := pool.QueryRow(context.Background(), "SELECT to_jsonb(t) FROM "+ident(table)+
+		" t WHERE "+ident(key)+" = $1 LIMIT 1", value).Scan(&row)
+	if err != nil {
+		t.Fatalf("the fixture has no row in %s: extend newTenantFixture (%v)", table, err)
+	}
+	return row
+}
+
+// mutate copies a sample row into a new one that no unique key refuses:
+// new IDs, new values for the unique columns, the spare user for a new
+// membership, and the actor as the author of an audit event.
+func mutate(sample map[string]any, sub, spareUser string) map[string]any {
+	row := make(map[string]any, len(sample))
+	for k, v := range sample {
+		row[k] = v
+	}
+	suffix := "-" + uuid.NewString()
+	for k := range row {
+		switch k {
+		case "id":
+			row[k] = uuid.NewString()
+		case "email", "join_token_hash", "item_id", "key_hash":
+			row[k] = fmt.Sprint(row[k]) + suffix
+		case "seq":
+			row[k] = 1000
+		case "user_id":
+			row[k] = spareUser
+		case "actor_id":
+			row[k] = sub
+		}
+	}
+	return row
+}

@@ -1,0 +1,222 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// Limits of ListSessions.
+const (
+	defaultListLimit = 50
+	maxListLimit     = 500
+)
+
+const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
+	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id,
+	coalesce(s.join_token_hash, ''), s.join_expires_at, s.join_revoked_at,
+	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
+
+func sessionDest(v *interview.Session) []any {
+	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
+		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID,
+		&v.JoinTokenHash, zeroTime{&v.JoinExpiresAt}, &v.JoinRevokedAt,
+		&v.StartedAt, &v.EndedAt, &v.EndReason, &v.CreatedAt, &v.UpdatedAt}
+}
+
+// CreateSession stores v in v.TenantID with status pending. A position or
+// candidate outside the tenant fails the composite foreign keys: ErrNotFound.
+func (s *Store) CreateSession(ctx context.Context, v *interview.Session) error {
+	fillID(&v.ID)
+	fillTime(&v.CreatedAt, now())
+	fillTime(&v.UpdatedAt, v.CreatedAt)
+	v.Status = interview.StatusPending
+	if v.WebRTCStatus == "" {
+		v.WebRTCStatus = "pending"
+	}
+	if !v.JoinExpiresAt.IsZero() {
+		v.JoinExpiresAt = v.JoinExpiresAt.UTC().Truncate(time.Microsecond)
+	}
+	truncate(v.JoinRevokedAt)
+	_, err := s.q().Exec(ctx, `INSERT INTO interview_sessions (id, tenant_id, position_id,
+		candidate_id, status, webrtc_status, webrtc_server_url, webrtc_session_id, call_id,
+		join_token_hash, join_expires_at, join_revoked_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		v.ID, v.TenantID, v.PositionID, v.CandidateID, string(v.Status), v.WebRTCStatus,
+		v.WebRTCServerURL, v.WebRTCSessionID, v.CallID, nullString(v.JoinTokenHash),
+		nullTime(v.JoinExpiresAt), v.JoinRevokedAt, v.CreatedAt, v.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("create interview: %w", dbErr(err))
+	}
+	return nil
+}
+
+// GetSession returns the interview id of tenantID.
+func (s *Store) GetSession(ctx context.Context, tenantID, id string) (interview.Session, error) {
+	v, err := getSession(ctx, s.q(), tenantID, id, "")
+	if err != nil {
+		return v, fmt.Errorf("get interview %s: %w", id, err)
+	}
+	return v, nil
+}
+
+// getSession reads one interview; lock is "" or a locking clause.
+func getSession(ctx context.Context, q db, tenantID, id, lock string) (interview.Session, error) {
+	var v interview.Session
+	err := q.QueryRow(ctx, `SELECT `+sessionCols+` FROM interview_sessions s
+		WHERE s.tenant_id = $1 AND s.id = $2 `+lock, tenantID, id).Scan(sessionDest(&v)...)
+	if err != nil {
+		return interview.Session{}, dbErr(err)
+	}
+	return v, nil
+}
+
+// GetSessionByJoinHash finds the interview whose join token hashes to hash,
+// in any tenant (on the privileged path; an actor sees only its own).
+func (s *Store) GetSessionByJoinHash(ctx context.Context, hash string) (interview.Session, error) {
+	var v interview.Session
+	err := s.q().QueryRow(ctx, `SELECT `+sessionCols+` FROM interview_sessions s
+		WHERE s.join_token_hash = $1`, hash).Scan(sessionDest(&v)...)
+	if err != nil {
+		return interview.Session{}, fmt.Errorf("get interview by join link: %w", dbErr(err))
+	}
+	return v, nil
+}
+
+// ListSessions returns a tenant's interviews with their candidate's and
+// position's names, newest first.
+func (s *Store) ListSessions(ctx context.Context, tenantID string, f interview.SessionFilter) ([]interview.SessionSummary, error) {
+	where, args := sessionFilter(tenantID, f)
+	n := len(args)
+	rows, err := s.q().Query(ctx, `SELECT `+sessionCols+`, c.name, c.email, p.title
+		FROM interview_sessions s
+		JOIN candidates c ON c.tenant_id = s.tenant_id AND c.id = s.candidate_id
+		JOIN positions p ON p.tenant_id = s.tenant_id AND p.id = s.position_id
+		WHERE `+where+` ORDER BY s.created_at DESC, s.id DESC
+		LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
+		append(args, listLimit(f.Limit), max(f.Offset, 0))...)
+	list, err := collect(rows, err, func(r pgx.Rows, v *interview.SessionSummary) error {
+		return r.Scan(append(sessionDest(&v.Session), &v.CandidateName, &v.CandidateEmail, &v.PositionTitle)...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list interviews: %w", err)
+	}
+	return list, nil
+}
+
+// sessionFilter builds ListSessions' WHERE clause from f.
+func sessionFilter(tenantID string, f interview.SessionFilter) (string, []any) {
+	conds, args := []string{"s.tenant_id = $1"}, []any{tenantID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Status != "" {
+		conds = append(conds, "s.status = "+arg(string(f.Status)))
+	}
+	if f.PositionID != "" {
+		conds = append(conds, "s.position_id = "+arg(f.PositionID))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		p := arg("%" + likeEscaper.Replace(q) + "%")
+		conds = append(conds, "(c.name ILIKE "+p+" OR c.email ILIKE "+p+")")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// likeEscaper makes a search term match literally inside a LIKE pattern
+// (backslash is LIKE's default escape).
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// listLimit applies the default and the ceiling to a requested page size.
+func listLimit(n int) int {
+	if n <= 0 {
+		return defaultListLimit
+	}
+	return min(n, maxListLimit)
+}
+
+// TransitionSession moves an interview to status to. The row is locked
+// FOR UPDATE, so the check against the stored status and the change cannot
+// interleave with another writer.
+func (s *Store) TransitionSession(ctx context.Context, tenantID, id string, to interview.Status, reason string, at time.Time) (interview.Session, error) {
+	fillTime(&at, now())
+	var v interview.Session
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if v, err = getSession(ctx, tx, tenantID, id, "FOR UPDATE"); err != nil {
+			return err
+		}
+		if v.Status == to {
+			return nil
+		}
+		if _, err := v.Status.Transition(to); err != nil {
+			return err
+		}
+		applyTransition(&v, to, reason, at)
+		_, err = tx.Exec(ctx, `UPDATE interview_sessions SET status = $1, started_at = $2,
+			ended_at = $3, end_reason = $4, updated_at = $5 WHERE tenant_id = $6 AND id = $7`,
+			string(v.Status), v.StartedAt, v.EndedAt, v.EndReason, v.UpdatedAt, v.TenantID, v.ID)
+		return err
+	})
+	if err != nil {
+		return interview.Session{}, fmt.Errorf("move interview %s to %s: %w", id, to, err)
+	}
+	return v, nil
+}
+
+// applyTransition sets the status and the times the lifecycle records.
+func applyTransition(v *interview.Session, to interview.Status, reason string, at time.Time) {
+	v.Status = to
+	v.UpdatedAt = at
+	if to == interview.StatusInProgress && v.StartedAt == nil {
+		v.StartedAt = &at
+	}
+	if to.Terminal() {
+		v.EndedAt = &at
+		v.EndReason = reason
+	}
+}
+
+// UpdateSessionCall records the WebRTC signalling state of an interview.
+func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call interview.CallInfo) error {
+	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET webrtc_status = $1,
+		webrtc_server_url = $2, webrtc_session_id = $3, call_id = $4, updated_at = $5
+		WHERE tenant_id = $6 AND id = $7`,
+		call.WebRTCStatus, call.WebRTCServerURL, call.WebRTCSessionID, call.CallID, now(),
+		tenantID, id))
+	if err != nil {
+		return fmt.Errorf("update call of interview %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetJoinToken replaces the join link's hash and expiry and clears a
+// revocation.
+func (s *Store) SetJoinToken(ctx context.Context, tenantID, id, hash string, expiresAt time.Time) error {
+	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET join_token_hash = $1,
+		join_expires_at = $2, join_revoked_at = NULL, updated_at = $3
+		WHERE tenant_id = $4 AND id = $5`,
+		nullString(hash), nullTime(expiresAt), now(), tenantID, id))
+	if err != nil {
+		return fmt.Errorf("set join link of interview %s: %w", id, err)
+	}
+	return nil
+}
+
+// RevokeJoinToken makes the join link unusable from at.
+func (s *Store) RevokeJoinToken(ctx context.Context, tenantID, id string, at time.Time) error {
+	fillTime(&at, now())
+	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET join_revoked_at = $1,
+		updated_at = $2 WHERE tenant_id = $3 AND id = $4`, at, now(), tenantID, id))
+	if err != nil {
+		return fmt.Errorf("revoke join link of interview %s: %w", id, err)
+	}
+	return nil
+}

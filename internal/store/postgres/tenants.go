@@ -1,0 +1,130 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// CreateTenant stores t and, when ownerID is not empty, makes that user its
+// owner in the same transaction; an unknown owner is ErrNotFound and leaves
+// no tenant behind. For an actor the policies refuse it (ErrForbidden):
+// organisations are created by sign-up, on the privileged path.
+func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID string) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	fillID(&t.ID)
+	fillTime(&t.CreatedAt, now())
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)`,
+			t.ID, t.Name, t.CreatedAt)
+		if err != nil || ownerID == "" {
+			return err
+		}
+		return insertMember(ctx, tx, interview.Membership{
+			TenantID: t.ID, UserID: ownerID, Role: interview.RoleOwner, CreatedAt: t.CreatedAt,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("create tenant %q: %w", t.Name, err)
+	}
+	return nil
+}
+
+// GetTenant returns the tenant id.
+func (s *Store) GetTenant(ctx context.Context, id string) (interview.Tenant, error) {
+	var t interview.Tenant
+	err := s.q().QueryRow(ctx, `SELECT id, name, created_at FROM tenants WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.CreatedAt)
+	if err != nil {
+		return interview.Tenant{}, fmt.Errorf("get tenant %s: %w", id, dbErr(err))
+	}
+	return t, nil
+}
+
+// AddMember stores m; ErrConflict if the user is already a member,
+// ErrNotFound if the tenant or the user does not exist.
+func (s *Store) AddMember(ctx context.Context, m *interview.Membership) error {
+	if !m.Role.Valid() {
+		return interview.Errorf(interview.CodeInvalid, "unknown role %q", m.Role)
+	}
+	fillTime(&m.CreatedAt, now())
+	if err := insertMember(ctx, s.q(), *m); err != nil {
+		return fmt.Errorf("add member %s to tenant %s: %w", m.UserID, m.TenantID, dbErr(err))
+	}
+	return nil
+}
+
+func insertMember(ctx context.Context, q db, m interview.Membership) error {
+	_, err := q.Exec(ctx, `INSERT INTO tenant_users (tenant_id, user_id, role, created_at)
+		VALUES ($1, $2, $3, $4)`, m.TenantID, m.UserID, string(m.Role), m.CreatedAt)
+	return err
+}
+
+const membershipCols = `tu.tenant_id, tu.user_id, tu.role, tu.created_at`
+
+// GetMembership returns userID's membership of tenantID.
+func (s *Store) GetMembership(ctx context.Context, tenantID, userID string) (interview.Membership, error) {
+	var m interview.Membership
+	err := s.q().QueryRow(ctx, `SELECT `+membershipCols+` FROM tenant_users tu
+		WHERE tu.tenant_id = $1 AND tu.user_id = $2`, tenantID, userID).
+		Scan(&m.TenantID, &m.UserID, &m.Role, &m.CreatedAt)
+	if err != nil {
+		return interview.Membership{}, fmt.Errorf("get membership of %s in tenant %s: %w", userID, tenantID, dbErr(err))
+	}
+	return m, nil
+}
+
+// ListMembers returns a tenant's members with their names, oldest first.
+func (s *Store) ListMembers(ctx context.Context, tenantID string) ([]interview.Member, error) {
+	rows, err := s.q().Query(ctx, `SELECT `+membershipCols+`, u.email, u.name
+		FROM tenant_users tu JOIN users u ON u.id = tu.user_id
+		WHERE tu.tenant_id = $1 ORDER BY tu.created_at, tu.user_id`, tenantID)
+	list, err := collect(rows, err, func(r pgx.Rows, m *interview.Member) error {
+		return r.Scan(&m.TenantID, &m.UserID, &m.Role, &m.CreatedAt, &m.Email, &m.Name)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list members of tenant %s: %w", tenantID, err)
+	}
+	return list, nil
+}
+
+// ListMemberships returns the tenants userID belongs to, oldest first.
+func (s *Store) ListMemberships(ctx context.Context, userID string) ([]interview.Membership, error) {
+	rows, err := s.q().Query(ctx, `SELECT `+membershipCols+` FROM tenant_users tu
+		WHERE tu.user_id = $1 ORDER BY tu.created_at, tu.tenant_id`, userID)
+	list, err := collect(rows, err, func(r pgx.Rows, m *interview.Membership) error {
+		return r.Scan(&m.TenantID, &m.UserID, &m.Role, &m.CreatedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list memberships of %s: %w", userID, err)
+	}
+	return list, nil
+}
+
+// UpdateMemberRole changes userID's role in tenantID.
+func (s *Store) UpdateMemberRole(ctx context.Context, tenantID, userID string, role interview.Role) error {
+	if !role.Valid() {
+		return interview.Errorf(interview.CodeInvalid, "unknown role %q", role)
+	}
+	err := affected(s.q().Exec(ctx, `UPDATE tenant_users SET role = $1
+		WHERE tenant_id = $2 AND user_id = $3`, string(role), tenantID, userID))
+	if err != nil {
+		return fmt.Errorf("set role of %s in tenant %s: %w", userID, tenantID, err)
+	}
+	return nil
+}
+
+// RemoveMember ends userID's membership of tenantID.
+func (s *Store) RemoveMember(ctx context.Context, tenantID, userID string) error {
+	err := affected(s.q().Exec(ctx, `DELETE FROM tenant_users WHERE tenant_id = $1 AND user_id = $2`,
+		tenantID, userID))
+	if err != nil {
+		return fmt.Errorf("remove member %s from tenant %s: %w", userID, tenantID, err)
+	}
+	return nil
+}
