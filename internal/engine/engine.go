@@ -1,0 +1,84 @@
+// Package engine is interviewd's local realtime engine: an OpenAI-compatible
+// WebRTC call endpoint (POST /v1/realtime/calls, the sideband WebSocket,
+// hangup, and the oai-events data channel) backed by a pion peer, which
+// conducts a structured interview read from the session's instructions.
+//
+// It knows only OpenAI's protocol: the provider client talks to it over
+// HTTP exactly as it talks to OpenAI. docs/engine.md describes it.
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Engine serves OpenAI-compatible realtime calls. It is safe for
+// concurrent use; Close ends every call.
+type Engine struct {
+	cfg   Config
+	log   *slog.Logger
+	api   *webrtc.API
+	calls *callTable
+}
+
+// Capabilities names the speech parts an Engine runs with, for the
+// start-up line and health details.
+type Capabilities struct {
+	Recognizer    string
+	Synthesizer   string
+	VoiceDetector string
+}
+
+// TextMode reports whether the engine runs without any speech part.
+func (c Capabilities) TextMode() bool {
+	return c.Recognizer == "none" && c.Synthesizer == "none" && c.VoiceDetector == "none"
+}
+
+// String is the engine's part of the start-up line.
+func (c Capabilities) String() string {
+	mode := "speech"
+	if c.TextMode() {
+		mode = "text mode: answers arrive as client events, lines as transcript events"
+	}
+	return fmt.Sprintf("recogniser=%s synthesiser=%s voice_detector=%s (%s)",
+		c.Recognizer, c.Synthesizer, c.VoiceDetector, mode)
+}
+
+// New checks cfg and builds the engine's one WebRTC API.
+func New(cfg Config) (*Engine, error) {
+	if cfg.APIKey == "" {
+		return nil, errors.New("engine: APIKey is required")
+	}
+	cfg = cfg.withDefaults()
+	api, err := newAPI(cfg.ICE)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	return &Engine{cfg: cfg, log: cfg.Logger.With("component", "engine"), api: api,
+		calls: newCallTable(cfg.Limits.MaxCalls)}, nil
+}
+
+// Capabilities reports the speech parts in use.
+func (e *Engine) Capabilities() Capabilities {
+	return Capabilities{
+		Recognizer:    e.cfg.Recognizer.Name(),
+		Synthesizer:   e.cfg.Synthesizer.Name(),
+		VoiceDetector: e.cfg.VoiceDetector.Name(),
+	}
+}
+
+// ActiveCalls is the number of live calls.
+func (e *Engine) ActiveCalls() int { return e.calls.len() }
+
+// Close refuses new calls, ends every live call (sidebands get close code
+// 1001) and waits until all of the engine's goroutines have returned.
+func (e *Engine) Close() error {
+	for _, c := range e.calls.close() {
+		c.stop(endShutdown)
+	}
+	e.calls.wg.Wait()
+	return nil
+}

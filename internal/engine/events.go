@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The server events, in OpenAI's GA shapes. Every event is marshalled once
+// and the same bytes go to the data channel and to every sideband.
+
+type header struct {
+	Type    string `json:"type"`
+	EventID string `json:"event_id"`
+}
+
+func hdr(typ string) header { return header{Type: typ, EventID: newID("event_")} }
+
+type sessionEvent struct {
+	header
+	Session sessionObject `json:"session"`
+}
+
+type sessionObject struct {
+	Type             string      `json:"type"`
+	Object           string      `json:"object"`
+	ID               string      `json:"id"`
+	Model            string      `json:"model"`
+	OutputModalities []string    `json:"output_modalities"`
+	Instructions     string      `json:"instructions"`
+	ExpiresAt        int64       `json:"expires_at"`
+	Audio            sessionIO   `json:"audio"`
+	MaxOutputTokens  string      `json:"max_output_tokens"`
+	ToolChoice       string      `json:"tool_choice"`
+	Tools            []struct{}  `json:"tools"`
+	Tracing          *struct{}   `json:"tracing"`
+	Prompt           *struct{}   `json:"prompt"`
+	Include          *[]struct{} `json:"include"`
+}
+
+type sessionIO struct {
+	Input  sessionInput  `json:"input"`
+	Output sessionOutput `json:"output"`
+}
+
+type sessionInput struct {
+	Format         audioFormat     `json:"format"`
+	Transcription  json.RawMessage `json:"transcription"`
+	NoiseReduction json.RawMessage `json:"noise_reduction"`
+	TurnDetection  json.RawMessage `json:"turn_detection"`
+}
+
+type sessionOutput struct {
+	Format audioFormat `json:"format"`
+	Voice  string      `json:"voice"`
+	Speed  float64     `json:"speed"`
+}
+
+type audioFormat struct {
+	Type string `json:"type"`
+	Rate int    `json:"rate"`
+}
+
+var pcm24k = audioFormat{Type: "audio/pcm", Rate: 24000}
+
+func newSessionEvent(typ, id string, s session, expires time.Time) sessionEvent {
+	return sessionEvent{header: hdr(typ), Session: sessionObject{
+		Type: "realtime", Object: "realtime.session", ID: id, Model: s.Model,
+		OutputModalities: []string{"audio"}, Instructions: s.Instructions,
+		ExpiresAt: expires.Unix(), MaxOutputTokens: "inf", ToolChoice: "auto", Tools: []struct{}{},
+		Audio: sessionIO{
+			Input: sessionInput{Format: pcm24k, Transcription: s.Transcription,
+				NoiseReduction: s.NoiseReduction, TurnDetection: s.TurnDetection},
+			Output: sessionOutput{Format: pcm24k, Voice: s.Voice, Speed: s.Speed},
+		},
+	}}
+}
+
+type responseEvent struct {
+	header
+	Response responseObject `json:"response"`
+}
+
+type responseObject struct {
+	Object           string        `json:"object"`
+	ID               string        `json:"id"`
+	Status           string        `json:"status"`
+	StatusDetails    *struct{}     `json:"status_details"`
+	Output           []itemObject  `json:"output"`
+	ConversationID   string        `json:"conversation_id"`
+	OutputModalities []string      `json:"output_modalities"`
+	MaxOutputTokens  string        `json:"max_output_tokens"`
+	Audio            responseAudio `json:"audio"`
+	Usage            *usageObject  `json:"usage"`
+	Metadata         *struct{}     `json:"metadata"`
+}
+
+type responseAudio struct {
+	Output sessionOutputVoice `json:"output"`
+}
+
+type sessionOutputVoice struct {
+	Format audioFormat `json:"format"`
+	Voice  string      `json:"voice"`
+}
+
+type usageObject struct {
+	TotalTokens  int `json:"total_tokens"`
+	InputTokens  int `json:"input_tokens"`
+	OutputTokens int `json:"output_tokens"`
+}
+
+type itemObject struct {
+	ID      string          `json:"id"`
+	Object  string          `json:"object"`
+	Type    string          `json:"type"`
+	Status  string          `json:"status"`
+	Role    string          `json:"role"`
+	Content []contentObject `json:"content"`
+}
+
+type contentObject struct {
+	Type       string `json:"type"`
+	Transcript string `json:"transcript"`
+}
+
+type audioBufferEvent struct {
+	header
+	ResponseID string `json:"response_id"`
+}
+
+type outputItemEvent struct {
+	header
+	ResponseID  string     `json:"response_id"`
+	OutputIndex int        `json:"output_index"`
+	Item        itemObject `json:"item"`
+}
+
+type transcriptDeltaEvent struct {
+	header
+	ResponseID   string `json:"response_id"`
+	ItemID       string `json:"item_id"`
+	OutputIndex  int    `json:"output_index"`
+	ContentIndex int    `json:"content_index"`
+	Delta        string `json:"delta"`
+}
+
+type transcriptDoneEvent struct {
+	header
+	ResponseID   string `json:"response_id"`
+	ItemID       string `json:"item_id"`
+	OutputIndex  int    `json:"output_index"`
+	ContentIndex int    `json:"content_index"`
+	Transcript   string `json:"transcript"`
+}
+
+type committedEvent struct {
+	header
+	PreviousItemID *string `json:"previous_item_id"`
+	ItemID         string  `json:"item_id"`
+}
+
+type transcriptionCompletedEvent struct {
+	header
+	ItemID       string        `json:"item_id"`
+	ContentIndex int           `json:"content_index"`
+	Transcript   string        `json:"transcript"`
+	Usage        durationUsage `json:"usage"`
+	// Note is the engine's own addition: why Transcript is empty.
+	Note string `json:"note,omitempty"`
+}
+
+type durationUsage struct {
+	Type    string  `json:"type"`
+	Seconds float64 `json:"seconds"`
+}
+
+type transcriptionFailedEvent struct {
+	header
+	ItemID       string    `json:"item_id"`
+	ContentIndex int       `json:"content_index"`
+	Error        *apiError `json:"error"`
+}
+
+type speechEvent struct {
+	header
+	AudioStartMS *int64 `json:"audio_start_ms,omitempty"`
+	AudioEndMS   *int64 `json:"audio_end_ms,omitempty"`
+	ItemID       string `json:"item_id"`
+}
+
+type errorEvent struct {
+	header
+	Error *apiError `json:"error"`
+}
+
+type plainEvent struct {
+	header
+}
+
+func newErrorEvent(e *apiError) errorEvent { return errorEvent{header: hdr("error"), Error: e} }
+
+// encode marshals one of the event types above. They hold only our own
+// values and raw JSON that was decoded from valid input, so an error is a
+// bug; it becomes a server_error event rather than a panic.
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		e := newAPIError(0, "server_error", "", "", "The engine could not encode an event.")
+		b, _ = json.Marshal(newErrorEvent(e))
+	}
+	return b
+}

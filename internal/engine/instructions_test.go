@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestParseInstructions(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want script
+	}{
+		{"convention", testInstructions, script{Candidate: "Ada Lovelace", Position: "Backend Engineer",
+			Questions: []string{"Tell me about a project you are proud of.", "Why do you want to work with us?"}}},
+		{"markdown and parentheses", "## Interview\n**Candidate:** Grace Hopper\n- Time limit: 30 minutes\n\n### Questions\n1) First?\n\n2) Second?\n",
+			script{Candidate: "Grace Hopper", TimeLimit: 30 * time.Minute, Questions: []string{"First?", "Second?"}}},
+		{"continuation lines", "Questions:\n1. Describe a bug\n   you fixed.\n2. Next?\nThank the candidate at the end.\n3. Not a question\n",
+			script{Questions: []string{"Describe a bug you fixed.", "Next?"}}},
+		{"numbered lines before the heading are rules", "Rules:\n1. Be kind.\nQuestions\n1. Real one?\n",
+			script{Questions: []string{"Real one?"}}},
+		{"no convention", "You are a helpful assistant. Be brief.", script{}},
+		{"time limit in hours", "Duration: 1 hour\nQuestions:\n1. Only?", script{TimeLimit: time.Hour, Questions: []string{"Only?"}}},
+		{"first value wins", "Candidate: A\nCandidate: B", script{Candidate: "A"}},
+		{"control characters", "Candidate: Eve\x00\x07 Smith\r\nQuestions:\r\n1. Why\tnot?\r\n", script{Candidate: "Eve Smith", Questions: []string{"Why not?"}}},
+		{"crlf line endings", "Candidate: Bo\r\nQuestions:\r\n1. One?\r\n2. Two?\r\n", script{Candidate: "Bo", Questions: []string{"One?", "Two?"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := parseInstructions(tc.text); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseInstructionsCaps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Candidate: " + strings.Repeat("n", 500) + "\nQuestions:\n")
+	for range 80 {
+		b.WriteString("1. " + strings.Repeat("q", 5000) + "\n")
+	}
+	s := parseInstructions(b.String())
+	if utf8.RuneCountInString(s.Candidate) != maxNameLen || len(s.Questions) != maxQuestions ||
+		utf8.RuneCountInString(s.Questions[0]) != maxQuestionLen {
+		t.Errorf("caps not applied: name %d, %d questions", len(s.Candidate), len(s.Questions))
+	}
+}
+
+func TestChunksRebuildTheLine(t *testing.T) {
+	for _, text := range []string{"", "one", "Hello Ada, and thank you for joining.", "  spaced  out  ", "a b c d e f g"} {
+		cs := chunks(text, 3)
+		if joinChunks(cs) != text || len(cs) == 0 {
+			t.Errorf("chunks(%q) = %q", text, cs)
+		}
+	}
+}
+
+func TestGreetingWithoutName(t *testing.T) {
+	iv := newInterview(script{Questions: []string{"Q?"}})
+	text, kind := iv.greeting()
+	if kind != lineQuestion || !strings.HasPrefix(text, "Hello, and thank you") || !strings.Contains(text, "one question") {
+		t.Errorf("greeting %q", text)
+	}
+}
+
+func FuzzParseInstructions(f *testing.F) {
+	f.Add(testInstructions)
+	f.Add("Questions:\n1. a\n  b\n2) c\nTime limit: 5m\nCandidate: **x**")
+	f.Add("1.\n1. \n9999. x\nquestion\n1.\tTab")
+	f.Fuzz(func(t *testing.T, text string) {
+		s := parseInstructions(text)
+		if len(s.Questions) > maxQuestions || utf8.RuneCountInString(s.Candidate) > maxNameLen {
+			t.Fatalf("caps exceeded: %+v", s)
+		}
+		for _, q := range s.Questions {
+			if q == "" || !utf8.ValidString(q) || utf8.RuneCountInString(q) > maxQuestionLen {
+				t.Fatalf("bad question %q", q)
+			}
+		}
+		iv := newInterview(s)
+		if line, _ := iv.greeting(); line == "" {
+			t.Fatal("empty greeting")
+		}
+	})
+}
