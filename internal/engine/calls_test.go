@@ -220,3 +220,23 @@ func TestNoQuestionsGreetsAndCloses(t *testing.T) {
 	}
 	waitFor(t, "the call to end", func() bool { return e.ActiveCalls() == 0 })
 }
+
+// TestResponseCancel cancels the greeting mid-line: the transcript holds
+// what was sent, the response is cancelled, and the answer still counts.
+func TestResponseCancel(t *testing.T) {
+	checkLeaks(t)
+	_, srv := startEngine(t, func(c *Config) { c.Turn.DeltaInterval = 50 * time.Millisecond })
+	cl, sb, _ := connect(t, srv, true, testInstructions)
+	sb.events.until("response.output_audio_transcript.delta")
+	cl.send(map[string]any{"type": "response.cancel"})
+	evs := sb.events.until("response.done")
+	done, last := evs[len(evs)-4], evs[len(evs)-1]
+	if !strings.HasPrefix(done.Transcript, "Hello Ada") || strings.Contains(done.Transcript, "proud") ||
+		!strings.Contains(last.Raw, `"status":"cancelled"`) {
+		t.Errorf("cancelled line: %s / %s", done.Raw, last.Raw)
+	}
+	sb.send(t, userMessage("An answer anyway."))
+	if q, _ := checkResponse(t, sb.events.until("response.done")[2:]); !strings.Contains(q, "Why do you want") {
+		t.Errorf("next line %q", q)
+	}
+}

@@ -81,12 +81,13 @@ func (e *Engine) createCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
+	questions, named := len(c.iv.script.Questions), c.iv.script.Candidate != ""
 	if !e.calls.start(c) {
 		c.abort()
 		writeError(w, errClosed)
 		return
 	}
-	c.log.Info("call created", "questions", len(c.iv.script.Questions), "named", c.iv.script.Candidate != "")
+	c.log.Info("call created", "questions", questions, "named_candidate", named)
 	w.Header().Set("Location", "/v1/realtime/calls/"+c.id)
 	w.Header().Set("Content-Type", "application/sdp")
 	w.WriteHeader(http.StatusCreated)

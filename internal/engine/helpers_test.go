@@ -51,7 +51,8 @@ func testSession(instructions string) string {
 // checkLeaks fails the test if any goroutine outlives it. Register it first:
 // cleanups run last-in first-out, so it runs after every other cleanup.
 func checkLeaks(t testing.TB) {
-	t.Cleanup(func() { goleak.VerifyNone(t) })
+	ignore := goleak.IgnoreCurrent() // a benchmark runs beside its parent's goroutines
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 }
 
 // startEngine serves a loopback-only engine with fast timing.

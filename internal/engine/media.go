@@ -38,7 +38,7 @@ func (c *call) receiveAudio(track *webrtc.TrackRemote, receiver *webrtc.RTPRecei
 		if !started {
 			first, started = pkt.Timestamp, true
 		}
-		f := Frame{At: rtpOffset(pkt.Timestamp-first, track.Codec().ClockRate), Level: -1}
+		f := Frame{At: rtpOffset(pkt.Timestamp-first, track.Codec().ClockRate)}
 		f.Level, f.Voice = audioLevel(pkt, levelID)
 		// Issue 6 seam: decode pkt.Payload (Opus) into f.PCM here, off no
 		// lock, and c.audio.append(f.PCM) while a turn is open.

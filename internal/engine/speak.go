@@ -83,6 +83,11 @@ func (c *call) finishLine(status string) {
 	if status != "completed" {
 		l.text = joinChunks(l.chunks[:l.sent])
 	}
+	if !l.voiced { // cancelled before any audio or text went out
+		c.emit(responseEvent{header: hdr("response.done"), Response: c.response(l, status, nil)})
+		c.afterLine(l.kind)
+		return
+	}
 	c.emit(transcriptDoneEvent{header: hdr("response.output_audio_transcript.done"),
 		ResponseID: l.respID, ItemID: l.itemID, Transcript: l.text})
 	c.emit(outputItemEvent{header: hdr("response.output_item.done"), ResponseID: l.respID,
