@@ -3,7 +3,9 @@ package interview
 import "time"
 
 // Session is one interview of one candidate for one position (the seed's
-// interview_sessions row). Its join link token is stored only as a hash.
+// interview_sessions row). Its join link token is derived from the
+// interview's ID and JoinVersion with a server secret, so that the link can
+// be shown again; only the token's hash is stored.
 type Session struct {
 	ID          string
 	TenantID    string
@@ -18,6 +20,7 @@ type Session struct {
 	CallID          string // the provider's call ID (rtc_…), from Location
 
 	JoinTokenHash string // SHA-256 of the join link's token, hex
+	JoinVersion   int    // bumped each time the link is re-issued, which changes the token
 	JoinExpiresAt time.Time
 	JoinRevokedAt *time.Time
 

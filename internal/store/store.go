@@ -62,6 +62,9 @@ type Store interface {
 	Records
 	APIKeys
 	Audit
+	Logins
+	Invitations
+	Idempotency
 }
 
 // Tenants stores organisations and their members.
@@ -116,8 +119,9 @@ type Candidates interface {
 
 // Sessions stores interviews and drives their lifecycle.
 type Sessions interface {
-	// CreateSession stores s in s.TenantID with status pending. Its position
-	// and candidate must belong to the same tenant, or ErrNotFound.
+	// CreateSession stores s in s.TenantID with status pending and the join
+	// link (JoinVersion, hash, expiry) as given. Its position and candidate
+	// must belong to the same tenant, or ErrNotFound.
 	CreateSession(ctx context.Context, s *interview.Session) error
 	GetSession(ctx context.Context, tenantID, id string) (interview.Session, error)
 	// GetSessionByJoinHash finds the interview whose join token hashes to
@@ -132,9 +136,9 @@ type Sessions interface {
 	TransitionSession(ctx context.Context, tenantID, id string, to interview.Status, reason string, at time.Time) (interview.Session, error)
 	// UpdateSessionCall records the WebRTC signalling state of an interview.
 	UpdateSessionCall(ctx context.Context, tenantID, id string, call interview.CallInfo) error
-	// SetJoinToken replaces the join link's hash and expiry and clears a
-	// revocation (re-issuing the link).
-	SetJoinToken(ctx context.Context, tenantID, id, hash string, expiresAt time.Time) error
+	// SetJoinToken replaces the join link's version, hash and expiry and
+	// clears a revocation (re-issuing the link).
+	SetJoinToken(ctx context.Context, tenantID, id string, version int, hash string, expiresAt time.Time) error
 	// RevokeJoinToken revokes the join link; revoking twice keeps the first time.
 	RevokeJoinToken(ctx context.Context, tenantID, id string, at time.Time) error
 }

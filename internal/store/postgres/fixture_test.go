@@ -18,6 +18,9 @@ type tenantFixture struct {
 	position                 interview.Position
 	candidate                interview.Candidate
 	session                  interview.Session
+	login                    interview.Login
+	invitation               interview.Invitation
+	idempotencyKey           string
 }
 
 // world is two tenants, a user who belongs to neither and a spare user
@@ -88,6 +91,18 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 	must("audit", s.AppendAudit(ctx, &interview.AuditEvent{TenantID: f.tenant.ID, ActorType: "user",
 		ActorID: f.owner.ID, Action: "position.created", TargetType: "position",
 		TargetID: f.position.ID, Data: map[string]string{"title": f.position.Title}}))
+	f.login = interview.Login{UserID: f.owner.ID, TenantID: f.tenant.ID, TokenHash: "loginhash-" + name,
+		ExpiresAt: time.Now().Add(time.Hour)}
+	must("login", s.CreateLogin(ctx, &f.login))
+	f.invitation = interview.Invitation{TenantID: f.tenant.ID, Email: "invitee-" + name + "@example.com",
+		Role: interview.RoleViewer, TokenHash: "invitehash-" + name, InvitedBy: f.owner.ID,
+		ExpiresAt: time.Now().Add(time.Hour)}
+	must("invitation", s.CreateInvitation(ctx, &f.invitation))
+	f.idempotencyKey = "idem-" + name
+	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: f.tenant.ID,
+		Key: f.idempotencyKey, Fingerprint: "fp-" + name})
+	must("idempotency key", err)
+	must("idempotent response", s.CompleteIdempotencyKey(ctx, f.tenant.ID, f.idempotencyKey, 201, []byte(`{"id":"x"}`)))
 	return f
 }
 

@@ -31,28 +31,42 @@ func tenantTables(t *testing.T, pool *pgxpool.Pool) []string {
 	return names
 }
 
+// serverOnly lists the tenant-owned tables that only the privileged path
+// reaches: row-level security is enabled with no policy at all, and neither
+// authenticated nor anon holds any privilege on them.
+var serverOnly = map[string]bool{"logins": true}
+
 // Every tenant-owned table (and tenants and users) has row-level security
 // enabled and a policy for each of SELECT, INSERT, UPDATE and DELETE that
-// applies to the authenticated role; FOR ALL counts for all four.
+// applies to the authenticated role; FOR ALL counts for all four. A
+// server-only table instead has no policy and no privilege for the roles.
 func TestRLSEnabledWithPoliciesForEveryOperation(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	tables := append(tenantTables(t, s.pool), "tenants", "users")
 	for _, table := range tables {
-		var enabled bool
+		var enabled, granted bool
 		var cmds []string
 		err := s.pool.QueryRow(ctx, `SELECT c.relrowsecurity,
 			coalesce((SELECT array_agg(DISTINCT p.cmd::text) FROM pg_policies p
 				WHERE p.schemaname = 'public' AND p.tablename = c.relname
-				  AND ('authenticated' = ANY (p.roles) OR 'public' = ANY (p.roles))), '{}')
+				  AND ('authenticated' = ANY (p.roles) OR 'public' = ANY (p.roles))), '{}'),
+			has_table_privilege('authenticated', c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+			  OR has_table_privilege('anon', c.oid, 'SELECT, INSERT, UPDATE, DELETE')
 			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-			WHERE n.nspname = 'public' AND c.relname = $1`, table).Scan(&enabled, &cmds)
+			WHERE n.nspname = 'public' AND c.relname = $1`, table).Scan(&enabled, &cmds, &granted)
 		if err != nil {
 			t.Fatalf("%s: %v", table, err)
 		}
 		if !enabled {
 			t.Errorf("%s: row-level security is not enabled", table)
+		}
+		if serverOnly[table] {
+			if len(cmds) > 0 || granted {
+				t.Errorf("%s is server-only but has policies %v or a privilege for authenticated or anon", table, cmds)
+			}
+			continue
 		}
 		for _, op := range []string{"SELECT", "INSERT", "UPDATE", "DELETE"} {
 			if !slices.Contains(cmds, op) && !slices.Contains(cmds, "ALL") {
@@ -103,6 +117,9 @@ var allowed = map[string][4]who{
 	"consents":           {members, editors, none, owner},
 	"api_keys":           {owner, owner, owner, owner},
 	"audit_log":          {members, members, none, none},
+	"logins":             {none, none, none, none}, // server-only
+	"invitations":        {owner, owner, owner, owner},
+	"idempotency_keys":   {members, members, members, members},
 }
 
 // matrixActor is how a cell connects: a role and the claims PostgREST
@@ -137,10 +154,12 @@ func TestCrossTenantAttackMatrix(t *testing.T) {
 		candidate: newMatrixActor(uuid.NewString(), strings.ToUpper(a.candidate.Email)),
 		anon:      {role: "anon"},
 	}
-	type target struct{ table, key, value string }
-	targets := []target{{"tenants", "id", a.tenant.ID}, {"users", "id", a.owner.ID}}
+	// set is the column an UPDATE writes onto itself: on users only name
+	// may be written by the authenticated role.
+	type target struct{ table, key, value, set string }
+	targets := []target{{"tenants", "id", a.tenant.ID, "id"}, {"users", "id", a.owner.ID, "name"}}
 	for _, table := range tenantTables(t, s.pool) {
-		targets = append(targets, target{table, "tenant_id", a.tenant.ID})
+		targets = append(targets, target{table, "tenant_id", a.tenant.ID, "tenant_id"})
 	}
 	for _, tg := range targets {
 		expect, ok := allowed[tg.table]
@@ -160,7 +179,7 @@ func TestCrossTenantAttackMatrix(t *testing.T) {
 					case "INSERT":
 						return insertCell(ctx, tx, tg.table, mutate(sample, actor.sub, w.spare.ID))
 					case "UPDATE":
-						return updateCell(ctx, tx, tg.table, tg.key, tg.value)
+						return updateCell(ctx, tx, tg.table, tg.set, tg.key, tg.value)
 					default:
 						return deleteCell(ctx, tx, tg.table, tg.key, tg.value)
 					}
@@ -216,10 +235,10 @@ func insertCell(ctx context.Context, tx pgx.Tx, table string, row map[string]any
 	return err == nil && tag.RowsAffected() == 1, err
 }
 
-// updateCell writes the key onto itself: a change no policy or constraint
-// other than row-level security can object to.
-func updateCell(ctx context.Context, tx pgx.Tx, table, key, value string) (bool, error) {
-	tag, err := tx.Exec(ctx, "UPDATE "+ident(table)+" SET "+ident(key)+" = "+ident(key)+
+// updateCell writes column set onto itself: a change no policy or
+// constraint other than row-level security can object to.
+func updateCell(ctx context.Context, tx pgx.Tx, table, set, key, value string) (bool, error) {
+	tag, err := tx.Exec(ctx, "UPDATE "+ident(table)+" SET "+ident(set)+" = "+ident(set)+
 		" WHERE "+ident(key)+" = $1", value)
 	return tag.RowsAffected() > 0, err
 }
@@ -264,7 +283,7 @@ func mutate(sample map[string]any, sub, spareUser string) map[string]any {
 		switch k {
 		case "id":
 			row[k] = uuid.NewString()
-		case "email", "join_token_hash", "item_id", "key_hash":
+		case "email", "join_token_hash", "item_id", "key_hash", "token_hash", "key":
 			row[k] = fmt.Sprint(row[k]) + suffix
 		case "seq":
 			row[k] = 1000

@@ -20,13 +20,13 @@ const (
 
 const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
 	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id,
-	coalesce(s.join_token_hash, ''), s.join_expires_at, s.join_revoked_at,
+	coalesce(s.join_token_hash, ''), s.join_version, s.join_expires_at, s.join_revoked_at,
 	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
 
 func sessionDest(v *interview.Session) []any {
 	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
 		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID,
-		&v.JoinTokenHash, zeroTime{&v.JoinExpiresAt}, &v.JoinRevokedAt,
+		&v.JoinTokenHash, &v.JoinVersion, zeroTime{&v.JoinExpiresAt}, &v.JoinRevokedAt,
 		&v.StartedAt, &v.EndedAt, &v.EndReason, &v.CreatedAt, &v.UpdatedAt}
 }
 
@@ -46,11 +46,11 @@ func (s *Store) CreateSession(ctx context.Context, v *interview.Session) error {
 	truncate(v.JoinRevokedAt)
 	_, err := s.q().Exec(ctx, `INSERT INTO interview_sessions (id, tenant_id, position_id,
 		candidate_id, status, webrtc_status, webrtc_server_url, webrtc_session_id, call_id,
-		join_token_hash, join_expires_at, join_revoked_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		join_token_hash, join_version, join_expires_at, join_revoked_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		v.ID, v.TenantID, v.PositionID, v.CandidateID, string(v.Status), v.WebRTCStatus,
 		v.WebRTCServerURL, v.WebRTCSessionID, v.CallID, nullString(v.JoinTokenHash),
-		nullTime(v.JoinExpiresAt), v.JoinRevokedAt, v.CreatedAt, v.UpdatedAt)
+		v.JoinVersion, nullTime(v.JoinExpiresAt), v.JoinRevokedAt, v.CreatedAt, v.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("create interview: %w", dbErr(err))
 	}
@@ -197,13 +197,13 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 	return nil
 }
 
-// SetJoinToken replaces the join link's hash and expiry and clears a
-// revocation.
-func (s *Store) SetJoinToken(ctx context.Context, tenantID, id, hash string, expiresAt time.Time) error {
+// SetJoinToken replaces the join link's version, hash and expiry and clears
+// a revocation.
+func (s *Store) SetJoinToken(ctx context.Context, tenantID, id string, version int, hash string, expiresAt time.Time) error {
 	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET join_token_hash = $1,
-		join_expires_at = $2, join_revoked_at = NULL, updated_at = $3
-		WHERE tenant_id = $4 AND id = $5`,
-		nullString(hash), nullTime(expiresAt), now(), tenantID, id))
+		join_version = $2, join_expires_at = $3, join_revoked_at = NULL, updated_at = $4
+		WHERE tenant_id = $5 AND id = $6`,
+		nullString(hash), version, nullTime(expiresAt), now(), tenantID, id))
 	if err != nil {
 		return fmt.Errorf("set join link of interview %s: %w", id, err)
 	}

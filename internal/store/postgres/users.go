@@ -9,6 +9,16 @@ import (
 
 const userCols = `id, email, name, password_hash, created_at`
 
+// userReadCols is what a user is read with. The authenticated role may not
+// read password_hash (co-members can see each other's rows), so through As
+// the hash comes back empty; it is the privileged path's business.
+func (s *Store) userReadCols() string {
+	if s.claims != "" {
+		return `id, email, name, ''::text, created_at`
+	}
+	return userCols
+}
+
 func scanUser(r interface{ Scan(...any) error }) (interview.User, error) {
 	var u interview.User
 	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt); err != nil {
@@ -34,9 +44,9 @@ func (s *Store) CreateUser(ctx context.Context, u *interview.User) error {
 	return nil
 }
 
-// GetUser returns the user id.
+// GetUser returns the user id; through As, with an empty PasswordHash.
 func (s *Store) GetUser(ctx context.Context, id string) (interview.User, error) {
-	u, err := scanUser(s.q().QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.q().QueryRow(ctx, `SELECT `+s.userReadCols()+` FROM users WHERE id = $1`, id))
 	if err != nil {
 		return u, fmt.Errorf("get user %s: %w", id, err)
 	}
@@ -46,14 +56,15 @@ func (s *Store) GetUser(ctx context.Context, id string) (interview.User, error) 
 // GetUserByEmail returns the user with email, compared normalised.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (interview.User, error) {
 	email = interview.NormalizeEmail(email)
-	u, err := scanUser(s.q().QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE email = $1`, email))
+	u, err := scanUser(s.q().QueryRow(ctx, `SELECT `+s.userReadCols()+` FROM users WHERE email = $1`, email))
 	if err != nil {
 		return u, fmt.Errorf("get user %s: %w", email, err)
 	}
 	return u, nil
 }
 
-// SetPasswordHash replaces a user's password hash.
+// SetPasswordHash replaces a user's password hash. Through As it is
+// ErrForbidden: the authenticated role may not write the column.
 func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error {
 	err := affected(s.q().Exec(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID))
 	if err != nil {

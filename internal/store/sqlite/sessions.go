@@ -18,13 +18,13 @@ const (
 
 const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
 	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id,
-	s.join_token_hash, s.join_expires_at, s.join_revoked_at,
+	s.join_token_hash, s.join_version, s.join_expires_at, s.join_revoked_at,
 	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
 
 func sessionDest(v *interview.Session) []any {
 	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
 		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID,
-		stringDest(&v.JoinTokenHash), timeDest{&v.JoinExpiresAt}, nullTimeDest{&v.JoinRevokedAt},
+		stringDest(&v.JoinTokenHash), &v.JoinVersion, timeDest{&v.JoinExpiresAt}, nullTimeDest{&v.JoinRevokedAt},
 		nullTimeDest{&v.StartedAt}, nullTimeDest{&v.EndedAt}, &v.EndReason,
 		timeDest{&v.CreatedAt}, timeDest{&v.UpdatedAt}}
 }
@@ -53,11 +53,11 @@ func (s *Store) CreateSession(ctx context.Context, v *interview.Session) error {
 	truncate(v.JoinRevokedAt)
 	_, err := s.w.ExecContext(ctx, `INSERT INTO interview_sessions (id, tenant_id,
 		position_id, candidate_id, status, webrtc_status, webrtc_server_url, webrtc_session_id,
-		call_id, join_token_hash, join_expires_at, join_revoked_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		call_id, join_token_hash, join_version, join_expires_at, join_revoked_at, created_at,
+		updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.TenantID, v.PositionID, v.CandidateID, string(v.Status), v.WebRTCStatus,
 		v.WebRTCServerURL, v.WebRTCSessionID, v.CallID, nullString(v.JoinTokenHash),
-		nullTS(&v.JoinExpiresAt), nullTS(v.JoinRevokedAt), ts(v.CreatedAt), ts(v.UpdatedAt))
+		v.JoinVersion, nullTS(&v.JoinExpiresAt), nullTS(v.JoinRevokedAt), ts(v.CreatedAt), ts(v.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("create interview: %w", dbErr(err))
 	}
@@ -162,13 +162,13 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 	return nil
 }
 
-// SetJoinToken replaces the join link's hash and expiry and clears a
-// revocation.
-func (s *Store) SetJoinToken(ctx context.Context, tenantID, id, hash string, expiresAt time.Time) error {
+// SetJoinToken replaces the join link's version, hash and expiry and clears
+// a revocation.
+func (s *Store) SetJoinToken(ctx context.Context, tenantID, id string, version int, hash string, expiresAt time.Time) error {
 	err := affected(s.w.ExecContext(ctx, `UPDATE interview_sessions SET join_token_hash = ?,
-		join_expires_at = ?, join_revoked_at = NULL, updated_at = ?
+		join_version = ?, join_expires_at = ?, join_revoked_at = NULL, updated_at = ?
 		WHERE tenant_id = ? AND id = ?`,
-		nullString(hash), nullTS(&expiresAt), ts(now()), tenantID, id))
+		nullString(hash), version, nullTS(&expiresAt), ts(now()), tenantID, id))
 	if err != nil {
 		return fmt.Errorf("set join link of interview %s: %w", id, err)
 	}

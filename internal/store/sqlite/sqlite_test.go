@@ -83,7 +83,8 @@ func TestTables(t *testing.T) {
 		tables = append(tables, name)
 	}
 	for _, want := range []string{"tenants", "users", "tenant_users", "positions", "candidates",
-		"interview_sessions", "transcript_entries", "video_segments", "consents", "api_keys", "audit_log"} {
+		"interview_sessions", "transcript_entries", "video_segments", "consents", "api_keys", "audit_log",
+		"logins", "invitations", "idempotency_keys"} {
 		t.Run(want, func(t *testing.T) {
 			if !slices.Contains(tables, want) {
 				t.Errorf("table %s missing; have %v", want, tables)

@@ -38,7 +38,7 @@ func testNotFound(t *testing.T, s store.Store) {
 			return err
 		},
 		"UpdateSessionCall": func(ctx context.Context) error { return s.UpdateSessionCall(ctx, tn, nobody, interview.CallInfo{}) },
-		"SetJoinToken":      func(ctx context.Context) error { return s.SetJoinToken(ctx, tn, nobody, unique(), at(1)) },
+		"SetJoinToken":      func(ctx context.Context) error { return s.SetJoinToken(ctx, tn, nobody, 1, unique(), at(1)) },
 		"RevokeJoinToken":   func(ctx context.Context) error { return s.RevokeJoinToken(ctx, tn, nobody, at(1)) },
 		"GetAPIKeyByHash":   func(ctx context.Context) error { _, err := s.GetAPIKeyByHash(ctx, nobody); return err },
 		"RevokeAPIKey":      func(ctx context.Context) error { return s.RevokeAPIKey(ctx, tn, nobody, at(1)) },
@@ -46,6 +46,32 @@ func testNotFound(t *testing.T, s store.Store) {
 		"AppendAudit tenant": func(ctx context.Context) error {
 			return s.AppendAudit(ctx, &interview.AuditEvent{TenantID: nobody, ActorType: "system", Action: "x"})
 		},
+		"CreateLogin user": func(ctx context.Context) error {
+			return s.CreateLogin(ctx, &interview.Login{UserID: nobody, TenantID: tn, TokenHash: unique(), ExpiresAt: at(1)})
+		},
+		"CreateLogin tenant": func(ctx context.Context) error {
+			return s.CreateLogin(ctx, &interview.Login{UserID: f.Owner.ID, TenantID: nobody, TokenHash: unique(), ExpiresAt: at(1)})
+		},
+		"GetLoginByHash":    func(ctx context.Context) error { _, err := s.GetLoginByHash(ctx, nobody); return err },
+		"TouchLogin":        func(ctx context.Context) error { return s.TouchLogin(ctx, nobody, at(1), at(2)) },
+		"SwitchLoginTenant": func(ctx context.Context) error { return s.SwitchLoginTenant(ctx, nobody, tn) },
+		"DeleteLogin":       func(ctx context.Context) error { return s.DeleteLogin(ctx, nobody) },
+		"CreateInvitation tenant": func(ctx context.Context) error {
+			return s.CreateInvitation(ctx, &interview.Invitation{TenantID: nobody, Email: "a@example.com",
+				Role: interview.RoleViewer, TokenHash: unique(), ExpiresAt: at(1)})
+		},
+		"GetInvitationByHash": func(ctx context.Context) error { _, err := s.GetInvitationByHash(ctx, nobody); return err },
+		"AcceptInvitation": func(ctx context.Context) error {
+			_, err := s.AcceptInvitation(ctx, nobody, f.Owner.ID, at(1))
+			return err
+		},
+		"RevokeInvitation": func(ctx context.Context) error { return s.RevokeInvitation(ctx, tn, nobody, at(1)) },
+		"ReserveIdempotencyKey tenant": func(ctx context.Context) error {
+			_, err := s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: nobody, Key: "k"})
+			return err
+		},
+		"CompleteIdempotencyKey": func(ctx context.Context) error { return s.CompleteIdempotencyKey(ctx, tn, nobody, 200, nil) },
+		"ReleaseIdempotencyKey":  func(ctx context.Context) error { return s.ReleaseIdempotencyKey(ctx, tn, nobody) },
 	} {
 		t.Run(name, func(t *testing.T) { wantErr(t, name, call(t.Context()), store.ErrNotFound) })
 	}
@@ -58,6 +84,8 @@ func testConflict(t *testing.T, s store.Store) {
 	key := interview.APIKey{TenantID: f.Tenant.ID, Name: "k", Prefix: "ik", Hash: unique()}
 	must(t, s.CreateAPIKey(t.Context(), &key))
 	taken := f.session(t, s).JoinTokenHash
+	login := f.newLogin(t, s, 60)
+	inv := f.newInvitation(t, s, interview.RoleViewer, 1)
 	for name, call := range map[string]func(ctx context.Context) error{
 		"user email in another case": func(ctx context.Context) error {
 			return s.CreateUser(ctx, &interview.User{Email: "  " + strings.ToUpper(f.Owner.Email)})
@@ -77,6 +105,14 @@ func testConflict(t *testing.T, s store.Store) {
 		"join token hash": func(ctx context.Context) error {
 			w := interview.Session{TenantID: f.Tenant.ID, PositionID: f.Position.ID, CandidateID: f.Candidate.ID, JoinTokenHash: taken}
 			return s.CreateSession(ctx, &w)
+		},
+		"login token hash": func(ctx context.Context) error {
+			return s.CreateLogin(ctx, &interview.Login{UserID: f.Owner.ID, TenantID: f.Tenant.ID,
+				TokenHash: login.TokenHash, ExpiresAt: at(1)})
+		},
+		"invitation token hash": func(ctx context.Context) error {
+			return s.CreateInvitation(ctx, &interview.Invitation{TenantID: f.Tenant.ID, Email: "a@example.com",
+				Role: interview.RoleViewer, TokenHash: inv.TokenHash, ExpiresAt: at(1)})
 		},
 	} {
 		t.Run(name, func(t *testing.T) { wantErr(t, name, call(t.Context()), store.ErrConflict) })

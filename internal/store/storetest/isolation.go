@@ -16,6 +16,9 @@ type world struct {
 	segment interview.VideoSegment
 	key     interview.APIKey
 	member  interview.User // a recruiter of A
+	login   interview.Login
+	invite  interview.Invitation
+	idemKey string // an idempotency key reserved in A
 }
 
 func newWorld(t *testing.T, s store.Store) world {
@@ -32,6 +35,11 @@ func newWorld(t *testing.T, s store.Store) world {
 	w.key = interview.APIKey{TenantID: w.a.Tenant.ID, Name: "k", Prefix: "ik", Hash: unique()}
 	must(t, s.CreateAPIKey(ctx, &w.key))
 	must(t, s.AppendAudit(ctx, &interview.AuditEvent{TenantID: w.a.Tenant.ID, ActorType: "system", Action: "x"}))
+	w.login = w.a.newLogin(t, s, 60)
+	w.invite = w.a.newInvitation(t, s, interview.RoleViewer, 1)
+	w.idemKey = unique()
+	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: w.a.Tenant.ID, Key: w.idemKey, Fingerprint: "a"})
+	must(t, err)
 	return w
 }
 
@@ -48,7 +56,12 @@ func (w world) snapshot(t *testing.T, s store.Store) []any {
 	add(s.ListConsents(ctx, a, w.session.ID))
 	add(s.GetAPIKeyByHash(ctx, w.key.Hash))
 	add(s.ListMembers(ctx, a))
-	return out
+	add(s.GetLoginByHash(ctx, w.login.TokenHash))
+	add(s.ListInvitations(ctx, a))
+	// Reserving a taken key stores nothing and returns the stored record.
+	rec, err := s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: a, Key: w.idemKey})
+	wantErr(t, "read idempotency key", err, store.ErrConflict)
+	return append(out, rec)
 }
 
 func testIsolation(t *testing.T, s store.Store) {
@@ -87,7 +100,7 @@ func testIsolatedWrites(t *testing.T, s store.Store, w world) {
 		"UpdateSessionCall": func(ctx context.Context) error {
 			return s.UpdateSessionCall(ctx, b, id, interview.CallInfo{WebRTCStatus: "closed", CallID: "rtc_x"})
 		},
-		"SetJoinToken":    func(ctx context.Context) error { return s.SetJoinToken(ctx, b, id, unique(), at(5)) },
+		"SetJoinToken":    func(ctx context.Context) error { return s.SetJoinToken(ctx, b, id, 9, unique(), at(5)) },
 		"RevokeJoinToken": func(ctx context.Context) error { return s.RevokeJoinToken(ctx, b, id, at(5)) },
 		"TransitionSession": func(ctx context.Context) error {
 			_, err := s.TransitionSession(ctx, b, id, interview.StatusAbandoned, "x", at(5))
@@ -103,7 +116,13 @@ func testIsolatedWrites(t *testing.T, s store.Store, w world) {
 		"UpdateMemberRole": func(ctx context.Context) error {
 			return s.UpdateMemberRole(ctx, b, w.member.ID, interview.RoleOwner)
 		},
-		"RemoveMember": func(ctx context.Context) error { return s.RemoveMember(ctx, b, w.member.ID) },
+		"RemoveMember":      func(ctx context.Context) error { return s.RemoveMember(ctx, b, w.member.ID) },
+		"SwitchLoginTenant": func(ctx context.Context) error { return s.SwitchLoginTenant(ctx, w.login.ID, b) },
+		"RevokeInvitation":  func(ctx context.Context) error { return s.RevokeInvitation(ctx, b, w.invite.ID, at(5)) },
+		"CompleteIdempotencyKey": func(ctx context.Context) error {
+			return s.CompleteIdempotencyKey(ctx, b, w.idemKey, 500, []byte("x"))
+		},
+		"ReleaseIdempotencyKey": func(ctx context.Context) error { return s.ReleaseIdempotencyKey(ctx, b, w.idemKey) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			wantErr(t, name, write(t.Context()), store.ErrNotFound)
@@ -155,6 +174,13 @@ func testIsolatedLists(t *testing.T, s store.Store, w world) {
 	members, err := s.ListMembers(ctx, b)
 	must(t, err)
 	same(t, "members", ids(members, func(m interview.Member) string { return m.UserID }), []string{w.b.Owner.ID})
+	invitations, err := s.ListInvitations(ctx, b)
+	must(t, err)
+	same(t, "invitations", len(invitations), 0)
+	// The same idempotency key in B is B's own: free, and A's record unseen.
+	rec, err := s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: b, Key: w.idemKey, Fingerprint: "b"})
+	must(t, err)
+	same(t, "B's record", [2]string{rec.TenantID, rec.Fingerprint}, [2]string{b, "b"})
 	memberships, err := s.ListMemberships(ctx, w.member.ID)
 	must(t, err)
 	if slices.ContainsFunc(memberships, func(m interview.Membership) bool { return m.TenantID == b }) {

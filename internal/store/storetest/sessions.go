@@ -15,13 +15,13 @@ func testSessions(t *testing.T, s store.Store) {
 	v := interview.Session{
 		TenantID: f.Tenant.ID, PositionID: f.Position.ID, CandidateID: f.Candidate.ID,
 		Status:        interview.StatusCompleted, // ignored: a new interview is pending
-		JoinTokenHash: hash, JoinExpiresAt: noisy(at(30)), CreatedAt: noisy(at(1)),
+		JoinTokenHash: hash, JoinVersion: 2, JoinExpiresAt: noisy(at(30)), CreatedAt: noisy(at(1)),
 	}
 	must(t, s.CreateSession(ctx, &v))
 	want := interview.Session{
 		ID: v.ID, TenantID: f.Tenant.ID, PositionID: f.Position.ID, CandidateID: f.Candidate.ID,
 		Status: interview.StatusPending, WebRTCStatus: "pending", JoinTokenHash: hash,
-		JoinExpiresAt: at(30), CreatedAt: at(1), UpdatedAt: at(1),
+		JoinVersion: 2, JoinExpiresAt: at(30), CreatedAt: at(1), UpdatedAt: at(1),
 	}
 	t.Run("round trip", func(t *testing.T) {
 		same(t, "caller's copy", v, want)
@@ -48,16 +48,26 @@ func testSessions(t *testing.T, s store.Store) {
 		must(t, err)
 		same(t, "revoked at", got.JoinRevokedAt, ptr(at(3)))
 		newHash := unique()
-		must(t, s.SetJoinToken(ctx, f.Tenant.ID, v.ID, newHash, noisy(at(90))))
+		must(t, s.SetJoinToken(ctx, f.Tenant.ID, v.ID, 3, newHash, noisy(at(90))))
 		got, err = s.GetSessionByJoinHash(ctx, newHash)
 		must(t, err)
 		same(t, "interview", got.ID, v.ID)
+		same(t, "version", got.JoinVersion, 3)
 		same(t, "expires at", got.JoinExpiresAt, at(90))
 		if got.JoinRevokedAt != nil {
 			t.Errorf("SetJoinToken kept the revocation %v", got.JoinRevokedAt)
 		}
 		_, err = s.GetSessionByJoinHash(ctx, hash)
 		wantErr(t, "old link", err, store.ErrNotFound)
+		wantErr(t, "negative version", s.SetJoinToken(ctx, f.Tenant.ID, v.ID, -1, unique(), at(90)), interview.ErrInvalid)
+		got, err = s.GetSession(ctx, f.Tenant.ID, v.ID)
+		must(t, err)
+		same(t, "link kept", [2]any{got.JoinTokenHash, got.JoinVersion}, [2]any{newHash, 3})
+	})
+	t.Run("version defaults to zero", func(t *testing.T) {
+		got, err := s.GetSession(ctx, f.Tenant.ID, f.session(t, s).ID)
+		must(t, err)
+		same(t, "version", got.JoinVersion, 0)
 	})
 }
 
