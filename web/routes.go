@@ -27,8 +27,31 @@ func (s *server) routes() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 
-	// Pages.
-	r.Get("/", s.home)
+	// Pages: forms are protected against cross-site requests, and every
+	// page knows who is signed in.
+	r.Group(func(r chi.Router) {
+		r.Use(s.crossOrigin, s.csrf, s.withViewer)
+		r.Get("/", s.home)
+		r.Get("/signin", s.signInPage)
+		r.Post("/signin", s.signIn)
+		r.Get("/signup", s.signUpPage)
+		r.Post("/signup", s.signUp)
+		r.Post("/signout", s.signOut)
+
+		// The recruiter's app.
+		r.Route("/app", func(r chi.Router) {
+			r.Use(s.requireRecruiter)
+			r.Get("/", s.appHome)
+			s.positionRoutes(r)  // positions.go
+			s.interviewRoutes(r) // interviews.go
+			s.teamRoutes(r)      // team.go: members, invitations, API keys
+		})
+		s.candidateRoutes(r) // join.go: /join/{token}
+		s.inviteRoutes(r)    // team.go: /invite/{token}
+	})
+
+	// The integration API: JSON, API keys, no cookies.
+	r.Route("/api/v1", s.apiRoutes) // api.go
 
 	// Embedded assets.
 	r.Get("/static/*", s.static)

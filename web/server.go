@@ -10,6 +10,8 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/interviewd/interviewd/internal/auth"
+	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -19,6 +21,10 @@ type Deps struct {
 	Store     store.Store  // nil makes /readyz report unavailable
 	Mode      Mode         // shown on the home page and by /readyz
 	PublicURL string       // the address users reach, e.g. https://interviews.example.com
+
+	Accounts Recruiters      // recruiters' sign-in: built-in or Supabase
+	Team     *auth.Accounts  // invitations, roles and API keys (built-in accounts)
+	Hiring   *hiring.Service // positions and interviews
 }
 
 // Mode says how this instance runs, in words for people.
@@ -34,6 +40,11 @@ type server struct {
 	store store.Store
 	mode  Mode
 	https bool // PublicURL is https: browsers get HSTS
+
+	accounts  Recruiters
+	team      *auth.Accounts
+	hiring    *hiring.Service
+	publicURL string
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -43,6 +54,11 @@ func NewServer(d Deps) http.Handler {
 		store: d.Store,
 		mode:  d.Mode,
 		https: isHTTPS(d.PublicURL),
+
+		accounts:  d.Accounts,
+		team:      d.Team,
+		hiring:    d.Hiring,
+		publicURL: d.PublicURL,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

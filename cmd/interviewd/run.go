@@ -29,11 +29,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		case "version", "-version", "--version":
 			fmt.Fprintln(stdout, "interviewd", version)
 			return nil
+		case "admin":
+			return admin(ctx, args[2:], getenv, stdout)
 		case "healthcheck":
 			return healthcheck(ctx, getenv)
 		case "serve":
 		default:
-			return fmt.Errorf("unknown command %q (want serve, healthcheck or version)", args[1])
+			return fmt.Errorf("unknown command %q (want serve, admin, healthcheck or version)", args[1])
 		}
 	}
 	cfg, err := config.Load(getenv)
@@ -64,11 +66,18 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if derivePublicURL {
 		cfg.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	}
+	svc, err := newServices(cfg, st)
+	if err != nil {
+		return err
+	}
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,
 		PublicURL: cfg.PublicURL,
 		Mode:      web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth()},
+		Accounts:  svc.accounts,
+		Team:      svc.accounts,
+		Hiring:    svc.hiring,
 	})
 	srv := &http.Server{
 		Handler:           handler,

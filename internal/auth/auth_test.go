@@ -179,3 +179,24 @@ func FuzzWellFormed(f *testing.F) {
 		}
 	})
 }
+
+func TestJoinLinks(t *testing.T) {
+	j, err := NewJoinLinks(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := j.Token("iv1", 1), j.Token("iv1", 2)
+	if a == b || a != j.Token("iv1", 1) || !WellFormed(a, JoinTokenPrefix) {
+		t.Errorf("tokens %q %q", a, b)
+	}
+	if j.Token("iv1", 1) == j.Token("iv2", 1) {
+		t.Error("two interviews share a token")
+	}
+	other, _ := NewJoinLinks("another secret that is long enough!!")
+	if other.Token("iv1", 1) == a {
+		t.Error("the secret does not change the token")
+	}
+	if _, err := NewJoinLinks("short"); err == nil {
+		t.Error("short secret accepted")
+	}
+}

@@ -192,3 +192,16 @@ func (a *Accounts) CreateOwner(ctx context.Context, email, password, orgName str
 	}
 	return u, t, nil
 }
+
+// HomeTenant returns the organisation a user's new logins work in (the
+// pinned one, with TENANT_ID), for the admin CLI.
+func (a *Accounts) HomeTenant(ctx context.Context, email string) (string, error) {
+	u, err := a.store.GetUserByEmail(ctx, interview.NormalizeEmail(email))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", interview.Errorf(interview.CodeNotFound, "no user with email %s", email)
+	} else if err != nil {
+		return "", err
+	}
+	m, err := a.homeMembership(ctx, u.ID)
+	return m.TenantID, err
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/interviewd/interviewd/internal/auth"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
+	"github.com/interviewd/interviewd/templates"
+)
+
+// teamRoutes are the team and API key pages, under /app.
+func (s *server) teamRoutes(r chi.Router) {
+	r.Get("/team", s.teamPage)
+	r.Post("/team/invitations", s.invite)
+	r.Post("/team/invitations/{id}/revoke", s.revokeInvitation)
+	r.Post("/team/{userID}/role", s.setRole)
+	r.Post("/team/{userID}/remove", s.removeMember)
+	r.Get("/api-keys", s.apiKeysPage)
+	r.Post("/api-keys", s.createAPIKey)
+	r.Post("/api-keys/{id}/revoke", s.revokeAPIKey)
+}
+
+// inviteRoutes is where an invitation link leads (no sign-in needed).
+func (s *server) inviteRoutes(r chi.Router) {
+	r.Get("/invite/{token}", s.invitePage)
+	r.Post("/invite/{token}", s.acceptInvite)
+}
+
+// teamView gathers the team page's data; extra fills in what a handler adds.
+func (s *server) teamView(r *http.Request, p auth.Principal) (templates.TeamView, error) {
+	v := templates.TeamView{Self: p.User.ID, CanManage: p.Role().CanManage()}
+	var err error
+	if v.Members, err = s.team.Members(r.Context(), p); err != nil {
+		return v, err
+	}
+	if v.CanManage {
+		v.Invitations, err = s.team.Invitations(r.Context(), p)
+	}
+	return v, err
+}
+
+func (s *server) teamPage(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	v, err := s.teamView(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.Team(v))
+}
+
+// invite creates an invitation and shows its link once. interviewd sends no
+// email, and the link is a credential, so it is not logged either.
+func (s *server) invite(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	email := r.PostFormValue("email")
+	token, inv, err := s.team.Invite(r.Context(), p, email, interview.Role(r.PostFormValue("role")))
+	v, verr := s.teamView(r, p)
+	if verr != nil {
+		s.fail(w, r, verr)
+		return
+	}
+	if err != nil {
+		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
+			v.Err = fe
+			return templates.Team(v)
+		})
+		return
+	}
+	s.log.Info("invitation created", "tenant_id", inv.TenantID, "invitation_id", inv.ID, "role", string(inv.Role))
+	v.NewLink, v.NewEmail = s.publicURL+"/invite/"+token, inv.Email
+	s.render(w, r, http.StatusCreated, templates.Team(v))
+}
+
+func (s *server) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	s.thenRedirect(w, r, s.team.RevokeInvitation(r.Context(), p, chi.URLParam(r, "id")), "/app/team")
+}
+
+func (s *server) setRole(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	err := s.team.SetRole(r.Context(), p, chi.URLParam(r, "userID"), interview.Role(r.PostFormValue("role")))
+	s.thenRedirect(w, r, err, "/app/team")
+}
+
+func (s *server) removeMember(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	s.thenRedirect(w, r, s.team.RemoveMember(r.Context(), p, chi.URLParam(r, "userID")), "/app/team")
+}
+
+// thenRedirect finishes a form post: on success, back to the page it came
+// from (post/redirect/get); on failure, through the error exit.
+func (s *server) thenRedirect(w http.ResponseWriter, r *http.Request, err error, to string) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (s *server) apiKeysPage(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	keys, err := s.team.APIKeys(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.APIKeys(templates.APIKeysView{Keys: keys}))
+}
+
+func (s *server) createAPIKey(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	key, _, err := s.team.NewAPIKey(r.Context(), p, r.PostFormValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	keys, err := s.team.APIKeys(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusCreated, templates.APIKeys(templates.APIKeysView{Keys: keys, NewKey: key}))
+}
+
+func (s *server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalFrom(r.Context())
+	s.thenRedirect(w, r, s.team.RevokeAPIKey(r.Context(), p, chi.URLParam(r, "id")), "/app/api-keys")
+}
+
+// inviteView describes the invitation behind a link, or fails.
+func (s *server) inviteView(r *http.Request) (templates.InviteView, error) {
+	token := chi.URLParam(r, "token")
+	inv, err := s.team.Invitation(r.Context(), token)
+	if err != nil {
+		return templates.InviteView{}, err
+	}
+	v := templates.InviteView{Token: token, Email: inv.Email, Role: string(inv.Role)}
+	if t, err := s.store.GetTenant(r.Context(), inv.TenantID); err == nil {
+		v.Org = t.Name
+	}
+	_, err = s.store.GetUserByEmail(r.Context(), inv.Email)
+	v.HasAccount = err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return v, err
+	}
+	return v, nil
+}
+
+func (s *server) invitePage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.inviteView(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.Invite(v))
+}
+
+func (s *server) acceptInvite(w http.ResponseWriter, r *http.Request) {
+	v, err := s.inviteView(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, _, err := s.team.AcceptInvitation(r.Context(), v.Token, r.PostFormValue("name"), r.PostFormValue("password"))
+	if err != nil {
+		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
+			v.Err = fe
+			return templates.Invite(v)
+		})
+		return
+	}
+	s.setSessionCookie(w, token)
+	http.Redirect(w, r, afterSignIn, http.StatusSeeOther)
+}
