@@ -50,6 +50,9 @@ func (s *server) routes() http.Handler {
 		s.inviteRoutes(r)    // team.go: /invite/{token}
 	})
 
+	// The signalling WebSocket of the candidate's browser (rtc.go).
+	s.rtcRoutes(r)
+
 	// The integration API: JSON, API keys, no cookies.
 	r.Route("/api/v1", s.apiRoutes) // api.go
 
