@@ -56,6 +56,12 @@ func (s *server) routes() http.Handler {
 	// The integration API: JSON, API keys, no cookies.
 	r.Route("/api/v1", s.apiRoutes) // api.go
 
+	// The local realtime engine, when it is the provider: interviewd's own
+	// realtime client calls it here exactly as it would call OpenAI.
+	if s.engine != nil {
+		r.Mount("/v1", s.engine)
+	}
+
 	// Embedded assets.
 	r.Get("/static/*", s.static)
 

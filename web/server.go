@@ -25,6 +25,10 @@ type Deps struct {
 	Accounts Recruiters      // recruiters' sign-in: built-in or Supabase
 	Team     *auth.Accounts  // invitations, roles and API keys (built-in accounts)
 	Hiring   *hiring.Service // positions and interviews
+
+	// Engine is the local realtime engine's OpenAI-compatible API, mounted
+	// at /v1 when interviewd is its own provider; nil with OpenAI.
+	Engine http.Handler
 }
 
 // Mode says how this instance runs, in words for people.
@@ -45,6 +49,7 @@ type server struct {
 	team      *auth.Accounts
 	hiring    *hiring.Service
 	publicURL string
+	engine    http.Handler
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -59,6 +64,7 @@ func NewServer(d Deps) http.Handler {
 		team:      d.Team,
 		hiring:    d.Hiring,
 		publicURL: d.PublicURL,
+		engine:    d.Engine,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/interviewd/interviewd/internal/config"
+	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/postgres"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
@@ -70,6 +71,15 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if err != nil {
 		return err
 	}
+	selfURL := fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
+	if err := svc.startProvider(cfg, selfURL, logger); err != nil {
+		return err
+	}
+	if svc.engine != nil {
+		// The engine's sidebands are hijacked connections that Shutdown does
+		// not wait for: end its calls first.
+		defer svc.engine.Close()
+	}
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,
@@ -78,6 +88,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Accounts:  svc.accounts,
 		Team:      svc.accounts,
 		Hiring:    svc.hiring,
+		Engine:    engineHandler(svc.engine),
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -87,7 +98,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	}
 	logger.Info("interviewd is running",
 		"url", cfg.PublicURL, "listen", ln.Addr().String(), "store", where,
-		"provider", cfg.Provider(), "auth", cfg.Auth(), "version", version)
+		"provider", svc.providerName(cfg), "auth", cfg.Auth(), "version", version)
 	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, logger)
 }
 
@@ -164,4 +175,12 @@ func healthcheck(ctx context.Context, getenv func(string) string) error {
 		return fmt.Errorf("healthcheck: /healthz answered %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// engineHandler is the engine's API, or nil (no route) without an engine.
+func engineHandler(eng *engine.Engine) http.Handler {
+	if eng == nil {
+		return nil
+	}
+	return eng.Handler()
 }

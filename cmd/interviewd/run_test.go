@@ -113,10 +113,19 @@ func TestRunEmptyEnvironment(t *testing.T) {
 		t.Errorf("/readyz = %d", got)
 	}
 	line := out.String()
-	for _, want := range []string{"store=\"sqlite ", "provider=\"local engine\"", "auth=built-in", "url=" + base} {
+	for _, want := range []string{"store=\"sqlite ", "provider=\"local engine (", "auth=built-in", "url=" + base} {
 		if !strings.Contains(line, want) {
 			t.Errorf("start-up line lacks %s:\n%s", want, line)
 		}
+	}
+	// The local engine is served at /v1 and refuses callers without its key.
+	resp, err := http.Post(base+"/v1/realtime/calls", "application/sdp", strings.NewReader("v=0\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("engine without a key: %d, want 401", resp.StatusCode)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("clean stop returned %v", err)

@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/config"
+	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -14,6 +17,10 @@ import (
 type services struct {
 	accounts *auth.Accounts
 	hiring   *hiring.Service
+	// engine is the local realtime engine; nil when OpenAI is the provider.
+	engine *engine.Engine
+	// provider is the realtime client: OpenAI, or the engine over loopback.
+	provider *realtime.Client
 }
 
 func newServices(cfg config.Config, st store.Store) (services, error) {
@@ -29,4 +36,31 @@ func newServices(cfg config.Config, st store.Store) (services, error) {
 		accounts: accounts,
 		hiring:   hiring.New(hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL}),
 	}, nil
+}
+
+// startProvider builds the realtime provider: OpenAI when a key is set,
+// else the local engine, which interviewd serves at /v1 on its own listener
+// and reaches over loopback at selfURL, through the same client code.
+func (svc *services) startProvider(cfg config.Config, selfURL string, logger *slog.Logger) error {
+	if cfg.OpenAIAPIKey != "" {
+		svc.provider = realtime.NewClient(cfg.OpenAIBaseURL, cfg.OpenAIAPIKey, nil)
+		return nil
+	}
+	key := auth.NewToken("sk-local-") // per process: only this process calls its engine
+	eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine")})
+	if err != nil {
+		return fmt.Errorf("local engine: %w", err)
+	}
+	svc.engine = eng
+	svc.provider = realtime.NewClient(selfURL+"/v1", key, nil)
+	return nil
+}
+
+// providerName is the provider for the start-up line, with the engine's
+// speech tools when it is the local engine.
+func (svc *services) providerName(cfg config.Config) string {
+	if svc.engine == nil {
+		return cfg.Provider()
+	}
+	return cfg.Provider() + " (" + svc.engine.Capabilities().String() + ")"
 }
