@@ -61,13 +61,15 @@ func (s *server) signUp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) signOut(w http.ResponseWriter, r *http.Request) {
+	// The cookie goes whatever happens: signing out must work even when the
+	// account system cannot be reached.
+	s.clearSessionCookie(w)
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.accounts.SignOut(r.Context(), c.Value); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	s.clearSessionCookie(w)
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 

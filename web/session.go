@@ -23,15 +23,8 @@ const (
 	maxFormBytes  = 1 << 20
 )
 
-// Recruiters is what the web layer needs of an account system: the
-// built-in auth.Accounts or Supabase Auth.
-type Recruiters interface {
-	SignUpOpen() bool
-	SignUp(ctx context.Context, in auth.SignUpInput) (string, auth.Principal, error)
-	SignIn(ctx context.Context, email, password, clientIP string) (string, auth.Principal, error)
-	Authenticate(ctx context.Context, token string) (auth.Principal, error)
-	SignOut(ctx context.Context, token string) error
-}
+// Recruiters is the account system: built-in accounts or Supabase Auth.
+type Recruiters = auth.Recruiters
 
 type principalKey struct{}
 
@@ -63,7 +56,7 @@ func (s *server) withViewer(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		p, err := s.accounts.Authenticate(r.Context(), c.Value)
+		p, err := s.authenticate(w, r, c.Value)
 		if err != nil {
 			if !errors.Is(err, interview.ErrUnauthorized) {
 				s.fail(w, r, err)
@@ -77,6 +70,22 @@ func (s *server) withViewer(next http.Handler) http.Handler {
 		page.Viewer = s.viewer(ctx, p)
 		next.ServeHTTP(w, r.WithContext(templates.WithPage(ctx, page)))
 	})
+}
+
+// authenticate recognises a sign-in cookie, renewing it (and the cookie)
+// when the account system says it merely expired (Supabase access tokens).
+func (s *server) authenticate(w http.ResponseWriter, r *http.Request, token string) (auth.Principal, error) {
+	p, err := s.accounts.Authenticate(r.Context(), token)
+	if !errors.Is(err, auth.ErrSessionExpired) {
+		return p, err
+	}
+	renewed, p, err := s.accounts.Refresh(r.Context(), token)
+	if err != nil {
+		s.clearSessionCookie(w)
+		return p, err
+	}
+	s.setSessionCookie(w, renewed)
+	return p, nil
 }
 
 // viewer describes p for the header.

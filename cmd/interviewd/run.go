@@ -85,7 +85,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Store:     st,
 		PublicURL: cfg.PublicURL,
 		Mode:      web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth()},
-		Accounts:  svc.accounts,
+		Accounts:  svc.recruiters,
 		Team:      svc.accounts,
 		Hiring:    svc.hiring,
 		Engine:    engineHandler(svc.engine),

@@ -264,3 +264,22 @@ func TestVersionCommand(t *testing.T) {
 		t.Error("unknown command accepted")
 	}
 }
+
+// TestRunSupabaseMode starts with Supabase Auth configured: the instance
+// says so, and the sign-in page works without reaching Supabase (the
+// verification of tokens is local).
+func TestRunSupabaseMode(t *testing.T) {
+	env := map[string]string{
+		"DATA_DIR": t.TempDir(), "ADDR": "127.0.0.1:0",
+		"SUPABASE_URL": "http://127.0.0.1:1", "SUPABASE_ANON_KEY": "anon",
+		"SUPABASE_JWT_SECRET": "a-supabase-jwt-secret-of-32-chars!!",
+	}
+	base, out, stop := start(t, env)
+	defer stop()
+	if !strings.Contains(out.String(), "auth=supabase") {
+		t.Errorf("start-up line:\n%s", out)
+	}
+	if got := getStatus(t, base+"/signin"); got != http.StatusOK {
+		t.Errorf("/signin = %d", got)
+	}
+}

@@ -16,7 +16,9 @@ import (
 // by the HTTP layer and the admin commands.
 type services struct {
 	accounts *auth.Accounts
-	hiring   *hiring.Service
+	// recruiters signs recruiters in: accounts, or Supabase Auth.
+	recruiters auth.Recruiters
+	hiring     *hiring.Service
 	// engine is the local realtime engine; nil when OpenAI is the provider.
 	engine *engine.Engine
 	// provider is the realtime client: OpenAI, or the engine over loopback.
@@ -32,10 +34,20 @@ func newServices(cfg config.Config, st store.Store) (services, error) {
 	if err != nil {
 		return services{}, fmt.Errorf("JWT_SECRET: %w", err)
 	}
-	return services{
-		accounts: accounts,
-		hiring:   hiring.New(hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL}),
-	}, nil
+	svc := services{
+		accounts:   accounts,
+		recruiters: accounts,
+		hiring:     hiring.New(hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL}),
+	}
+	if cfg.Auth() == "supabase" {
+		if svc.recruiters, err = auth.NewSupabaseAccounts(auth.SupabaseConfig{
+			URL: cfg.SupabaseURL, AnonKey: cfg.SupabaseAnonKey, JWTSecret: cfg.SupabaseJWTSecret,
+			JWKSURL: cfg.SupabaseJWKSURL, CookieSecret: cfg.JWTSecret, Store: st, PinnedTenant: cfg.TenantID,
+		}); err != nil {
+			return services{}, fmt.Errorf("SUPABASE_URL: %w", err)
+		}
+	}
+	return svc, nil
 }
 
 // startProvider builds the realtime provider: OpenAI when a key is set,

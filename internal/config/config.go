@@ -44,6 +44,7 @@ type Config struct {
 	SupabaseURL       string // empty: built-in accounts
 	SupabaseAnonKey   string
 	SupabaseJWTSecret string
+	SupabaseJWKSURL   string
 
 	JWTSecret string // empty: generated once and kept in DataDir
 	TenantID  string // empty: multi-tenant
@@ -96,6 +97,7 @@ func Load(getenv func(string) string) (Config, error) {
 		SupabaseURL:       strings.TrimRight(env("SUPABASE_URL", ""), "/"),
 		SupabaseAnonKey:   env("SUPABASE_ANON_KEY", ""),
 		SupabaseJWTSecret: env("SUPABASE_JWT_SECRET", ""),
+		SupabaseJWKSURL:   env("SUPABASE_JWKS_URL", ""),
 		JWTSecret:         env("JWT_SECRET", ""),
 		TenantID:          env("TENANT_ID", ""),
 		LogLevel:          strings.ToLower(env("LOG_LEVEL", DefaultLogLevel)),
@@ -215,10 +217,18 @@ func checkDatabaseURL(v string) error {
 
 func (c Config) checkSupabase() error {
 	if c.SupabaseURL == "" {
-		if c.SupabaseAnonKey != "" || c.SupabaseJWTSecret != "" {
-			return fmt.Errorf("SUPABASE_URL: must be set when SUPABASE_ANON_KEY or SUPABASE_JWT_SECRET is")
+		if c.SupabaseAnonKey != "" || c.SupabaseJWTSecret != "" || c.SupabaseJWKSURL != "" {
+			return fmt.Errorf("SUPABASE_URL: must be set when another SUPABASE_ variable is")
 		}
 		return nil
+	}
+	if c.SupabaseJWKSURL != "" {
+		if err := checkHTTPURL("SUPABASE_JWKS_URL", c.SupabaseJWKSURL); err != nil {
+			return err
+		}
+	}
+	if c.SupabaseJWTSecret != "" && len(c.SupabaseJWTSecret) < minJWTSecretLen {
+		return fmt.Errorf("SUPABASE_JWT_SECRET: must have at least %d characters", minJWTSecretLen)
 	}
 	if err := checkHTTPURL("SUPABASE_URL", c.SupabaseURL); err != nil {
 		return err

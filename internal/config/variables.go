@@ -24,6 +24,7 @@ func Variables() []Variable {
 		{"SUPABASE_URL", "", "selects Supabase Auth for recruiters; empty means built-in accounts"},
 		{"SUPABASE_ANON_KEY", "", "Supabase project's anon key (required with SUPABASE_URL)"},
 		{"SUPABASE_JWT_SECRET", "", "verifies Supabase access tokens (HS256)"},
+		{"SUPABASE_JWKS_URL", "", "key set that verifies RS256/ES256 Supabase tokens; default SUPABASE_URL/auth/v1/.well-known/jwks.json when SUPABASE_JWT_SECRET is empty"},
 		{"JWT_SECRET", "generated once, kept in DATA_DIR", "signs WebSocket tokens; at least 32 characters"},
 		{"TENANT_ID", "", "pins the instance to one tenant (per-tenant deploys); other tenants are refused"},
 		{"LOG_LEVEL", DefaultLogLevel, "debug, info, warn or error"},
