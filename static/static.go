@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed css img
+//go:embed css img js
 var files embed.FS
 
 // versions maps each asset's name to the first 10 hex digits of the SHA-256

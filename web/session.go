@@ -128,6 +128,14 @@ func (s *server) csrf(next http.Handler) http.Handler {
 		}
 		if !safeMethod(r.Method) {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+					s.fail(w, r, errBodyTooLarge)
+					return
+				}
+				s.fail(w, r, interview.Errorf(interview.CodeInvalid, "the form could not be read"))
+				return
+			}
 			sent := r.PostFormValue("csrf_token")
 			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 				s.fail(w, r, errCSRF)

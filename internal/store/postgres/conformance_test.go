@@ -10,6 +10,6 @@ import (
 // The shared conformance suite, each subtest on a database of its own.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	adminConn(t).Close(t.Context()) // skip (or fail in CI) once, not per subtest
+	adminConn(t) // skip (or fail in CI) once, not per subtest
 	storetest.Run(t, func(t *testing.T) store.Store { return openStore(t) })
 }

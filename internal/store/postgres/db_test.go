@@ -2,70 +2,27 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/interviewd/interviewd/internal/testenv"
 )
 
-// defaultAdminURL is the local test server every developer and CI machine
-// runs (see DESIGN.md).
-const defaultAdminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
-// adminURL is the server the tests create their databases on.
-func adminURL() string {
-	if u := os.Getenv("INTERVIEWD_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return defaultAdminURL
-}
-
-// adminConn connects to the admin database, skipping the test when no
-// server answers, except in CI, where a missing server is a failure.
+// adminConn connects to the test server's admin database (a skip without
+// PostgreSQL, a failure in CI).
 func adminConn(tb testing.TB) *pgx.Conn {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, adminURL())
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		tb.Skipf("no PostgreSQL at INTERVIEWD_TEST_POSTGRES: %v", err)
-	}
-	return conn
+	return testenv.PostgresAdmin(tb)
 }
 
 // newDatabase creates an empty database of its own for the test, dropped
 // when the test ends, and returns its URL.
 func newDatabase(tb testing.TB) string {
 	tb.Helper()
-	admin := adminConn(tb)
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "interviewd_test_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		admin.Close(ctx)
-		tb.Fatalf("create test database: %v", err)
-	}
-	tb.Cleanup(func() {
-		_, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-		if err != nil {
-			tb.Errorf("drop test database %s: %v", name, err)
-		}
-		admin.Close(ctx)
-	})
-	u, err := url.Parse(adminURL())
-	if err != nil {
-		tb.Fatalf("INTERVIEWD_TEST_POSTGRES must be a URL: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	dbURL, _ := testenv.PostgresDB(tb)
+	return dbURL
 }
 
 // withParam adds a query parameter to a database URL.

@@ -88,7 +88,6 @@ func TestPingAfterDatabaseDropped(t *testing.T) {
 		t.Fatalf("Ping on a live database: %v", err)
 	}
 	admin := adminConn(t)
-	defer admin.Close(ctx)
 	var name string
 	if err := s.pool.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
 		t.Fatal(err)

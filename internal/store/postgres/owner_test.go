@@ -20,7 +20,6 @@ func TestNonSuperuserOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	admin := adminConn(t)
-	t.Cleanup(func() { admin.Close(ctx) })
 	role := "interviewd_test_owner_" + strings.ReplaceAll(uuid.NewString(), "-", "")
 	if _, err := admin.Exec(ctx, "CREATE ROLE "+ident(role)+" LOGIN"); err != nil {
 		t.Fatal(err)

@@ -121,7 +121,9 @@ func sessionFilter(tenantID string, f interview.SessionFilter) (string, []any) {
 		conds = append(conds, "s.status = "+arg(string(f.Status)))
 	}
 	if f.PositionID != "" {
-		conds = append(conds, "s.position_id = "+arg(f.PositionID))
+		// Compared as text: a filter that is not a UUID matches nothing
+		// instead of failing, as on SQLite.
+		conds = append(conds, "s.position_id::text = "+arg(f.PositionID))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		p := arg("%" + likeEscaper.Replace(q) + "%")

@@ -96,6 +96,7 @@ func testListSessions(t *testing.T, s store.Store) {
 		{"status pending", interview.SessionFilter{Status: interview.StatusPending}, []string{s2.ID, s1.ID}},
 		{"position", interview.SessionFilter{PositionID: f.Position.ID}, []string{s3.ID, s1.ID}},
 		{"position and status", interview.SessionFilter{PositionID: f.Position.ID, Status: interview.StatusPending}, []string{s1.ID}},
+		{"position that is not an ID", interview.SessionFilter{PositionID: "not-a-uuid"}, []string{}},
 		{"name any case", interview.SessionFilter{Query: "ALPHA"}, []string{s1.ID}},
 		{"email", interview.SessionFilter{Query: "@MAIL.test"}, []string{s3.ID, s2.ID}},
 		{"wildcards are literal", interview.SessionFilter{Query: "%"}, []string{}},

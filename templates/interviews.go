@@ -1,0 +1,122 @@
+package templates
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// InterviewsView is the list of interviews with its filters.
+type InterviewsView struct {
+	Interviews []interview.SessionSummary
+	Status     string // the status filter, "" for all
+	Query      string // the search, "" for none
+	CanEdit    bool
+}
+
+// filtered reports whether the list is narrowed by a filter or a search.
+func (v InterviewsView) filtered() bool { return v.Status != "" || v.Query != "" }
+
+// NewInterviewView is the page that creates an interview.
+type NewInterviewView struct {
+	Positions  []interview.Position // active positions to choose from
+	PositionID string
+	Name       string
+	Email      string
+	Err        *FormError
+}
+
+// InterviewView is one interview: its state, link, timeline and transcript.
+type InterviewView struct {
+	Interview  interview.Session
+	Candidate  interview.Candidate
+	Position   interview.Position
+	JoinURL    string
+	LinkUsable bool // the join link opens the interview now
+	Transcript []TranscriptLine
+	CanEdit    bool
+}
+
+// TranscriptLine is one transcript entry as the page shows it.
+type TranscriptLine struct {
+	Speaker string // "interviewer", "candidate", …: a CSS hook
+	Label   string // "Interviewer", for people
+	At      time.Time
+	Offset  string // "03:12" from the first line
+	Text    string
+}
+
+// TranscriptLines converts stored entries for the page, timing each from
+// the first.
+func TranscriptLines(entries []interview.TranscriptEntry, label func(interview.Speaker) string) []TranscriptLine {
+	out := make([]TranscriptLine, 0, len(entries))
+	for _, e := range entries {
+		d := e.Timestamp.Sub(entries[0].Timestamp)
+		out = append(out, TranscriptLine{
+			Speaker: string(e.Speaker), Label: label(e.Speaker), At: e.Timestamp, Text: e.Text,
+			Offset: fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60),
+		})
+	}
+	return out
+}
+
+// StatusLabel names an interview status for people.
+func StatusLabel(s interview.Status) string {
+	switch s {
+	case interview.StatusPending:
+		return "Not started"
+	case interview.StatusReady:
+		return "Ready"
+	case interview.StatusInProgress:
+		return "In progress"
+	case interview.StatusCompleted:
+		return "Completed"
+	case interview.StatusAbandoned:
+		return "Abandoned"
+	case interview.StatusFailed:
+		return "Failed"
+	}
+	return string(s)
+}
+
+func statusClass(s interview.Status) string { return "badge status-" + string(s) }
+
+func interviewHref(id string) string { return "/app/interviews/" + id }
+
+// linkState says in words what the join link does now.
+func (v InterviewView) linkState() string {
+	switch {
+	case v.Interview.Status.Terminal():
+		return "The interview has ended, so its link no longer opens it."
+	case v.Interview.JoinRevokedAt != nil:
+		return "This link was revoked: it no longer opens the interview. Re-issue a link to send a new one."
+	case !v.LinkUsable:
+		return "This link has expired. Re-issue a link to send a new one."
+	}
+	return "Send this link to the candidate. It works until " + stamp(v.Interview.JoinExpiresAt) + "."
+}
+
+// canRevoke and canReissue say which link actions the page offers.
+func (v InterviewView) canRevoke() bool  { return v.CanEdit && v.LinkUsable }
+func (v InterviewView) canReissue() bool { return v.CanEdit && !v.Interview.Status.Terminal() }
+
+// exportHref is the address of a transcript export.
+func exportHref(id, ext string) string { return interviewHref(id) + "/transcript." + ext }
+
+// clearFilters is the list without filters.
+func filterHref(status string) string {
+	if status == "" {
+		return "/app/interviews"
+	}
+	return "/app/interviews?" + url.Values{"status": {status}}.Encode()
+}
+
+// linkExpiryLabel is the timeline's line for the link's expiry.
+func linkExpiryLabel(v InterviewView) string {
+	if v.LinkUsable {
+		return "Link expires"
+	}
+	return "Link expired"
+}

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/templates"
+)
+
+// interviewRoutes registers the recruiter's interview pages under /app.
+func (s *server) interviewRoutes(r chi.Router) {
+	r.Get("/interviews", s.interviewsPage)
+	r.Get("/interviews/new", s.newInterviewPage)
+	r.Post("/interviews/new", s.createInterview)
+	r.Get("/interviews/{id}", s.interviewPage)
+	r.Post("/interviews/{id}/revoke", s.revokeLink)
+	r.Post("/interviews/{id}/reissue", s.reissueLink)
+	for _, e := range exports {
+		r.Get("/interviews/{id}/transcript."+e.ext, s.exportTranscript(e))
+	}
+}
+
+func (s *server) interviewsPage(w http.ResponseWriter, r *http.Request) {
+	a, canEdit := actor(r)
+	q := r.URL.Query()
+	v := templates.InterviewsView{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), CanEdit: canEdit}
+	f := interview.SessionFilter{Query: v.Query}
+	if v.Status != "" {
+		st, err := interview.ParseStatus(v.Status)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.Status = st
+	}
+	list, err := s.hiring.Interviews(r.Context(), a, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Interviews = list
+	s.render(w, r, http.StatusOK, templates.Interviews(v))
+}
+
+func (s *server) newInterviewPage(w http.ResponseWriter, r *http.Request) {
+	v := templates.NewInterviewView{PositionID: r.URL.Query().Get("position")}
+	s.renderNewInterview(w, r, http.StatusOK, v)
+}
+
+// renderNewInterview shows the interview form with the active positions.
+func (s *server) renderNewInterview(w http.ResponseWriter, r *http.Request, status int, v templates.NewInterviewView) {
+	a, canEdit := actor(r)
+	if !canEdit {
+		s.fail(w, r, errReadOnly)
+		return
+	}
+	list, err := s.hiring.Positions(r.Context(), a, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Positions = list
+	s.render(w, r, status, templates.NewInterview(v))
+}
+
+func (s *server) createInterview(w http.ResponseWriter, r *http.Request) {
+	a, _ := actor(r)
+	v := templates.NewInterviewView{
+		PositionID: r.PostFormValue("position"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+	}
+	iv, err := s.hiring.CreateInterview(r.Context(), a, v.PositionID, hiring.CandidateInput{Name: v.Name, Email: v.Email})
+	switch {
+	case isInvalid(err):
+		v.Err = formErrorOf(err, interviewField)
+		s.renderNewInterview(w, r, http.StatusBadRequest, v)
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		http.Redirect(w, r, "/app/interviews/"+iv.ID+"?done=interview", http.StatusSeeOther)
+	}
+}
+
+// interviewField names the interview form's input a message is about.
+func interviewField(msg string) string {
+	switch {
+	case strings.Contains(msg, "position"):
+		return "position"
+	case strings.Contains(msg, "email"):
+		return "email"
+	case strings.Contains(msg, "name"):
+		return "name"
+	}
+	return ""
+}
+
+func (s *server) interviewPage(w http.ResponseWriter, r *http.Request) {
+	a, canEdit := actor(r)
+	iv, entries, err := s.interviewWithTranscript(r, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := templates.InterviewView{
+		Interview: iv.Session, Candidate: iv.Candidate, Position: iv.Position, JoinURL: iv.JoinURL,
+		LinkUsable: s.hiring.LinkUsable(iv.Session), CanEdit: canEdit,
+		Transcript: templates.TranscriptLines(entries, hiring.SpeakerLabel),
+	}
+	s.render(w, withDone(r), http.StatusOK, templates.Interview(v))
+}
+
+// interviewWithTranscript loads the interview named in the path and its
+// transcript; another tenant's or a malformed ID is not found.
+func (s *server) interviewWithTranscript(r *http.Request, a hiring.Actor) (hiring.Interview, []interview.TranscriptEntry, error) {
+	id := chi.URLParam(r, "id")
+	iv, err := s.hiring.Interview(r.Context(), a, id)
+	if err != nil {
+		return iv, nil, err
+	}
+	entries, err := s.hiring.Transcript(r.Context(), a, id)
+	return iv, entries, err
+}
+
+func (s *server) revokeLink(w http.ResponseWriter, r *http.Request) {
+	a, _ := actor(r)
+	id := chi.URLParam(r, "id")
+	if err := s.hiring.RevokeLink(r.Context(), a, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/app/interviews/"+id+"?done=revoked", http.StatusSeeOther)
+}
+
+func (s *server) reissueLink(w http.ResponseWriter, r *http.Request) {
+	a, _ := actor(r)
+	iv, err := s.hiring.ReissueLink(r.Context(), a, chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/app/interviews/"+iv.ID+"?done=reissued", http.StatusSeeOther)
+}
+
+// export is one downloadable form of a transcript.
+type export struct {
+	ext         string
+	contentType string
+	write       func(w io.Writer, iv hiring.Interview, entries []interview.TranscriptEntry) error
+}
+
+var exports = []export{
+	{"txt", "text/plain; charset=utf-8", hiring.WriteText},
+	{"json", "application/json", hiring.WriteJSON},
+	{"vtt", "text/vtt; charset=utf-8", func(w io.Writer, _ hiring.Interview, e []interview.TranscriptEntry) error {
+		return hiring.WriteVTT(w, e)
+	}},
+}
+
+// exportTranscript serves a transcript as a download. It writes into a
+// buffer first so that a failure is a clean error, not half a file.
+func (s *server) exportTranscript(e export) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, _ := actor(r)
+		iv, entries, err := s.interviewWithTranscript(r, a)
+		var buf bytes.Buffer
+		if err == nil {
+			err = e.write(&buf, iv, entries)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", e.contentType)
+		h.Set("Content-Disposition", `attachment; filename="transcript-`+iv.ID+`.`+e.ext+`"`)
+		h.Set("Cache-Control", "private, no-store")
+		w.Write(buf.Bytes()) //nolint:errcheck // the client has gone; nothing to do
+	}
+}

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/templates"
+)
+
+// positionRoutes registers the recruiter's position pages under /app.
+func (s *server) positionRoutes(r chi.Router) {
+	r.Get("/positions", s.positionsPage)
+	r.Get("/positions/new", s.newPositionPage)
+	r.Post("/positions/new", s.createPosition)
+	r.Get("/positions/{id}", s.positionPage)
+	r.Post("/positions/{id}", s.updatePosition)
+	r.Post("/positions/{id}/archive", s.archivePosition)
+}
+
+// actor is the signed-in recruiter as the hiring service knows them; the
+// routes that call it sit behind requireRecruiter.
+func actor(r *http.Request) (hiring.Actor, bool) {
+	p, _ := principalFrom(r.Context())
+	return hiring.UserActor(p), p.Role().CanEdit()
+}
+
+func (s *server) positionsPage(w http.ResponseWriter, r *http.Request) {
+	a, canEdit := actor(r)
+	archived := r.URL.Query().Get("archived") == "1"
+	list, err := s.hiring.Positions(r.Context(), a, archived)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.Positions(templates.PositionsView{
+		Positions: list, ShowArchived: archived, CanEdit: canEdit,
+	}))
+}
+
+func (s *server) newPositionPage(w http.ResponseWriter, r *http.Request) {
+	if _, canEdit := actor(r); !canEdit {
+		s.fail(w, r, errReadOnly)
+		return
+	}
+	f := templates.PositionForm{MaxMinutes: strconv.Itoa(interview.DefaultMaxMins), Language: interview.DefaultLanguage}
+	s.render(w, r, http.StatusOK, templates.NewPosition(templates.NewPositionView{
+		Form: f, Welcome: r.URL.Query().Get("welcome") == "1",
+	}))
+}
+
+func (s *server) createPosition(w http.ResponseWriter, r *http.Request) {
+	f := positionFormOf(r)
+	p, err := s.savePosition(r, "", f)
+	switch {
+	case isInvalid(err):
+		f.Err = formErrorOf(err, positionField)
+		s.render(w, r, http.StatusBadRequest, templates.NewPosition(templates.NewPositionView{Form: f}))
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		http.Redirect(w, r, "/app/positions/"+p.ID+"?done=created", http.StatusSeeOther)
+	}
+}
+
+func (s *server) positionPage(w http.ResponseWriter, r *http.Request) {
+	a, canEdit := actor(r)
+	p, err := s.hiring.Position(r.Context(), a, chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := templates.PositionView{Position: p, Form: templates.PositionFormOf(p), CanEdit: canEdit}
+	s.render(w, withDone(r), http.StatusOK, templates.Position(v))
+}
+
+func (s *server) updatePosition(w http.ResponseWriter, r *http.Request) {
+	a, canEdit := actor(r)
+	id := chi.URLParam(r, "id")
+	f := positionFormOf(r)
+	_, err := s.savePosition(r, id, f)
+	if isInvalid(err) {
+		// The page shows the stored position beside the form as typed.
+		p, perr := s.hiring.Position(r.Context(), a, id)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		f.Err = formErrorOf(err, positionField)
+		s.render(w, r, http.StatusBadRequest, templates.Position(templates.PositionView{Position: p, Form: f, CanEdit: canEdit}))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/app/positions/"+id+"?done=saved", http.StatusSeeOther)
+}
+
+// savePosition creates (id "") or updates a position from the form.
+func (s *server) savePosition(r *http.Request, id string, f templates.PositionForm) (interview.Position, error) {
+	a, _ := actor(r)
+	in, err := positionInput(f)
+	if err != nil {
+		return interview.Position{}, err
+	}
+	if id == "" {
+		return s.hiring.CreatePosition(r.Context(), a, in)
+	}
+	return s.hiring.UpdatePosition(r.Context(), a, id, in)
+}
+
+func (s *server) archivePosition(w http.ResponseWriter, r *http.Request) {
+	a, _ := actor(r)
+	id := chi.URLParam(r, "id")
+	if err := s.hiring.ArchivePosition(r.Context(), a, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/app/positions/"+id+"?done=archived", http.StatusSeeOther)
+}
+
+// positionFormOf reads the editor's fields as typed.
+func positionFormOf(r *http.Request) templates.PositionForm {
+	return templates.PositionForm{
+		Title:        r.PostFormValue("title"),
+		Description:  r.PostFormValue("description"),
+		Instructions: r.PostFormValue("instructions"),
+		Questions:    r.PostFormValue("questions"),
+		MaxMinutes:   strings.TrimSpace(r.PostFormValue("max_minutes")),
+		Language:     r.PostFormValue("language"),
+		Voice:        r.PostFormValue("voice"),
+	}
+}
+
+// positionInput turns the form into the service's input: one question per
+// line, in order (the service drops blank lines).
+func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
+	in := hiring.PositionInput{
+		Title: f.Title, Description: f.Description, Instructions: f.Instructions,
+		Questions: strings.Split(strings.ReplaceAll(f.Questions, "\r\n", "\n"), "\n"),
+		Language:  f.Language, Voice: f.Voice,
+	}
+	if f.MaxMinutes != "" {
+		n, err := strconv.Atoi(f.MaxMinutes)
+		if err != nil {
+			return in, interview.Errorf(interview.CodeInvalid, "maximum minutes must be a whole number")
+		}
+		in.MaxMinutes = n
+	}
+	return in, nil
+}
+
+// positionField names the editor's input a validation message is about.
+func positionField(msg string) string {
+	for _, f := range []struct{ word, field string }{
+		{"title", "title"}, {"description", "description"}, {"instructions", "instructions"},
+		{"question", "question"}, {"minutes", "max_minutes"}, {"language", "language"}, {"voice", "voice"},
+	} {
+		if strings.Contains(msg, f.word) {
+			return f.field
+		}
+	}
+	return ""
+}
+
+// isInvalid reports whether err is the client's mistake in a form, which
+// the form shows again with the message, rather than an error page.
+func isInvalid(err error) bool {
+	return err != nil && interview.ErrorCode(err) == interview.CodeInvalid
+}
+
+// formErrorOf is the form's error summary for err, pointing at the input
+// field(message) names.
+func formErrorOf(err error, field func(msg string) string) *templates.FormError {
+	msg := interview.ErrorMessage(err)
+	return &templates.FormError{Message: sentence(msg), Field: field(strings.ToLower(msg))}
+}
+
+// errReadOnly answers a viewer who asks for a page that changes things.
+var errReadOnly = interview.Errorf(interview.CodeForbidden, "your role can read but not change this organisation")
+
+// doneMessages are the notices a redirect after a change may ask for with
+// ?done=; only these fixed texts are ever shown.
+var doneMessages = map[string]string{
+	"created":   "Position created.",
+	"saved":     "Changes saved.",
+	"archived":  "Position archived.",
+	"interview": "Interview created. Copy the link below and send it to the candidate.",
+	"revoked":   "Link revoked. The candidate can no longer open the interview with it.",
+	"reissued":  "New link issued. The previous link no longer works.",
+}
+
+// withDone puts the notice named by ?done= on the page.
+func withDone(r *http.Request) *http.Request {
+	msg, ok := doneMessages[r.URL.Query().Get("done")]
+	if !ok {
+		return r
+	}
+	page := templates.PageFrom(r.Context())
+	page.Flash = msg
+	return r.WithContext(templates.WithPage(r.Context(), page))
+}
