@@ -1,5 +1,123 @@
 package web
 
-import "github.com/go-chi/chi/v5"
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
-func (s *server) rtcRoutes(r chi.Router) {}
+	"github.com/coder/websocket"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/interviewd/interviewd/internal/calls"
+)
+
+// rtcGuard holds the /rtc limits and the per-IP and per-interview
+// connection counters.
+type rtcGuard struct {
+	limits      RTCLimits
+	byIP        *windowLimiter
+	byInterview *windowLimiter
+}
+
+func newRTCGuard(l RTCLimits) *rtcGuard {
+	l = l.withDefaults()
+	return &rtcGuard{limits: l,
+		byIP:        newWindowLimiter(l.ConnsPerIPPerMinute, time.Minute),
+		byInterview: newWindowLimiter(l.ConnsPerInterviewPerMinute, time.Minute)}
+}
+
+// rtcRoutes registers the signalling WebSocket of the candidate's browser
+// (docs/signaling.md).
+func (s *server) rtcRoutes(r chi.Router) {
+	r.Get("/rtc", s.serveRTC)
+}
+
+// serveRTC admits a browser to an interview's signalling: everything that can
+// be refused is refused before the upgrade, with a JSON error. Then the
+// connection runs until the browser leaves or the interview ends.
+func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.calls == nil || s.rtcTokens == nil {
+		rtcRefuse(w, http.StatusServiceUnavailable, rtcInternal, "live interviews are not available on this server")
+		return
+	}
+	if !s.rtc.byIP.allow(clientIP(r)) {
+		rtcRefuse(w, http.StatusTooManyRequests, rtcRateLimited, "too many connections from this address; wait a minute")
+		return
+	}
+	if !s.originAllowed(r.Header.Get("Origin")) {
+		rtcRefuse(w, http.StatusForbidden, rtcForbidden, "this page may not open the interview's connection")
+		return
+	}
+	q := r.URL.Query()
+	claims, err := s.rtcTokens.Verify(q.Get("token"))
+	if err != nil || claims.InterviewID != q.Get("session") ||
+		(s.pinnedTenant != "" && claims.TenantID != s.pinnedTenant) {
+		rtcRefuse(w, http.StatusUnauthorized, rtcUnauthorized, "the interview token is missing, invalid or expired")
+		return
+	}
+	if !s.rtc.byInterview.allow(claims.TenantID + "/" + claims.InterviewID) {
+		rtcRefuse(w, http.StatusTooManyRequests, rtcRateLimited, "too many connections to this interview; wait a minute")
+		return
+	}
+	conn, err := s.calls.Connect(r.Context(), claims.TenantID, claims.InterviewID)
+	if err != nil {
+		status, o := connectRefusal(err)
+		rtcRefuse(w, status, o.code, o.message)
+		return
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
+	if err != nil {
+		conn.Close()
+		return // Accept has answered
+	}
+	sess := newRTCSession(s, ws, conn, s.log.With(slog.String("request_id", requestIDFrom(r.Context())),
+		slog.String("interview_id", claims.InterviewID)))
+	sess.run(r.Context())
+}
+
+// connectRefusal maps a refused Connect to the status and body of the
+// pre-upgrade answer.
+func connectRefusal(err error) (int, outcome) {
+	o := outcomeOf(err)
+	switch {
+	case errors.Is(err, calls.ErrNotFound):
+		return http.StatusNotFound, o
+	case errors.Is(err, calls.ErrClosed):
+		return http.StatusConflict, o
+	}
+	return http.StatusServiceUnavailable, o
+}
+
+// rtcRefuse answers a request that is not upgraded with the protocol's
+// error code in the JSON error shape.
+func rtcRefuse(w http.ResponseWriter, status int, code rtcCode, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": string(code), "message": msg}})
+}
+
+// originAllowed reports whether a browser page at origin may connect: it
+// must be PUBLIC_URL's scheme and host. A request without Origin comes
+// from no browser (an integration's client), which cross-site requests
+// cannot forge; the token alone admits it.
+func (s *server) originAllowed(origin string) bool {
+	if origin == "" {
+		return true
+	}
+	pub, err := url.Parse(s.publicURL)
+	if err != nil || pub.Host == "" {
+		return false
+	}
+	o, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(o.Scheme, pub.Scheme) && strings.EqualFold(o.Host, pub.Host)
+}
+
+// originPatterns is PUBLIC_URL's host, for the library's own Origin check.
+func (s *server) originPatterns() []string {
+	if pub, err := url.Parse(s.publicURL); err == nil && pub.Host != "" {
+		return []string{pub.Host}
+	}
+	return nil
+}

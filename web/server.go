@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/interviewd/interviewd/internal/auth"
+	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/store"
 )
@@ -29,6 +30,15 @@ type Deps struct {
 	// Engine is the local realtime engine's OpenAI-compatible API, mounted
 	// at /v1 when interviewd is its own provider; nil with OpenAI.
 	Engine http.Handler
+
+	// Calls runs live interviews behind the /rtc WebSocket; nil refuses it.
+	Calls *calls.Manager
+	// RTCTokens verifies the tokens that admit a browser to /rtc.
+	RTCTokens *auth.RTCSigner
+	// PinnedTenant (TENANT_ID) refuses /rtc tokens of every other tenant.
+	PinnedTenant string
+	// RTCLimits tunes /rtc's rate and size limits; zero values are defaults.
+	RTCLimits RTCLimits
 }
 
 // Mode says how this instance runs, in words for people.
@@ -50,6 +60,11 @@ type server struct {
 	hiring    *hiring.Service
 	publicURL string
 	engine    http.Handler
+
+	calls        *calls.Manager
+	rtcTokens    *auth.RTCSigner
+	pinnedTenant string
+	rtc          *rtcGuard
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -65,6 +80,11 @@ func NewServer(d Deps) http.Handler {
 		hiring:    d.Hiring,
 		publicURL: d.PublicURL,
 		engine:    d.Engine,
+
+		calls:        d.Calls,
+		rtcTokens:    d.RTCTokens,
+		pinnedTenant: d.PinnedTenant,
+		rtc:          newRTCGuard(d.RTCLimits),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -77,9 +77,13 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	}
 	if svc.engine != nil {
 		// The engine's sidebands are hijacked connections that Shutdown does
-		// not wait for: end its calls first.
+		// not wait for: end its calls first (deferred, so after the manager).
 		defer svc.engine.Close()
 	}
+	if err := svc.startCalls(cfg, st, logger); err != nil {
+		return err
+	}
+	defer svc.calls.Close()
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,
@@ -89,6 +93,10 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Team:      svc.accounts,
 		Hiring:    svc.hiring,
 		Engine:    engineHandler(svc.engine),
+
+		Calls:        svc.calls,
+		RTCTokens:    svc.rtcTokens,
+		PinnedTenant: cfg.TenantID,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/interviewd/interviewd/internal/auth"
+	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
@@ -23,6 +25,14 @@ type services struct {
 	engine *engine.Engine
 	// provider is the realtime client: OpenAI, or the engine over loopback.
 	provider *realtime.Client
+	// sidebands dials the calls' sideband WebSockets: a client of its own,
+	// so that an upgrade never takes a pooled connection that call creation
+	// would reuse.
+	sidebands *realtime.Client
+	// calls runs the live interviews behind /rtc.
+	calls *calls.Manager
+	// rtcTokens signs and verifies the tokens that admit browsers to /rtc.
+	rtcTokens *auth.RTCSigner
 }
 
 func newServices(cfg config.Config, st store.Store) (services, error) {
@@ -54,17 +64,34 @@ func newServices(cfg config.Config, st store.Store) (services, error) {
 // else the local engine, which interviewd serves at /v1 on its own listener
 // and reaches over loopback at selfURL, through the same client code.
 func (svc *services) startProvider(cfg config.Config, selfURL string, logger *slog.Logger) error {
-	if cfg.OpenAIAPIKey != "" {
-		svc.provider = realtime.NewClient(cfg.OpenAIBaseURL, cfg.OpenAIAPIKey, nil)
-		return nil
+	base, key := cfg.OpenAIBaseURL, cfg.OpenAIAPIKey
+	if key == "" {
+		key = auth.NewToken("sk-local-") // per process: only this process calls its engine
+		eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine")})
+		if err != nil {
+			return fmt.Errorf("local engine: %w", err)
+		}
+		svc.engine, base = eng, selfURL+"/v1"
 	}
-	key := auth.NewToken("sk-local-") // per process: only this process calls its engine
-	eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine")})
+	svc.provider = realtime.NewClient(base, key, nil)
+	svc.sidebands = realtime.NewClient(base, key, &http.Client{})
+	return nil
+}
+
+// startCalls builds the manager of live interviews on top of the provider.
+func (svc *services) startCalls(cfg config.Config, st store.Store, logger *slog.Logger) error {
+	signer, err := auth.NewRTCSigner(cfg.JWTSecret, nil)
 	if err != nil {
-		return fmt.Errorf("local engine: %w", err)
+		return fmt.Errorf("JWT_SECRET: %w", err)
 	}
-	svc.engine = eng
-	svc.provider = realtime.NewClient(selfURL+"/v1", key, nil)
+	m, err := calls.New(calls.Config{
+		Store: st, Provider: svc.provider, Sidebands: svc.sidebands, Logger: logger.With("component", "calls"),
+		Settings: realtime.Settings{Model: cfg.RealtimeModel, Voice: cfg.RealtimeVoice, TranscribeModel: cfg.TranscribeModel},
+	})
+	if err != nil {
+		return fmt.Errorf("calls: %w", err)
+	}
+	svc.calls, svc.rtcTokens = m, signer
 	return nil
 }
 

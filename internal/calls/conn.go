@@ -1,0 +1,294 @@
+package calls
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/auth"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/realtime"
+)
+
+// Conn is one signalling connection to an interview (the /rtc WebSocket of
+// a candidate's browser). It offers calls and ends the interview; Done
+// says when the manager has ended its part.
+type Conn struct {
+	m     *Manager
+	key   key
+	id    string // the signalling session ID recorded as webrtc_session_id
+	brief realtime.Brief
+	limit time.Duration
+	v     interview.Session // as it was at Connect; StartedAt never changes once set
+
+	once     sync.Once
+	done     chan struct{}
+	err      error
+	failures chan error
+}
+
+// Answer is the provider's answer to an offer.
+type Answer struct {
+	CallID    string    // the provider's call ID (rtc_…)
+	SDP       string    // byte for byte as the provider sent it
+	SessionID string    // the signalling session, as recorded on the interview
+	ExpiresAt time.Time // when the interview's time limit ends the call
+}
+
+// Connect admits a signalling connection to an interview of tenantID. The
+// interview must exist there (ErrNotFound) and be open (ErrClosed): not
+// ended, and, until it has started, with its join link not revoked and
+// its position not archived.
+func (m *Manager) Connect(ctx context.Context, tenantID, interviewID string) (*Conn, error) {
+	if m.isClosed() {
+		return nil, ErrShutdown
+	}
+	st := m.cfg.Store
+	v, err := st.GetSession(ctx, tenantID, interviewID)
+	if err != nil {
+		return nil, m.storeFailed("connect", err)
+	}
+	var b realtime.Brief
+	if b.Position, err = st.GetPosition(ctx, tenantID, v.PositionID); err != nil {
+		return nil, m.storeFailed("connect", err)
+	}
+	if err := open(v, b.Position); err != nil {
+		return nil, err
+	}
+	if b.Candidate, err = st.GetCandidate(ctx, tenantID, v.CandidateID); err != nil {
+		return nil, m.storeFailed("connect", err)
+	}
+	t, err := st.GetTenant(ctx, tenantID)
+	if err != nil {
+		return nil, m.storeFailed("connect", err)
+	}
+	b.Organisation = t.Name
+	return &Conn{m: m, key: key{tenantID, interviewID}, id: auth.NewToken("sig_"), brief: b, v: v,
+		limit: m.timeLimit(b.Position), done: make(chan struct{}), failures: make(chan error, 1)}, nil
+}
+
+// open applies the rule for admitting a call.
+func open(v interview.Session, p interview.Position) error {
+	if v.Status.Terminal() {
+		return ErrClosed
+	}
+	if v.StartedAt == nil && (v.JoinRevokedAt != nil || p.Archived()) {
+		return &Error{Code: CodeClosed, Message: "this interview is no longer open"}
+	}
+	return nil
+}
+
+func (m *Manager) timeLimit(p interview.Position) time.Duration {
+	mins := p.MaxMinutes
+	if mins <= 0 || mins > interview.MaxInterviewMins {
+		mins = interview.MaxInterviewMins
+	}
+	limit := time.Duration(mins) * time.Minute
+	if m.cfg.MaxLength > 0 && m.cfg.MaxLength < limit {
+		limit = m.cfg.MaxLength
+	}
+	return limit
+}
+
+func (m *Manager) storeFailed(op string, err error) error {
+	e := storeError(err)
+	if e.(*Error).Code == CodeInternal {
+		m.log.Error(op+": store failed", "error", err.Error())
+	}
+	return e
+}
+
+// InterviewID is the interview this connection belongs to.
+func (c *Conn) InterviewID() string { return c.key.interview }
+
+// TenantID is the tenant of that interview.
+func (c *Conn) TenantID() string { return c.key.tenant }
+
+// Done is closed when the manager has ended this connection's part: the
+// interview ended, another connection took it over, or the server stops.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err says why Done was closed: ErrTakenOver, ErrShutdown or an *Ended.
+func (c *Conn) Err() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+// Failures delivers a call that failed after its answer was returned (the
+// server could not attach to it). The call is gone; the connection may
+// offer again.
+func (c *Conn) Failures() <-chan error { return c.failures }
+
+func (c *Conn) finish(err error) {
+	c.once.Do(func() {
+		c.err = err
+		close(c.done)
+	})
+}
+
+func (c *Conn) fail(err error) {
+	select {
+	case c.failures <- err:
+	default: // one undelivered failure says enough
+	}
+}
+
+// Offer creates a provider call from the browser's SDP offer and returns
+// the answer. An interview ended elsewhere since Connect is caught when
+// the call attaches: it is hung up and Done reports ErrClosed. There is one live call per interview: an earlier call is hung
+// up first (its transcript stored), and a different connection that held
+// it is ended with ErrTakenOver. The server attaches its sideband right
+// after the answer, on its own goroutine, so the answer is not held up;
+// if that fails the call is hung up and Failures says so.
+func (c *Conn) Offer(ctx context.Context, sdp string) (Answer, error) {
+	if err := CheckOffer(sdp); err != nil {
+		return Answer{}, &Error{Code: CodeBadOffer, Message: err.Error(), Retryable: true}
+	}
+	m := c.m
+	l, err := m.acquire(c.key)
+	if err != nil {
+		return Answer{}, err
+	}
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			m.release(l)
+		}
+	}()
+	if err := c.Err(); err != nil {
+		return Answer{}, err
+	}
+	// No store read here: Connect checked the interview, and attach's
+	// transition to in_progress refuses one that has ended since.
+	v := c.v
+	m.take(l, c, v)
+	if !l.end.IsZero() && !m.now().Before(l.end) {
+		m.finish(l, interview.StatusCompleted, "time limit", "")
+		return Answer{}, ErrClosed
+	}
+	session := realtime.BuildSession(m.cfg.Settings, c.brief)
+	call, err := m.cfg.Provider.CreateCall(ctx, sdp, session)
+	if err != nil {
+		return Answer{}, m.createFailed(l, v, err)
+	}
+	expires := l.end
+	if expires.IsZero() {
+		expires = m.now().Add(l.limit)
+	}
+	handedOff = true
+	m.wg.Add(1)
+	go m.attach(l, c, v, call, session)
+	return Answer{CallID: call.ID, SDP: call.AnswerSDP, SessionID: c.id, ExpiresAt: expires}, nil
+}
+
+// take makes c the interview's one connection: the call before is hung
+// up, another connection is taken over, the grace window ends.
+func (m *Manager) take(l *live, c *Conn, v interview.Session) {
+	m.stopCall(l)
+	m.stopTimer(&l.grace)
+	m.stopTimer(&l.settle)
+	if l.conn != nil && l.conn != c {
+		m.log.Info("interview taken over", "interview_id", c.key.interview)
+		l.conn.finish(ErrTakenOver)
+	}
+	l.conn = c
+	l.limit = c.limit
+	if v.StartedAt != nil {
+		l.started = true
+		if l.end.IsZero() {
+			l.end = v.StartedAt.Add(l.limit)
+		}
+	}
+}
+
+// createFailed reports a refused or failed call creation. The interview
+// fails only when it never started and a retry cannot help (classify).
+func (m *Manager) createFailed(l *live, v interview.Session, err error) error {
+	e := classify(err)
+	m.log.Warn("create call failed", "interview_id", l.key.interview, "code", string(e.Code), "error", err.Error())
+	if e.Retryable || l.started {
+		return e
+	}
+	m.finish(l, interview.StatusFailed, fmt.Sprintf("the realtime provider refused the call (%v)", err), e.Code)
+	return e
+}
+
+// End is the candidate ending the interview: the call is hung up, the rest
+// of the transcript stored, and the interview completed. Before the
+// interview has started it only hangs up; a connection that has been
+// taken over changes nothing.
+func (c *Conn) End(ctx context.Context) error {
+	m := c.m
+	l, err := m.acquire(c.key)
+	if err != nil {
+		return err
+	}
+	defer m.release(l)
+	if l.conn != c {
+		if err := c.Err(); err != nil {
+			return err
+		}
+		return ErrClosed
+	}
+	if !l.started {
+		m.stopCall(l)
+		l.conn = nil
+		c.finish(nil)
+		return nil
+	}
+	m.finish(l, interview.StatusCompleted, "candidate ended", "")
+	return nil
+}
+
+// Close is the signalling connection going away. If it held an interview
+// in progress, the grace window starts: the call goes on (and its
+// transcript is still written) until a new offer continues the interview
+// or the window passes and the interview is abandoned.
+func (c *Conn) Close() {
+	c.finish(nil)
+	m := c.m
+	l, err := m.acquire(c.key)
+	if err != nil {
+		return
+	}
+	defer m.release(l)
+	if l.conn != c {
+		return
+	}
+	l.conn = nil
+	m.stopTimer(&l.settle)
+	if l.started && !l.ended {
+		m.log.Info("signalling lost; grace window starts", "interview_id", c.key.interview, "grace", m.cfg.Grace)
+		l.grace = m.after(m.cfg.Grace, func() { m.graceOver(l) })
+	} else {
+		m.stopCall(l)
+	}
+}
+
+// End ends an interview from outside its signalling connection (the
+// lifecycle API, a recruiter): the live call is hung up, the rest of the
+// transcript stored, the interview completed and its connection closed.
+// ErrNotFound when the manager runs no started interview of that ID;
+// ErrClosed when it has already ended.
+func (m *Manager) End(ctx context.Context, tenantID, interviewID string) error {
+	m.mu.Lock()
+	l := m.lives[key{tenantID, interviewID}]
+	m.mu.Unlock()
+	if l == nil || !m.lock(l) {
+		return ErrNotFound
+	}
+	defer m.release(l)
+	switch {
+	case l.ended:
+		return ErrClosed
+	case !l.started:
+		return ErrNotFound
+	}
+	m.finish(l, interview.StatusCompleted, "ended through the API", "")
+	return nil
+}

@@ -1,0 +1,89 @@
+package calls
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// live is the manager's state of one interview that has, or recently had,
+// a call. Its op lock serialises everything that changes the interview's
+// call: offers, ends, the sideband ending and the timers.
+type live struct {
+	key key
+	op  sync.Mutex
+
+	// Guarded by op.
+	removed bool          // no longer in the manager's map
+	ended   bool          // reached a terminal status through the manager
+	started bool          // the interview is (or was) in progress
+	call    *upstream     // the provider call, nil when none runs
+	conn    *Conn         // the attached signalling connection, nil when detached
+	limit   time.Duration // the interview's time limit
+	end     time.Time     // when the time limit passes; zero before it started
+	grace   *time.Timer   // the reconnect window, while detached
+	timeUp  *time.Timer   // the time limit
+	settle  *time.Timer   // a provider-ended call waiting for the connection to drop
+}
+
+// upstream is one provider call and the goroutine reading its sideband.
+type upstream struct {
+	id       string
+	cancel   func()
+	done     chan struct{} // closed when the reader has stored its last line
+	stopping atomic.Bool   // the manager ends this call itself
+}
+
+// acquire returns the interview's live state, creating it, with op held.
+func (m *Manager) acquire(k key) (*live, error) {
+	for {
+		m.mu.Lock()
+		if m.closed {
+			m.mu.Unlock()
+			return nil, ErrShutdown
+		}
+		l := m.lives[k]
+		if l == nil {
+			l = &live{key: k}
+			m.lives[k] = l
+		}
+		m.mu.Unlock()
+		l.op.Lock()
+		if !l.removed {
+			return l, nil
+		}
+		l.op.Unlock() // removed while we waited: take a fresh one
+	}
+}
+
+// lock takes op of a live state a timer or reader holds, unless it has
+// been removed since.
+func (m *Manager) lock(l *live) bool {
+	l.op.Lock()
+	if l.removed {
+		l.op.Unlock()
+		return false
+	}
+	return true
+}
+
+// release drops op, first forgetting the state if nothing is left in it.
+func (m *Manager) release(l *live) {
+	idle := l.call == nil && l.conn == nil && l.grace == nil && l.settle == nil
+	if l.ended || idle {
+		m.stopTimers(l)
+		l.removed = true
+		m.mu.Lock()
+		if m.lives[l.key] == l {
+			delete(m.lives, l.key)
+		}
+		m.mu.Unlock()
+	}
+	l.op.Unlock()
+}
+
+func (m *Manager) stopTimers(l *live) {
+	m.stopTimer(&l.grace)
+	m.stopTimer(&l.timeUp)
+	m.stopTimer(&l.settle)
+}

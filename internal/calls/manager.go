@@ -1,0 +1,165 @@
+package calls
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/realtime"
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+// Config configures a Manager; Store and Provider are required, every zero
+// knob takes the default named on it.
+type Config struct {
+	Store    store.Store      // the privileged path: the manager acts for the server
+	Provider *realtime.Client // OpenAI or the local engine; the manager cannot tell
+	// Sidebands opens the sidebands; nil means Provider. Give it a client
+	// of its own (same base URL and key, another http.Client): a WebSocket
+	// upgrade keeps the pooled connection it was sent on, and would
+	// otherwise cost the next call creation a fresh connection.
+	Sidebands *realtime.Client
+	Settings  realtime.Settings
+	Logger    *slog.Logger     // nil discards
+	Now       func() time.Time // nil means time.Now
+
+	// Grace is the reconnect window after the signalling connection is lost
+	// (default 30 s): a new offer within it continues the interview, after
+	// it the interview is abandoned.
+	Grace time.Duration
+	// Patience is how long the transcript waits for a line that holds
+	// later ones back (default 5 s).
+	Patience time.Duration
+	// Settle is how long a call that the provider ended while the
+	// signalling connection is still attached waits for that connection
+	// to drop too before the end counts as the interview's end (default
+	// 1 s): a vanished browser loses its peer and its WebSocket together.
+	Settle time.Duration
+	// SidebandTimeout bounds opening the sideband and sending
+	// session.update (default 5 s).
+	SidebandTimeout time.Duration
+	// HangupTimeout bounds a hangup and the final transcript flush (default 5 s).
+	HangupTimeout time.Duration
+	// MaxLength caps every interview below its position's MaxMinutes; zero
+	// means the position's limit alone.
+	MaxLength time.Duration
+	// SubscriberBuffer is how many entries a subscriber may fall behind
+	// before it is dropped (default 64).
+	SubscriberBuffer int
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.Grace, 30*time.Second)
+	def(&c.Patience, 5*time.Second)
+	def(&c.Settle, time.Second)
+	def(&c.SidebandTimeout, 5*time.Second)
+	def(&c.HangupTimeout, 5*time.Second)
+	if c.SubscriberBuffer <= 0 {
+		c.SubscriberBuffer = 64
+	}
+	return c
+}
+
+// Manager runs every live interview of the process. It is safe for
+// concurrent use; Close ends everything it started.
+type Manager struct {
+	cfg    Config
+	log    *slog.Logger
+	ctx    context.Context // ends at Close; the parent of every call
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine and pending timer
+
+	mu     sync.Mutex
+	closed bool
+	lives  map[key]*live
+	hubs   map[key]*hub
+}
+
+// key names one interview of one tenant.
+type key struct{ tenant, interview string }
+
+// New checks cfg and returns a Manager.
+func New(cfg Config) (*Manager, error) {
+	if cfg.Store == nil || cfg.Provider == nil {
+		return nil, errors.New("calls: Store and Provider are required")
+	}
+	cfg = cfg.withDefaults()
+	if cfg.Sidebands == nil {
+		cfg.Sidebands = cfg.Provider
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Manager{cfg: cfg, log: cfg.Logger.With("component", "calls"), ctx: ctx, cancel: cancel,
+		lives: map[key]*live{}, hubs: map[key]*hub{}}, nil
+}
+
+// Close hangs up every call (storing the rest of its transcript), tells
+// every attached connection the server is stopping, closes every
+// subscription and waits for the manager's goroutines. Statuses stay as
+// they are: a candidate may continue with the next process.
+func (m *Manager) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	lives := make([]*live, 0, len(m.lives))
+	for _, l := range m.lives {
+		lives = append(lives, l)
+	}
+	m.mu.Unlock()
+	for _, l := range lives {
+		l.op.Lock()
+		m.stopTimers(l)
+		m.stopCall(l)
+		if l.conn != nil {
+			l.conn.finish(ErrShutdown)
+			l.conn = nil
+		}
+		l.removed = true
+		l.op.Unlock()
+	}
+	m.cancel()
+	m.closeHubs()
+	m.wg.Wait()
+	return nil
+}
+
+func (m *Manager) isClosed() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.closed
+}
+
+// after runs f after d on its own goroutine, counted in m.wg until it has
+// run or been stopped with stopTimer.
+func (m *Manager) after(d time.Duration, f func()) *time.Timer {
+	m.wg.Add(1)
+	return time.AfterFunc(d, func() {
+		defer m.wg.Done()
+		f()
+	})
+}
+
+// stopTimer stops *t if it has not fired and forgets it.
+func (m *Manager) stopTimer(t **time.Timer) {
+	if *t != nil && (*t).Stop() {
+		m.wg.Done()
+	}
+	*t = nil
+}
+
+func (m *Manager) now() time.Time { return m.cfg.Now() }

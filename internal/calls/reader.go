@@ -1,0 +1,66 @@
+package calls
+
+import (
+	"context"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/realtime"
+)
+
+// startReader starts the goroutine that reads a call's sideband.
+func (m *Manager) startReader(l *live, callID string, sb *realtime.Sideband) *upstream {
+	ctx, cancel := context.WithCancel(m.ctx)
+	up := &upstream{id: callID, cancel: cancel, done: make(chan struct{})}
+	m.wg.Add(1)
+	go m.read(ctx, l, up, sb)
+	return up
+}
+
+// read turns the call's events into ordered transcript lines and stores
+// each as soon as it is released. When the sideband ends it stores every
+// line still held back, then, unless the manager itself ended the call,
+// reports that the provider did.
+func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb *realtime.Sideband) {
+	defer m.wg.Done()
+	order := realtime.NewOrdering(m.cfg.Patience)
+	for {
+		ev, err := sb.Read(ctx)
+		if err != nil {
+			m.log.Debug("sideband ended", "call_id", up.id, "error", err.Error())
+			break
+		}
+		if ev.Type == realtime.EvError && ev.Error != nil {
+			m.log.Warn("provider error event", "call_id", up.id, "code", ev.Error.Code, "message", ev.Error.Message)
+		}
+		m.store(l.key, order.Observe(ev, m.now()))
+	}
+	m.store(l.key, order.Flush(m.now(), true))
+	_ = sb.Close()
+	close(up.done)
+	if !up.stopping.Load() {
+		m.callEnded(l, up)
+	}
+}
+
+// store writes released lines as sideband entries, idempotent by the
+// provider's item ID, and publishes the stored entries.
+func (m *Manager) store(k key, lines []realtime.Line) {
+	if len(lines) == 0 {
+		return
+	}
+	entries := make([]interview.TranscriptEntry, len(lines))
+	for i, ln := range lines {
+		entries[i] = interview.TranscriptEntry{
+			TenantID: k.tenant, InterviewID: k.interview, ItemID: ln.ItemID,
+			Speaker: ln.Speaker, Text: ln.Text, Timestamp: ln.At, Source: interview.SourceSideband,
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
+	defer cancel()
+	stored, err := m.cfg.Store.AppendTranscript(ctx, k.tenant, k.interview, entries)
+	if err != nil {
+		m.log.Error("store transcript", "interview_id", k.interview, "lines", len(lines), "error", err.Error())
+		return
+	}
+	m.publish(k, stored)
+}

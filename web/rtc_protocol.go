@@ -1,0 +1,185 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/interviewd/interviewd/internal/calls"
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// The signalling protocol of /rtc (docs/signaling.md keeps in step).
+
+// Client message types.
+const (
+	msgSDPOffer     = "sdp_offer"
+	msgICECandidate = "ice_candidate"
+	msgEnd          = "end"
+	msgPing         = "ping"
+)
+
+// Server message types.
+const (
+	msgSDPAnswer  = "sdp_answer"
+	msgSession    = "session"
+	msgTranscript = "transcript"
+	msgError      = "error"
+	msgPong       = "pong"
+)
+
+// rtcCode is one of the closed set of signalling error codes.
+type rtcCode string
+
+// The signalling error codes; the manager's codes are the same strings.
+const (
+	rtcUnauthorized    rtcCode = "UNAUTHORIZED"
+	rtcForbidden       rtcCode = "FORBIDDEN"
+	rtcClosed          rtcCode = rtcCode(calls.CodeClosed)
+	rtcNotFound        rtcCode = rtcCode(calls.CodeNotFound)
+	rtcTakenOver       rtcCode = rtcCode(calls.CodeTakenOver)
+	rtcUnavailable     rtcCode = rtcCode(calls.CodeUnavailable)
+	rtcRejected        rtcCode = rtcCode(calls.CodeRejected)
+	rtcBadMessage      rtcCode = rtcCode(calls.CodeBadOffer)
+	rtcTooLarge        rtcCode = "MESSAGE_TOO_LARGE"
+	rtcRateLimited     rtcCode = "RATE_LIMITED"
+	rtcShuttingDown    rtcCode = rtcCode(calls.CodeShutdown)
+	rtcInternal        rtcCode = rtcCode(calls.CodeInternal)
+	maxClientSDPString         = 64 << 10
+)
+
+// Close codes of the signalling WebSocket beyond RFC 6455's.
+const (
+	closeNotFound  websocket.StatusCode = 4004
+	closeClosed    websocket.StatusCode = 4009
+	closeTakenOver websocket.StatusCode = 4010
+	closeFailed    websocket.StatusCode = 4011
+)
+
+// clientMessage is what a browser sends. Unknown fields are ignored, as
+// the seed's client sends more than it needs to.
+type clientMessage struct {
+	Type      string          `json:"type"`
+	SDP       string          `json:"sdp,omitempty"`
+	Candidate json.RawMessage `json:"candidate,omitempty"`
+}
+
+// errBadMessage is a message that is not one the protocol knows.
+type errBadMessage struct{ reason string }
+
+func (e *errBadMessage) Error() string { return e.reason }
+
+// decodeClientMessage parses one client message: a JSON object whose type
+// is one of the four, an sdp_offer with an sdp string of at most 64 KiB.
+func decodeClientMessage(b []byte) (clientMessage, error) {
+	var m clientMessage
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return m, &errBadMessage{"a message must be a JSON object"}
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return clientMessage{}, &errBadMessage{"the message is not valid JSON with the expected field types"}
+	}
+	switch m.Type {
+	case msgSDPOffer:
+		if m.SDP == "" {
+			return clientMessage{}, &errBadMessage{"sdp_offer needs an sdp"}
+		}
+		if len(m.SDP) > maxClientSDPString {
+			return clientMessage{}, &errBadMessage{"the SDP offer is larger than 64 KiB"}
+		}
+	case msgICECandidate, msgEnd, msgPing:
+	case "":
+		return clientMessage{}, &errBadMessage{"the message has no type"}
+	default:
+		return clientMessage{}, &errBadMessage{fmt.Sprintf("unknown message type %.40q", m.Type)}
+	}
+	return m, nil
+}
+
+// serverMessage is every message the server sends; each type fills its fields.
+type serverMessage struct {
+	Type        string          `json:"type"`
+	SDP         string          `json:"sdp,omitempty"`
+	InterviewID string          `json:"interviewId,omitempty"`
+	CallID      string          `json:"callId,omitempty"`
+	ExpiresAt   string          `json:"expiresAt,omitempty"`
+	Entry       *transcriptJSON `json:"entry,omitempty"`
+	Code        rtcCode         `json:"code,omitempty"`
+	Message     string          `json:"message,omitempty"`
+}
+
+// transcriptJSON is a stored transcript entry as the browser sees it.
+type transcriptJSON struct {
+	Seq       int64  `json:"seq"`
+	Speaker   string `json:"speaker"`
+	Text      string `json:"text"`
+	Timestamp string `json:"timestamp"`
+	ItemID    string `json:"itemId"`
+}
+
+func transcriptMessage(e interview.TranscriptEntry) serverMessage {
+	return serverMessage{Type: msgTranscript, Entry: &transcriptJSON{
+		Seq: e.Seq, Speaker: string(e.Speaker), Text: e.Text,
+		Timestamp: e.Timestamp.UTC().Format(time.RFC3339Nano), ItemID: e.ItemID,
+	}}
+}
+
+func errorMessage(code rtcCode, msg string) serverMessage {
+	return serverMessage{Type: msgError, Code: code, Message: msg}
+}
+
+// outcome is what the connection does after a failure: the error message
+// to send (none when code is empty) and the close code (0 keeps the
+// connection open).
+type outcome struct {
+	code    rtcCode
+	message string
+	close   websocket.StatusCode
+	reason  string
+}
+
+// outcomeOf maps a manager's error or end to the protocol.
+func outcomeOf(err error) outcome {
+	if err == nil {
+		return outcome{close: websocket.StatusNormalClosure, reason: "ended"}
+	}
+	if ended, ok := errors.AsType[*calls.Ended](err); ok {
+		if ended.Status == interview.StatusFailed {
+			code := rtcCode(ended.Code)
+			if code == "" {
+				code = rtcUnavailable
+			}
+			return outcome{code, "The interview could not go on: " + ended.Reason + ".", closeFailed, "interview failed"}
+		}
+		return outcome{close: websocket.StatusNormalClosure, reason: "interview " + string(ended.Status) + ": " + ended.Reason}
+	}
+	e, ok := errors.AsType[*calls.Error](err)
+	if !ok {
+		return outcome{rtcInternal, "internal error", websocket.StatusInternalError, "internal error"}
+	}
+	o := outcome{code: rtcCode(e.Code), message: e.Message}
+	if e.Retryable && e.Code != calls.CodeShutdown {
+		return o
+	}
+	switch e.Code {
+	case calls.CodeNotFound:
+		o.close = closeNotFound
+	case calls.CodeClosed:
+		o.close = closeClosed
+	case calls.CodeTakenOver:
+		o.close = closeTakenOver
+	case calls.CodeShutdown:
+		o.close = websocket.StatusGoingAway
+	case calls.CodeInternal:
+		o.close = websocket.StatusInternalError
+	default:
+		o.close = closeFailed
+	}
+	o.reason = string(e.Code)
+	return o
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/interviewd/interviewd/internal/calls"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/realtime"
+)
+
+var rtcQuestions = []string{"Tell me about a project you are proud of.", "Why do you want to work with us?"}
+
+// TestRTCInterview runs a whole interview through /rtc with a pion browser
+// and the local engine: the server writes the transcript from its
+// sideband, echoes it, and completes the interview on end.
+func TestRTCInterview(t *testing.T) {
+	checkRTCLeaks(t)
+	a := newRTCApp(t, rtcOptions{})
+	v := a.newInterview(rtcQuestions...)
+	c := a.dial(a.token(v), v.ID)
+	p := newRTCPeer(t)
+	offer := p.offer()
+	ans, sess := c.offerCall(offer)
+	if realtime.CheckSDP(ans.SDP, "answer") != nil {
+		t.Fatalf("answer is not an SDP: %q", ans.SDP)
+	}
+	if sess.InterviewID != v.ID || sess.CallID == "" || sess.ExpiresAt == "" {
+		t.Fatalf("session message %+v", sess)
+	}
+	p.answer(ans.SDP)
+	p.waitConnected()
+	greeting := p.waitEvent(realtime.EvOutputTranscriptDone)
+	echo := c.until(msgTranscript)
+	if echo.Entry == nil || echo.Entry.ItemID != greeting.ItemID || echo.Entry.Seq != 1 || echo.Entry.Speaker != "interviewer" {
+		t.Fatalf("echo %+v, want the greeting %s", echo.Entry, greeting.ItemID)
+	}
+	got := a.waitStatus(v, interview.StatusInProgress)
+	if got.CallID != sess.CallID || got.WebRTCStatus != "connected" || got.WebRTCSessionID == "" {
+		t.Errorf("call not recorded: %+v", got)
+	}
+
+	p.say("I built a compiler.")
+	rtcWait(t, "the answer and question 2 in the store", func() bool { return len(a.transcript(v)) >= 3 })
+	c.send(map[string]string{"type": msgEnd})
+	status, _ := c.closed()
+	if status.Code != websocket.StatusNormalClosure {
+		t.Errorf("close %v, want 1000", status)
+	}
+	done := a.waitStatus(v, interview.StatusCompleted)
+	if done.EndReason != "candidate ended" {
+		t.Errorf("reason %q", done.EndReason)
+	}
+	entries := a.transcript(v)
+	wantSpeakers := []interview.Speaker{interview.SpeakerInterviewer, interview.SpeakerCandidate, interview.SpeakerInterviewer}
+	for i, e := range entries {
+		if e.Seq != int64(i+1) || e.Source != interview.SourceSideband {
+			t.Errorf("entry %d: seq %d source %s", i, e.Seq, e.Source)
+		}
+		if i < len(wantSpeakers) && e.Speaker != wantSpeakers[i] {
+			t.Errorf("entry %d: speaker %s, want %s (%q)", i, e.Speaker, wantSpeakers[i], e.Text)
+		}
+	}
+	if entries[1].Text != "I built a compiler." {
+		t.Errorf("answer %q", entries[1].Text)
+	}
+	rtcWait(t, "the engine's call to end", func() bool { return a.Engine.ActiveCalls() == 0 })
+}
+
+// TestRTCReconnect drops the browser mid-interview: a new call within the
+// grace window continues the same interview and transcript; after the
+// window the interview is abandoned.
+func TestRTCReconnect(t *testing.T) {
+	checkRTCLeaks(t)
+	t.Run("within the grace window", func(t *testing.T) {
+		a := newRTCApp(t, rtcOptions{calls: calls.Config{Grace: 5 * time.Second}})
+		v := a.newInterview(rtcQuestions...)
+		p1, c1 := a.connect(v)
+		p1.waitEvent(realtime.EvOutputTranscriptDone)
+		p1.say("First answer.")
+		rtcWait(t, "three entries", func() bool { return len(a.transcript(v)) >= 3 })
+		_ = c1.ws.CloseNow()
+		p1.close()
+		time.Sleep(300 * time.Millisecond)
+		if s := a.session(v).Status; s != interview.StatusInProgress {
+			t.Fatalf("status %s during the grace window", s)
+		}
+		before := len(a.transcript(v))
+		p2, c2 := a.connect(v)
+		p2.waitEvent(realtime.EvOutputTranscriptDone)
+		rtcWait(t, "the new call's lines", func() bool { return len(a.transcript(v)) > before })
+		c2.send(map[string]string{"type": msgEnd})
+		c2.closed()
+		a.waitStatus(v, interview.StatusCompleted)
+		rtcCheckGapFree(t, a.transcript(v))
+	})
+	t.Run("after the grace window", func(t *testing.T) {
+		a := newRTCApp(t, rtcOptions{calls: calls.Config{Grace: 500 * time.Millisecond}})
+		v := a.newInterview(rtcQuestions...)
+		p, c := a.connect(v)
+		p.waitEvent(realtime.EvOutputTranscriptDone)
+		_ = c.ws.CloseNow()
+		got := a.waitStatus(v, interview.StatusAbandoned)
+		if got.EndReason != "connection lost" {
+			t.Errorf("reason %q", got.EndReason)
+		}
+		rtcWait(t, "the upstream call to be hung up", func() bool { return a.Engine.ActiveCalls() == 0 })
+		rtcCheckGapFree(t, a.transcript(v))
+		if _, resp, err := a.tryDial(a.token(v), v.ID, a.URL); err == nil || resp.StatusCode != 409 {
+			t.Errorf("a new connection to an abandoned interview: %v %v", err, resp)
+		}
+	})
+}
+
+// connect dials /rtc, offers a pion call, applies the answer and waits
+// until the peer is connected to the engine.
+func (a *rtcApp) connect(v interview.Session) (*rtcPeer, *rtcClient) {
+	a.t.Helper()
+	c := a.dial(a.token(v), v.ID)
+	p := newRTCPeer(a.t)
+	ans, _ := c.offerCall(p.offer())
+	p.answer(ans.SDP)
+	p.waitConnected()
+	return p, c
+}
+
+func rtcCheckGapFree(t *testing.T, entries []interview.TranscriptEntry) {
+	t.Helper()
+	items := map[string]bool{}
+	for i, e := range entries {
+		if e.Seq != int64(i+1) {
+			t.Errorf("entry %d has seq %d", i, e.Seq)
+		}
+		if items[e.ItemID] {
+			t.Errorf("item %s stored twice", e.ItemID)
+		}
+		items[e.ItemID] = true
+	}
+	if len(entries) == 0 {
+		t.Error("no transcript")
+	}
+}
+
+// TestRTCTakeover: a second connection's offer takes the interview over;
+// the first is told TAKEN_OVER and closed, its call hung up.
+func TestRTCTakeover(t *testing.T) {
+	checkRTCLeaks(t)
+	a := newRTCApp(t, rtcOptions{})
+	v := a.newInterview(rtcQuestions...)
+	p1, c1 := a.connect(v)
+	p1.waitEvent(realtime.EvOutputTranscriptDone)
+	c2 := a.dial(a.token(v), v.ID)
+	p2 := newRTCPeer(t)
+	ans, _ := c2.offerCall(p2.offer())
+	status, msgs := c1.closed()
+	if status.Code != closeTakenOver || !rtcHasError(msgs, rtcTakenOver) {
+		t.Errorf("first connection: close %v, messages %+v", status, msgs)
+	}
+	p2.answer(ans.SDP)
+	p2.waitConnected()
+	rtcWait(t, "one call left", func() bool { return a.Engine.ActiveCalls() == 1 })
+	if s := a.session(v).Status; s != interview.StatusInProgress {
+		t.Errorf("status %s", s)
+	}
+}
+
+// TestRTCTimeLimit: at the maximum length the server hangs up and
+// completes the interview with reason "time limit".
+func TestRTCTimeLimit(t *testing.T) {
+	checkRTCLeaks(t)
+	a := newRTCApp(t, rtcOptions{calls: calls.Config{MaxLength: 1500 * time.Millisecond}})
+	v := a.newInterview(rtcQuestions...)
+	_, c := a.connect(v)
+	status, _ := c.closed()
+	got := a.waitStatus(v, interview.StatusCompleted)
+	if status.Code != websocket.StatusNormalClosure || got.EndReason != "time limit" {
+		t.Errorf("close %v, reason %q", status, got.EndReason)
+	}
+	rtcWait(t, "the call to be hung up", func() bool { return a.Engine.ActiveCalls() == 0 })
+}
+
+// TestRTCInterviewEndsItself: the engine ends the call after the last
+// question; the sideband closing completes the interview.
+func TestRTCInterviewEndsItself(t *testing.T) {
+	checkRTCLeaks(t)
+	a := newRTCApp(t, rtcOptions{calls: calls.Config{Settle: 100 * time.Millisecond}})
+	v := a.newInterview("Only question?")
+	p, c := a.connect(v)
+	p.waitEvent(realtime.EvOutputTranscriptDone)
+	p.say("My only answer.")
+	status, _ := c.closed()
+	got := a.waitStatus(v, interview.StatusCompleted)
+	if status.Code != websocket.StatusNormalClosure {
+		t.Errorf("close %v", status)
+	}
+	entries := a.transcript(v)
+	if len(entries) != 3 || entries[2].Speaker != interview.SpeakerInterviewer {
+		t.Errorf("transcript %+v", entries)
+	}
+	t.Logf("ended: %s", got.EndReason)
+}
+
+func rtcHasError(msgs []serverMessage, code rtcCode) bool {
+	for _, m := range msgs {
+		if m.Type == msgError && m.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRTCEndFromAPI: Manager.End (the lifecycle API's hook) completes a
+// live interview and closes its connection normally.
+func TestRTCEndFromAPI(t *testing.T) {
+	checkRTCLeaks(t)
+	a := newRTCApp(t, rtcOptions{})
+	v := a.newInterview(rtcQuestions...)
+	p, c := a.connect(v)
+	p.waitEvent(realtime.EvOutputTranscriptDone)
+	a.waitStatus(v, interview.StatusInProgress)
+	if err := a.Calls.End(t.Context(), v.TenantID, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := c.closed(); st.Code != websocket.StatusNormalClosure {
+		t.Errorf("close %v", st)
+	}
+	a.waitStatus(v, interview.StatusCompleted)
+	if err := a.Calls.End(t.Context(), v.TenantID, v.ID); err == nil {
+		t.Error("ending twice succeeded")
+	}
+}
