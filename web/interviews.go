@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -19,6 +21,7 @@ func (s *server) interviewRoutes(r chi.Router) {
 	r.Get("/interviews/new", s.newInterviewPage)
 	r.Post("/interviews/new", s.createInterview)
 	r.Get("/interviews/{id}", s.interviewPage)
+	r.Get("/interviews/{id}/live", s.interviewLive)
 	r.Post("/interviews/{id}/revoke", s.revokeLink)
 	r.Post("/interviews/{id}/reissue", s.reissueLink)
 	for _, e := range exports {
@@ -124,6 +127,49 @@ func (s *server) interviewWithTranscript(r *http.Request, a hiring.Actor) (hirin
 	}
 	entries, err := s.hiring.Transcript(r.Context(), a, id)
 	return iv, entries, err
+}
+
+// liveLine is a transcript line as live.js appends it.
+type liveLine struct {
+	Seq     int64     `json:"seq"`
+	Speaker string    `json:"speaker"`
+	Label   string    `json:"label"`
+	Text    string    `json:"text"`
+	At      time.Time `json:"at"`
+	Offset  string    `json:"offset"`
+}
+
+// liveResponse is the interview's status and the lines after ?after=SEQ.
+type liveResponse struct {
+	Status      string     `json:"status"`
+	StatusLabel string     `json:"statusLabel"`
+	Open        bool       `json:"open"`
+	Lines       []liveLine `json:"lines"`
+}
+
+// interviewLive is what the recruiter's page polls while the interview is
+// open (live.js): its status, and the transcript lines after ?after=SEQ,
+// timed from the first line as the page times them.
+func (s *server) interviewLive(w http.ResponseWriter, r *http.Request) {
+	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	if err != nil || after < 0 {
+		after = 0
+	}
+	a, _ := actor(r)
+	iv, entries, err := s.interviewWithTranscript(r, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := liveResponse{Status: string(iv.Status), StatusLabel: templates.StatusLabel(iv.Status),
+		Open: !iv.Status.Terminal(), Lines: []liveLine{}}
+	for i, l := range templates.TranscriptLines(entries, hiring.SpeakerLabel) {
+		if e := entries[i]; e.Seq > after {
+			res.Lines = append(res.Lines, liveLine{Seq: e.Seq, Speaker: l.Speaker, Label: l.Label, Text: l.Text, At: l.At.UTC(), Offset: l.Offset})
+		}
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (s *server) revokeLink(w http.ResponseWriter, r *http.Request) {

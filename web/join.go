@@ -14,30 +14,79 @@ import (
 // are outside /app: candidates have no account.
 func (s *server) candidateRoutes(r chi.Router) {
 	r.Get("/join/{token}", s.joinLanding)
+	r.Post("/join/{token}", s.joinConsent)
+	r.Get("/join/{token}/room", s.joinRoom) // room.go
 }
 
-// joinLanding shows a candidate who interviews them and what is recorded.
-// A link that is malformed or matches nothing is 404, with the same page
-// either way; a known link that no longer works (revoked, expired, the
-// interview over) is 410 Gone and says why.
+// joinLanding shows a candidate who interviews them, what is recorded, the
+// microphone check and the consent form.
 func (s *server) joinLanding(w http.ResponseWriter, r *http.Request) {
-	// The token is the candidate's key: keep this page out of caches.
-	w.Header().Set("Cache-Control", "no-store")
-	l, err := s.hiring.JoinLanding(r.Context(), chi.URLParam(r, "token"))
-	if interview.ErrorCode(err) == interview.CodeNotFound {
-		s.render(w, r, http.StatusNotFound, templates.JoinRefused(templates.JoinRefusedView{}))
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	token := chi.URLParam(r, "token")
+	l, ok := s.openLink(w, r, token, false)
+	if !ok {
 		return
 	}
-	if l.Refusal != "" {
+	c := consentView(l, token)
+	if candidateToken(r) == token {
+		given, err := s.hiring.HasConsent(r.Context(), l.Session)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		c.Given = given
+	}
+	s.render(w, r, http.StatusOK, templates.JoinLanding(landingView(l), c))
+}
+
+// joinConsent stores the candidate's consent, admits this browser to the
+// interview with the candidate cookie, and sends it to the room. Without
+// the box ticked the page comes back with the error.
+func (s *server) joinConsent(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	l, err := s.hiring.RecordConsent(r.Context(), token, hiring.ConsentInput{
+		Version: r.PostFormValue("consent"), IPAddress: clientIP(r), UserAgent: r.UserAgent(),
+	})
+	switch {
+	case isInvalid(err):
+		w.Header().Set("Cache-Control", "no-store")
+		c := consentView(l, token)
+		c.Err = &templates.FormError{Message: sentence(interview.ErrorMessage(err)), Field: "consent"}
+		s.render(w, r, http.StatusBadRequest, templates.JoinLanding(landingView(l), c))
+	case err != nil:
+		if _, ok := s.openLink(w, r, token, false); ok { // the link opens nothing: say why
+			s.fail(w, r, err)
+		}
+	default:
+		s.setCandidateCookie(w, token)
+		http.Redirect(w, r, roomPath(token), http.StatusSeeOther)
+	}
+}
+
+// openLink finds the interview a join link opens, or answers with the
+// page that says why it opens none: a link that is malformed or matches
+// nothing is 404, with the same page either way; a known link that no
+// longer works (revoked, expired, the interview over) is 410 Gone and says
+// why. With running, a link that expired or was revoked after the
+// interview started still opens it, so that the candidate can come back.
+func (s *server) openLink(w http.ResponseWriter, r *http.Request, token string, running bool) (hiring.Landing, bool) {
+	// The token is the candidate's key: keep these pages out of caches.
+	w.Header().Set("Cache-Control", "no-store")
+	l, err := s.hiring.JoinLanding(r.Context(), token)
+	if interview.ErrorCode(err) == interview.CodeNotFound {
+		s.render(w, r, http.StatusNotFound, templates.JoinRefused(templates.JoinRefusedView{}))
+		return l, false
+	} else if err != nil {
+		s.fail(w, r, err)
+		return l, false
+	}
+	resumable := running && l.Refusal != hiring.RefusedEnded && l.StartedAt != nil
+	if l.Refusal != "" && !resumable {
 		s.render(w, r, http.StatusGone, templates.JoinRefused(templates.JoinRefusedView{
 			Organisation: l.Organisation.Name, Reason: string(l.Refusal),
 		}))
-		return
+		return l, false
 	}
-	s.render(w, r, http.StatusOK, templates.JoinLanding(landingView(l)))
+	return l, true
 }
 
 // landingView is what the landing page shows of an interview.
@@ -47,3 +96,14 @@ func landingView(l hiring.Landing) templates.JoinView {
 		Candidate: l.Candidate.Name, MaxMinutes: l.Position.MaxMinutes, Language: l.Position.Language,
 	}
 }
+
+// consentView is the consent form of a join link, with the text in force.
+func consentView(l hiring.Landing, token string) templates.ConsentView {
+	text := hiring.Consent(l.Organisation.Name)
+	return templates.ConsentView{
+		Action: "/join/" + token, RoomURL: roomPath(token),
+		Version: text.Version, Points: text.Points, Agreement: text.Agreement,
+	}
+}
+
+func roomPath(token string) string { return "/join/" + token + "/room" }

@@ -52,6 +52,9 @@ func (s *server) routes() http.Handler {
 
 	// The signalling WebSocket of the candidate's browser (rtc.go).
 	s.rtcRoutes(r)
+	// The seed's lifecycle API (lifecycle.go): JSON with an API key, or a
+	// same-origin browser's cookie; no CSRF form token.
+	s.lifecycleRoutes(r)
 
 	// The integration API: JSON, API keys, no cookies.
 	r.Route("/api/v1", s.apiRoutes) // api.go

@@ -1,0 +1,105 @@
+// @ts-check
+// The recruiter's interview page, live: while the interview is open, poll
+// its /live endpoint every two seconds and append the new transcript lines
+// and the status. Without JavaScript the page's Refresh link does the same
+// by hand. Server data arrives in the JSON script #live-data.
+
+/**
+ * @typedef {{seq: number, speaker: string, label: string, text: string, at: string, offset: string}} LiveLine
+ * @typedef {{status: string, statusLabel: string, open: boolean, lines: LiveLine[]}} LiveResponse
+ */
+
+const INTERVAL = 2000;
+const MAX_INTERVAL = 30000;
+
+const dataEl = document.getElementById("live-data");
+const list = /** @type {HTMLOListElement | null} */ (document.querySelector("[data-live-transcript]"));
+if (dataEl && list) follow(JSON.parse(dataEl.textContent || "{}"), list);
+
+/**
+ * @param {{url: string, after: number}} data
+ * @param {HTMLOListElement} list
+ */
+function follow(data, list) {
+  const note = document.querySelector("[data-live-note]");
+  const refresh = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-refresh]"));
+  const badge = document.querySelector("[data-live-status]");
+  let after = data.after;
+  let wait = INTERVAL;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let busy = false; // a poll is in flight or scheduled
+  let done = false; // the interview ended: nothing more will come
+  if (note) note.textContent = "This interview is open: new lines appear here as they are said.";
+  if (refresh) refresh.hidden = true;
+
+  const poll = async () => {
+    busy = true;
+    timer = undefined;
+    try {
+      const res = await fetch(`${data.url}?after=${after}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      if (!res.ok) throw new Error(String(res.status));
+      /** @type {LiveResponse} */
+      const live = await res.json();
+      for (const l of live.lines) {
+        if (l.seq <= after) continue;
+        list.append(lineElement(l));
+        after = l.seq;
+      }
+      if (live.lines.length) {
+        list.hidden = false;
+        document.querySelector("[data-live-empty]")?.remove();
+      }
+      if (badge && badge.textContent !== live.statusLabel) {
+        badge.textContent = live.statusLabel;
+        badge.className = `badge status-${live.status} large`;
+      }
+      wait = INTERVAL;
+      if (!live.open) {
+        if (note) note.textContent = "The interview has ended. Reload the page to see its timeline.";
+        if (refresh) refresh.hidden = false;
+        done = true;
+      }
+    } catch {
+      wait = Math.min(wait * 2, MAX_INTERVAL); // signed out, offline, restarting: slow down
+    }
+    busy = !done && !document.hidden;
+    if (busy) timer = setTimeout(poll, wait);
+  };
+
+  // A hidden tab stops polling and catches up when shown again.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && !busy && !done) poll();
+  });
+  busy = true;
+  timer = setTimeout(poll, INTERVAL);
+}
+
+/**
+ * One transcript line, as the server renders it.
+ * @param {LiveLine} l
+ * @returns {HTMLLIElement}
+ */
+function lineElement(l) {
+  const li = document.createElement("li");
+  li.className = `line ${l.speaker}`;
+  li.dataset.testid = "transcript-line";
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  const who = document.createElement("span");
+  who.className = "speaker";
+  who.dataset.testid = "transcript-speaker";
+  who.textContent = l.label;
+  const when = document.createElement("time");
+  when.dateTime = l.at;
+  when.textContent = l.offset;
+  meta.append(who, when);
+  const text = document.createElement("p");
+  text.className = "text";
+  text.dataset.testid = "transcript-text";
+  text.textContent = l.text;
+  li.append(meta, text);
+  return li;
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/templates"
+)
+
+// The candidate cookie admits a browser to one interview after its
+// candidate consented there. Its value is the join token itself: the
+// server keeps only the token's hash, so the cookie is checked against the
+// store on every use, and revoking or re-issuing the link ends it at once
+// with no list of sessions to clean up. It is HttpOnly (no script reads
+// it), SameSite=Lax (not sent on cross-site requests other than a
+// top-level link), Secure behind HTTPS, and lives candidateCookieTTL;
+// consenting again on another interview's link replaces it.
+const (
+	candidateCookie    = "interviewd_candidate"
+	candidateCookieTTL = 12 * time.Hour
+	// roomGrace is how long the room tries to reconnect after a drop. It
+	// stays below the calls manager's default reconnect window (30 s), so
+	// that a new call still continues the same interview.
+	roomGrace = 25 * time.Second
+)
+
+func (s *server) setCandidateCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: candidateCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.https,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(candidateCookieTTL / time.Second),
+	})
+}
+
+// candidateToken is the join token of the candidate cookie, or "".
+func candidateToken(r *http.Request) string {
+	c, err := r.Cookie(candidateCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// joinRoom is the interview room. A browser this link has not admitted (no
+// consent yet, or another interview's cookie) is sent to the landing page
+// to consent; an ended interview shows the page that says so.
+func (s *server) joinRoom(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	l, ok := s.openLink(w, r, token, true)
+	if !ok {
+		return
+	}
+	if candidateToken(r) != token {
+		http.Redirect(w, r, "/join/"+token, http.StatusSeeOther)
+		return
+	}
+	a, _, err := s.hiring.Admit(r.Context(), token, l.ID)
+	if c := interview.ErrorCode(err); c == interview.CodeForbidden || c == interview.CodeUnauthorized {
+		http.Redirect(w, r, "/join/"+token, http.StatusSeeOther)
+		return
+	}
+	var entries []interview.TranscriptEntry
+	if err == nil {
+		entries, err = s.hiring.CandidateTranscript(r.Context(), a)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.Room(roomView(l, entries)))
+}
+
+// roomView is what the room shows and hands to room.js.
+func roomView(l hiring.Landing, entries []interview.TranscriptEntry) templates.RoomView {
+	d := templates.RoomData{
+		InterviewID: l.ID, TokenURL: "/api/interviews/token?interviewId=" + url.QueryEscape(l.ID),
+		StartURL: "/api/interviews/start", EndURL: "/api/interviews/end",
+		MaxMinutes: l.Position.MaxMinutes, GraceSeconds: int(roomGrace / time.Second),
+	}
+	if l.StartedAt != nil {
+		d.EndsAt = l.StartedAt.Add(time.Duration(l.Position.MaxMinutes) * time.Minute).UTC().Format(time.RFC3339)
+	}
+	return templates.RoomView{
+		Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
+		MaxMinutes: l.Position.MaxMinutes, Lines: templates.RoomLines(entries), Data: d,
+	}
+}
