@@ -3,6 +3,7 @@ package calls
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -171,7 +172,13 @@ func (c *Conn) Offer(ctx context.Context, sdp string) (Answer, error) {
 		m.finish(l, interview.StatusCompleted, "time limit", "")
 		return Answer{}, ErrClosed
 	}
-	session := realtime.BuildSession(m.cfg.Settings, c.brief)
+	brief := c.brief
+	if l.started {
+		// A new call of an interview that already ran: the provider starts
+		// with no memory, so the instructions say where it stands.
+		brief.Answered = m.answered(ctx, c.key, len(brief.Position.Questions))
+	}
+	session := realtime.BuildSession(m.cfg.Settings, brief)
 	call, err := m.cfg.Provider.CreateCall(ctx, sdp, session)
 	if err != nil {
 		return Answer{}, m.createFailed(l, v, err)
@@ -291,4 +298,22 @@ func (m *Manager) End(ctx context.Context, tenantID, interviewID string) error {
 	}
 	m.finish(l, interview.StatusCompleted, "ended through the API", "")
 	return nil
+}
+
+// answered counts the candidate's answers stored so far, at most max: where
+// a resumed interview continues. A failed read resumes from the start
+// rather than failing the call.
+func (m *Manager) answered(ctx context.Context, k key, max int) int {
+	entries, err := m.cfg.Store.ListTranscript(ctx, k.tenant, k.interview, 0)
+	if err != nil {
+		m.log.Warn("resume: read transcript", "interview_id", k.interview, "error", err.Error())
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Speaker == interview.SpeakerCandidate && strings.TrimSpace(e.Text) != "" {
+			n++
+		}
+	}
+	return min(n, max)
 }

@@ -73,6 +73,10 @@ type Brief struct {
 	Organisation string
 	Position     interview.Position
 	Candidate    interview.Candidate
+	// Answered is how many questions the candidate has already answered in
+	// an earlier call of this interview; more than zero means the interview
+	// resumes after a dropped connection instead of starting over.
+	Answered int
 }
 
 // BuildSession returns the session for an interview: instructions that carry
@@ -125,6 +129,7 @@ func Instructions(b Brief) string {
 		fmt.Fprintf(&sb, "\nGuidance from the hiring team:\n%s\n", in)
 	}
 	sb.WriteString(rules)
+	sb.WriteString(resume(b))
 	if len(p.Questions) > 0 {
 		sb.WriteString("\nQuestions, to be asked in this order:\n")
 		for i, q := range p.Questions {
@@ -144,6 +149,22 @@ How to run the interview:
 - After the last question, or when the time limit is near, thank the candidate and close politely.
 - Speak only in the interview's language.
 `
+
+// resume tells the interviewer where an interrupted interview stands. The
+// "Resume at question: N" line is also read by the local engine.
+func resume(b Brief) string {
+	n := len(b.Position.Questions)
+	switch {
+	case b.Answered <= 0:
+		return ""
+	case b.Answered >= n:
+		return fmt.Sprintf("\nThis interview was interrupted after the candidate had answered every question.\n"+
+			"Welcome the candidate back briefly, then thank them and close politely.\nResume at question: %d\n", n+1)
+	}
+	return fmt.Sprintf("\nThis interview was interrupted and is resuming. The candidate has already answered questions 1 to %d.\n"+
+		"Welcome the candidate back briefly and continue with question %d. Do not ask earlier questions again.\n"+
+		"Resume at question: %d\n", b.Answered, b.Answered+1, b.Answered+1)
+}
 
 // oneLine folds line breaks so that a field cannot forge a line of the
 // instructions layout (a "Questions" header, a numbered line).

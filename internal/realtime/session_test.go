@@ -85,3 +85,19 @@ func TestInstructionsLayout(t *testing.T) {
 		t.Error("a field forged a Questions header")
 	}
 }
+
+func TestInstructionsResume(t *testing.T) {
+	b := brief()
+	if strings.Contains(Instructions(b), "Resume at question") {
+		t.Error("a first call must not resume")
+	}
+	b.Answered = 1
+	text := Instructions(b)
+	if !strings.Contains(text, "\nResume at question: 2\n") || !strings.Contains(text, "answered questions 1 to 1") {
+		t.Errorf("resume after one answer:\n%s", text)
+	}
+	b.Answered = 5
+	if text := Instructions(b); !strings.Contains(text, "\nResume at question: 3\n") || !strings.Contains(text, "close politely") {
+		t.Errorf("resume after every answer:\n%s", text)
+	}
+}
