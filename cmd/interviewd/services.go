@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/realtime"
+	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -67,7 +69,9 @@ func (svc *services) startProvider(cfg config.Config, selfURL string, logger *sl
 	base, key := cfg.OpenAIBaseURL, cfg.OpenAIAPIKey
 	if key == "" {
 		key = auth.NewToken("sk-local-") // per process: only this process calls its engine
-		eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine")})
+		tools := speech.Detect(context.Background(), nil)
+		eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine"),
+			Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer})
 		if err != nil {
 			return fmt.Errorf("local engine: %w", err)
 		}

@@ -1,21 +1,26 @@
 package engine
 
 import (
+	"strings"
 	"time"
 )
 
 // recognized is the recogniser's answer for a committed utterance.
 type recognized struct {
 	itemID  string
+	audio   bool // from commitAudio, not a text message
 	seconds float64
 	text    Transcript
 	err     error
 }
 
-// voiceInput is a voice detector's transition, from the media goroutine.
+// voiceInput is a voice detector's transition, from the listener. At the
+// end of a turn it carries the answer's audio and how long it lasted.
 type voiceInput struct {
-	voice Voice
-	at    time.Duration
+	voice  Voice
+	at     time.Duration
+	spoken time.Duration
+	audio  PCM
 }
 
 func (c *call) handleClient(in clientInput) {
@@ -32,7 +37,8 @@ func (c *call) handleClient(in clientInput) {
 		}
 		c.finishLine("cancelled")
 	case "input_audio_buffer.commit":
-		c.commitAudio(newID("item_"))
+		pcm := c.audio.take()
+		c.commitAudio(newID("item_"), pcm, pcm.Duration())
 	case "input_audio_buffer.clear":
 		c.audio.take()
 		c.emit(plainEvent{hdr("input_audio_buffer.cleared")})
@@ -108,17 +114,34 @@ func (c *call) textAnswer(in clientInput) {
 }
 
 // commitAudio ends the current utterance and hands its audio to the
-// recogniser, off the run goroutine; transcribed takes the result.
-func (c *call) commitAudio(itemID string) {
+// recogniser, off the run goroutine; transcribed takes the result. At most
+// Limits.MaxRecognitions recognitions run at once, engine-wide; the others
+// wait their turn.
+func (c *call) commitAudio(itemID string, pcm PCM, spoken time.Duration) {
 	c.commit(itemID)
-	u := Utterance{Audio: c.audio.take(), Language: c.sess.Language}
+	c.iv.pending++
+	u := Utterance{Audio: pcm, Language: c.sess.Language}
 	c.goTracked(func() {
-		tr, err := c.e.cfg.Recognizer.Recognize(c.ctx, u)
-		c.post(recognized{itemID: itemID, seconds: u.Audio.Duration().Seconds(), text: tr, err: err})
+		r := recognized{itemID: itemID, audio: true, seconds: spoken.Seconds()}
+		select {
+		case c.e.recognitions <- struct{}{}:
+			r.text, r.err = c.e.cfg.Recognizer.Recognize(c.ctx, u)
+			<-c.e.recognitions
+		case <-c.ctx.Done():
+			return
+		}
+		c.post(r)
 	})
 }
 
 func (c *call) transcribed(r recognized) {
+	if r.audio {
+		c.iv.pending--
+	}
+	if r.audio && r.err == nil && r.text.Text != "" && r.text.Note == "" {
+		c.emit(transcriptionDeltaEvent{header: hdr("conversation.item.input_audio_transcription.delta"),
+			ItemID: r.itemID, Delta: r.text.Text})
+	}
 	if r.err != nil {
 		c.log.Warn("recognise answer", "item_id", r.itemID, "err", r.err)
 		c.emit(transcriptionFailedEvent{header: hdr("conversation.item.input_audio_transcription.failed"),
@@ -129,7 +152,7 @@ func (c *call) transcribed(r recognized) {
 			ItemID: r.itemID, Transcript: r.text.Text, Note: r.text.Note,
 			Usage: durationUsage{Type: "duration", Seconds: r.seconds}})
 	}
-	c.answered()
+	c.answered(r.err == nil && strings.TrimSpace(r.text.Text) == "")
 }
 
 // voiceActivity turns the voice detector's transitions into OpenAI's
@@ -138,12 +161,13 @@ func (c *call) voiceActivity(v voiceInput) {
 	ms := v.at.Milliseconds()
 	switch {
 	case v.voice == VoiceStarted && c.iv.speechItem == "":
+		c.t.idle.Stop()
 		c.iv.speechItem = newID("item_")
 		c.emit(speechEvent{header: hdr("input_audio_buffer.speech_started"), AudioStartMS: &ms, ItemID: c.iv.speechItem})
 	case v.voice == VoiceStopped && c.iv.speechItem != "":
 		id := c.iv.speechItem
 		c.iv.speechItem = ""
 		c.emit(speechEvent{header: hdr("input_audio_buffer.speech_stopped"), AudioEndMS: &ms, ItemID: id})
-		c.commitAudio(id)
+		c.commitAudio(id, v.audio, v.spoken)
 	}
 }

@@ -15,16 +15,16 @@ import (
 // The run goroutine owns the interview state; everything shared with pion's
 // callbacks and the sideband handlers sits under mu.
 type call struct {
-	id       string
-	e        *Engine
-	log      *slog.Logger
-	pc       *webrtc.PeerConnection
-	audioOut *webrtc.TrackLocalStaticSample
-	audio    audioBuffer
-	sessID   string
-	convID   string
-	expires  time.Time
-	offer    offerInfo
+	id      string
+	e       *Engine
+	log     *slog.Logger
+	pc      *webrtc.PeerConnection
+	speaker *speaker
+	audio   audioBuffer
+	sessID  string
+	convID  string
+	expires time.Time
+	offer   offerInfo
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc

@@ -94,7 +94,8 @@ func sbWriteRaw(t *testing.T, sb *sidebandClient, s string) {
 }
 
 // TestCommitWithoutRecognizer answers with input_audio_buffer.commit in
-// text mode: the answer is acknowledged with an empty transcript and a note.
+// text mode: the answer is acknowledged with a transcript and a note that
+// say no recogniser is installed.
 func TestCommitWithoutRecognizer(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t)
@@ -107,7 +108,7 @@ func TestCommitWithoutRecognizer(t *testing.T) {
 	if evs[0].Type != "input_audio_buffer.committed" || evs[1].Type != "conversation.item.input_audio_transcription.completed" {
 		t.Fatalf("events %s, %s", evs[0].Raw, evs[1].Raw)
 	}
-	if evs[1].Transcript != "" || !strings.Contains(evs[1].Note, "no speech recogniser") {
+	if evs[1].Transcript != NoRecognizerText || !strings.Contains(evs[1].Note, "no speech recogniser") {
 		t.Errorf("transcription %s", evs[1].Raw)
 	}
 	if q, _ := checkResponse(t, evs[2:]); !strings.Contains(q, "Why do you want") {

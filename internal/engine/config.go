@@ -2,6 +2,7 @@ package engine
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 )
 
@@ -23,7 +24,8 @@ type Config struct {
 	// Synthesizer voices the interviewer's lines; nil means NoSynthesizer.
 	Synthesizer Synthesizer
 	// VoiceDetector finds where answers start and end in the candidate's
-	// audio; nil means NoVoiceDetector (answers arrive as client events).
+	// audio; nil means LevelDetector (pure Go, always available).
+	// NoVoiceDetector leaves answers to client events.
 	VoiceDetector VoiceDetector
 }
 
@@ -61,6 +63,10 @@ type Turn struct {
 	// Silence is the end-of-turn silence the voice detector uses when the
 	// session's turn_detection names none (default 1.5 s).
 	Silence time.Duration
+	// AnswerWait is how long the interviewer waits for an answer to start
+	// before its one follow-up, and again before it moves on, when the
+	// session's turn_detection has no idle_timeout_ms (default 30 s).
+	AnswerWait time.Duration
 }
 
 // Limits caps sizes, durations and concurrency.
@@ -86,6 +92,9 @@ type Limits struct {
 	// SidebandBuffer is how many events may wait for a sideband reader
 	// before it is dropped as too slow (default 256).
 	SidebandBuffer int
+	// MaxRecognitions is how many answers are recognised at once, engine-wide
+	// (default: the number of CPUs); the others queue.
+	MaxRecognitions int
 }
 
 func (c Config) withDefaults() Config {
@@ -99,7 +108,7 @@ func (c Config) withDefaults() Config {
 		c.Synthesizer = NoSynthesizer{}
 	}
 	if c.VoiceDetector == nil {
-		c.VoiceDetector = NoVoiceDetector{}
+		c.VoiceDetector = LevelDetector{}
 	}
 	c.Turn = c.Turn.withDefaults()
 	c.Limits = c.Limits.withDefaults()
@@ -111,6 +120,7 @@ func (t Turn) withDefaults() Turn {
 	orDuration(&t.SidebandWait, time.Second)
 	orDuration(&t.HangupDelay, time.Second)
 	orDuration(&t.Silence, 1500*time.Millisecond)
+	orDuration(&t.AnswerWait, 30*time.Second)
 	if t.WordsPerDelta <= 0 {
 		t.WordsPerDelta = 3
 	}
@@ -130,6 +140,9 @@ func (l Limits) withDefaults() Limits {
 	orDuration(&l.WriteTimeout, 5*time.Second)
 	if l.SidebandBuffer <= 0 {
 		l.SidebandBuffer = 256
+	}
+	if l.MaxRecognitions <= 0 {
+		l.MaxRecognitions = runtime.NumCPU()
 	}
 	return l
 }

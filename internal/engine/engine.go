@@ -22,6 +22,9 @@ type Engine struct {
 	log   *slog.Logger
 	api   *webrtc.API
 	calls *callTable
+	stats stats
+	// recognitions bounds the recogniser jobs that run at once.
+	recognitions chan struct{}
 }
 
 // Capabilities names the speech parts an Engine runs with, for the
@@ -32,16 +35,24 @@ type Capabilities struct {
 	VoiceDetector string
 }
 
-// TextMode reports whether the engine runs without any speech part.
+// TextMode reports whether the engine can neither understand nor speak:
+// answers are detected and acknowledged, lines are sent as text only.
 func (c Capabilities) TextMode() bool {
-	return c.Recognizer == "none" && c.Synthesizer == "none" && c.VoiceDetector == "none"
+	return c.Recognizer == "none" && c.Synthesizer == "none"
 }
 
 // String is the engine's part of the start-up line.
 func (c Capabilities) String() string {
-	mode := "speech"
-	if c.TextMode() {
-		mode = "text mode: answers arrive as client events, lines as transcript events"
+	var mode string
+	switch {
+	case c.TextMode():
+		mode = "text mode: no speech recogniser or synthesiser installed; answers are acknowledged, not transcribed, and lines are sent as text"
+	case c.Recognizer == "none":
+		mode = "speech out only: no speech recogniser installed; answers are acknowledged, not transcribed"
+	case c.Synthesizer == "none":
+		mode = "speech in only: no speech synthesiser installed; lines are sent as text"
+	default:
+		mode = "speech: hears Opus (SILK wideband), speaks PCMU"
 	}
 	return fmt.Sprintf("recogniser=%s synthesiser=%s voice_detector=%s (%s)",
 		c.Recognizer, c.Synthesizer, c.VoiceDetector, mode)
@@ -58,7 +69,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	return &Engine{cfg: cfg, log: cfg.Logger.With("component", "engine"), api: api,
-		calls: newCallTable(cfg.Limits.MaxCalls)}, nil
+		calls: newCallTable(cfg.Limits.MaxCalls), recognitions: make(chan struct{}, cfg.Limits.MaxRecognitions)}, nil
 }
 
 // Capabilities reports the speech parts in use.

@@ -159,6 +159,13 @@ type committedEvent struct {
 	ItemID         string  `json:"item_id"`
 }
 
+type transcriptionDeltaEvent struct {
+	header
+	ItemID       string `json:"item_id"`
+	ContentIndex int    `json:"content_index"`
+	Delta        string `json:"delta"`
+}
+
 type transcriptionCompletedEvent struct {
 	header
 	ItemID       string        `json:"item_id"`

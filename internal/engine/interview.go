@@ -9,6 +9,9 @@ type interview struct {
 	phase      phase
 	asked      int    // index of the question asked last; -1 before the first
 	advance    bool   // an answer arrived while its question was being spoken
+	retry      string // a follow-up to speak once the current line ends
+	followed   int    // the question that had its one follow-up; -1 for none
+	pending    int    // answers committed and still being recognised
 	timeUp     bool   // the script's time limit passed
 	wantGreet  bool   // response.create asked for the greeting
 	greetDue   bool   // the wait for every listener is over
@@ -29,7 +32,7 @@ const (
 )
 
 func newInterview(s script) interview {
-	return interview{script: s, asked: -1}
+	return interview{script: s, asked: -1, followed: -1}
 }
 
 // greeting is the first line: a welcome by name and question 1, or, with no
@@ -79,6 +82,23 @@ func (iv *interview) closing() string {
 	}
 	return thanks + ". That was the last question, and it concludes our interview. " +
 		"The team will be in touch about the next steps. Goodbye!"
+}
+
+// nudge is the follow-up when no answer came at all.
+func (iv *interview) nudge() string {
+	return "Take your time. Whenever you are ready, please answer: " + iv.question()
+}
+
+// notCaught is the follow-up when an answer had no words in it.
+func (iv *interview) notCaught() string {
+	return "Sorry, I did not catch that. Could you please answer again? The question was: " + iv.question()
+}
+
+func (iv *interview) question() string {
+	if iv.asked < 0 || iv.asked >= len(iv.script.Questions) {
+		return ""
+	}
+	return iv.script.Questions[iv.asked]
 }
 
 func (iv *interview) repeat() string {

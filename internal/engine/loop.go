@@ -16,7 +16,7 @@ type clientInput struct {
 
 // timers are the run goroutine's clocks; a stopped timer never fires.
 type timers struct {
-	connect, expire, greet, pace, limit, hangup *time.Timer
+	connect, expire, greet, pace, limit, hangup, idle *time.Timer
 }
 
 func newTimers(connect, expire time.Duration) *timers {
@@ -26,11 +26,11 @@ func newTimers(connect, expire time.Duration) *timers {
 		return t
 	}
 	return &timers{connect: time.NewTimer(connect), expire: time.NewTimer(expire),
-		greet: stopped(), pace: stopped(), limit: stopped(), hangup: stopped()}
+		greet: stopped(), pace: stopped(), limit: stopped(), hangup: stopped(), idle: stopped()}
 }
 
 func (t *timers) stop() {
-	for _, x := range []*time.Timer{t.connect, t.expire, t.greet, t.pace, t.limit, t.hangup} {
+	for _, x := range []*time.Timer{t.connect, t.expire, t.greet, t.pace, t.limit, t.hangup, t.idle} {
 		x.Stop()
 	}
 }
@@ -57,6 +57,8 @@ func (c *call) run() {
 			c.checkPeer()
 		case <-t.limit.C:
 			c.timeUp()
+		case <-t.idle.C:
+			c.noAnswer()
 		case <-t.hangup.C:
 			c.stop(endFinished)
 		case <-t.connect.C:
@@ -121,6 +123,8 @@ func (c *call) handle(in input) {
 		c.transcribed(in)
 	case voiceInput:
 		c.voiceActivity(in)
+	case played:
+		c.played(in)
 	}
 }
 
@@ -135,19 +139,73 @@ func (c *call) afterLine(kind lineKind) {
 	switch {
 	case c.iv.timeUp:
 		c.startLine(c.iv.closing(), lineClosing)
+	case c.iv.retry != "":
+		text := c.iv.retry
+		c.iv.retry, c.iv.advance = "", false
+		c.startLine(text, lineQuestion)
 	case c.iv.advance:
 		c.iv.advance = false
 		c.nextLine()
+	default:
+		c.awaitAnswer()
 	}
 }
 
 // answered moves the interview on after an answer's transcript is final.
-func (c *call) answered() {
+// An empty answer (no words) gets one follow-up per question.
+func (c *call) answered(empty bool) {
 	if !c.iv.isAnswerable() {
+		return
+	}
+	c.t.idle.Stop()
+	if empty && c.iv.followed != c.iv.asked {
+		c.iv.followed = c.iv.asked
+		c.followUp(c.iv.notCaught())
 		return
 	}
 	if c.iv.phase == phaseSpeaking {
 		c.iv.advance = true
+		return
+	}
+	c.nextLine()
+}
+
+func (c *call) followUp(text string) {
+	if c.iv.phase == phaseSpeaking {
+		c.iv.retry = text
+		return
+	}
+	c.startLine(text, lineQuestion)
+}
+
+// awaitAnswer starts the wait for an answer when the engine listens: after
+// turn_detection.idle_timeout_ms (or Turn.AnswerWait) without speech the
+// interviewer follows up once, then moves on.
+func (c *call) awaitAnswer() {
+	if !c.listens() || c.iv.speechItem != "" || c.iv.pending > 0 || !c.iv.isAnswerable() {
+		return
+	}
+	wait := c.e.cfg.Turn.AnswerWait
+	if ms := c.sess.Turn.IdleTimeoutMS; ms != nil && *ms > 0 {
+		wait = time.Duration(*ms) * time.Millisecond
+	}
+	c.t.idle.Reset(wait)
+}
+
+// listens reports whether the call's answers end by voice detection.
+func (c *call) listens() bool {
+	_, none := c.e.cfg.VoiceDetector.(NoVoiceDetector)
+	return !none && c.sess.Turn.Type != ""
+}
+
+// noAnswer follows up once on a question nobody answered, then moves on.
+func (c *call) noAnswer() {
+	if c.iv.phase != phaseAwaiting || c.iv.speechItem != "" || c.iv.pending > 0 || !c.iv.isAnswerable() {
+		return
+	}
+	if c.iv.followed != c.iv.asked {
+		c.iv.followed = c.iv.asked
+		c.startLine(c.iv.nudge(), lineQuestion)
 		return
 	}
 	c.nextLine()

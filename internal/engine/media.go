@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"sync"
 	"time"
 
@@ -22,28 +23,45 @@ func drainRTCP(read func() ([]rtcp.Packet, interceptor.Attributes, error)) {
 }
 
 // receiveAudio is the media goroutine of a call: it reads every RTP packet
-// of the candidate's track until the peer closes, and feeds the voice
-// detector. It must never block on anything slower than the inbox.
+// of the candidate's track until the peer closes and hands its audio to the
+// call's listener through a bounded queue. It never waits for the listener:
+// when the queue is full the packet is dropped and counted.
 func (c *call) receiveAudio(track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 	c.goTracked(func() { drainRTCP(receiver.ReadRTCP) })
 	levelID := extensionID(receiver, sdp.AudioLevelURI)
-	det := c.e.cfg.VoiceDetector.NewTurnDetector(c.turnSettings())
+	queue := make(chan audioPacket, audioQueueLen)
+	defer close(queue)
+	l := newListener(c, track.Codec().MimeType)
+	if !c.track() {
+		return
+	}
+	go func() {
+		defer c.wg.Done()
+		l.run(queue)
+	}()
+	clock := track.Codec().ClockRate
+	buf := make([]byte, 1500)
+	var pkt rtp.Packet
 	var first uint32
 	started := false
 	for {
-		pkt, _, err := track.ReadRTP()
+		n, _, err := track.Read(buf)
 		if err != nil {
 			return
+		}
+		if pkt.Unmarshal(buf[:n]) != nil {
+			c.e.stats.badPackets.Add(1)
+			continue
 		}
 		if !started {
 			first, started = pkt.Timestamp, true
 		}
-		f := Frame{At: rtpOffset(pkt.Timestamp-first, track.Codec().ClockRate)}
-		f.Level, f.Voice = audioLevel(pkt, levelID)
-		// Issue 6 seam: decode pkt.Payload (Opus) into f.PCM here, off no
-		// lock, and c.audio.append(f.PCM) while a turn is open.
-		if v := det.Feed(f); v != VoiceNone {
-			c.post(voiceInput{voice: v, at: f.At})
+		p := audioPacket{at: rtpOffset(pkt.Timestamp-first, clock), payload: bytes.Clone(pkt.Payload)}
+		p.level, p.voice = audioLevel(&pkt, levelID)
+		select {
+		case queue <- p:
+		default:
+			c.e.stats.dropped.Add(1)
 		}
 	}
 }
@@ -97,6 +115,9 @@ type audioBuffer struct {
 const maxUtterance = 16000 * 60 * 5
 
 func (b *audioBuffer) append(p PCM) {
+	if len(p.Samples) == 0 {
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.pcm.Rate == 0 {

@@ -13,10 +13,8 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// opus is the one codec the engine speaks in both directions. Issue 6 asks
-// Chromium for SILK wideband by rewriting the answer's fmtp line
-// (maxplaybackrate=16000;sprop-maxcapturerate=16000): pion copies the
-// offer's fmtp, so the rewrite belongs in answerOffer, after CreateAnswer.
+// opus is the codec the engine hears: the candidate's microphone. The
+// answer asks for SILK wideband (wideFmtp), which is all pocketsphinx needs.
 var opus = webrtc.RTPCodecCapability{
 	MimeType:    webrtc.MimeTypeOpus,
 	ClockRate:   48000,
@@ -24,14 +22,21 @@ var opus = webrtc.RTPCodecCapability{
 	SDPFmtpLine: "minptime=10;useinbandfec=1",
 }
 
-// newAPI builds the one *webrtc.API every call uses: Opus only, the RFC 6464
-// audio-level extension (the voice detector's cheap signal), RTCP reports,
-// and the ICE settings.
+// pcmu is the codec the engine speaks with: G.711 µ-law is encoded in a
+// few lines of pure Go, and every browser decodes it. There is no standard
+// pure-Go Opus encoder (docs/engine.md, "Codecs").
+var pcmu = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000, Channels: 1}
+
+// newAPI builds the one *webrtc.API every call uses: Opus and PCMU, the RFC
+// 6464 audio-level extension (the voice detector's cheap signal), RTCP
+// reports, and the ICE settings.
 func newAPI(cfg ICE) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
-	codec := webrtc.RTPCodecParameters{RTPCodecCapability: opus, PayloadType: 111}
-	if err := m.RegisterCodec(codec, webrtc.RTPCodecTypeAudio); err != nil {
-		return nil, fmt.Errorf("register opus: %w", err)
+	for _, c := range []webrtc.RTPCodecParameters{{RTPCodecCapability: opus, PayloadType: 111},
+		{RTPCodecCapability: pcmu, PayloadType: 0}} {
+		if err := m.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
+			return nil, fmt.Errorf("register %s: %w", c.MimeType, err)
+		}
 	}
 	level := webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}
 	if err := m.RegisterHeaderExtension(level, webrtc.RTPCodecTypeAudio); err != nil {
@@ -109,13 +114,18 @@ func (c *call) answerOffer(ctx context.Context, api *webrtc.API, offer string, g
 	case <-ctx.Done():
 		return "", invalidRequest(499, "request_cancelled", "", "The request was cancelled.")
 	}
-	return pc.LocalDescription().SDP, nil
+	return wideband(pc.LocalDescription().SDP), nil
 }
 
-// addOutboundTrack adds the interviewer's audio track. It is silent in text
-// mode; issue 6 writes the synthesised, Opus-encoded lines to c.audioOut.
+// addOutboundTrack adds the interviewer's audio track: PCMU when the offer
+// has it (the synthesiser's lines are sent on it), else an Opus track that
+// stays silent, as in text mode.
 func (c *call) addOutboundTrack() error {
-	track, err := webrtc.NewTrackLocalStaticSample(opus, "audio", "interviewd")
+	codec := opus
+	if c.offer.pcmu {
+		codec = pcmu
+	}
+	track, err := webrtc.NewTrackLocalStaticRTP(codec, "audio", "interviewd")
 	if err != nil {
 		return err
 	}
@@ -123,7 +133,7 @@ func (c *call) addOutboundTrack() error {
 	if err != nil {
 		return err
 	}
-	c.audioOut = track
+	c.speaker = newSpeaker(track, c.offer.pcmu)
 	c.goTracked(func() { drainRTCP(sender.ReadRTCP) })
 	return nil
 }

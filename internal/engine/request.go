@@ -107,6 +107,7 @@ func tooLarge(msg string) *apiError {
 // offerInfo is what the engine learns from an offer before answering it.
 type offerInfo struct {
 	dataChannel bool // the offer has an m=application section
+	pcmu        bool // the audio m-line offers PCMU: the engine speaks with it
 }
 
 // checkOffer refuses, before any peer is made, an offer OpenAI would refuse:
@@ -128,6 +129,7 @@ func checkOffer(offer string) (offerInfo, *apiError) {
 		case "audio":
 			audio = true
 			opus = opus || offersOpus(m)
+			info.pcmu = info.pcmu || offersCodec(m, "pcmu/8000")
 		}
 	}
 	switch {
@@ -139,9 +141,11 @@ func checkOffer(offer string) (offerInfo, *apiError) {
 	return info, invalidOffer("the offer has no audio m-line; add a microphone track or an audio transceiver before createOffer.")
 }
 
-func offersOpus(m *sdp.MediaDescription) bool {
+func offersOpus(m *sdp.MediaDescription) bool { return offersCodec(m, "opus/48000") }
+
+func offersCodec(m *sdp.MediaDescription, name string) bool {
 	for _, a := range m.Attributes {
-		if a.Key == "rtpmap" && strings.Contains(strings.ToLower(a.Value), "opus/48000") {
+		if a.Key == "rtpmap" && strings.Contains(strings.ToLower(a.Value), name) {
 			return true
 		}
 	}

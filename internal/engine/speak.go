@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"context"
+	"time"
+)
+
 // lineKind says what follows a spoken line.
 type lineKind int
 
@@ -18,6 +23,10 @@ type line struct {
 	chunks []string
 	sent   int
 	voiced bool // the synthesiser has answered; deltas are flowing
+
+	interval time.Duration      // between deltas: the audio's length spread over them
+	playing  bool               // the speaker is still sending the line's audio
+	hush     context.CancelFunc // stops the speaker (response.cancel, the next line)
 }
 
 // startLine begins a response. The synthesiser runs on its own goroutine
@@ -53,9 +62,33 @@ func (c *call) voice(s synthesized) {
 	c.emit(outputItemEvent{header: hdr("response.output_item.added"), ResponseID: l.respID,
 		Item: c.item(l, "in_progress", false)})
 	c.iv.lastItem = l.itemID
-	// Issue 6 seam: encode s.pcm as Opus and write it to c.audioOut,
-	// pacing the deltas by the audio's duration instead of DeltaInterval.
-	c.t.pace.Reset(c.e.cfg.Turn.DeltaInterval)
+	l.interval = c.e.cfg.Turn.DeltaInterval
+	if frames := c.speaker.frames(s.pcm); len(frames) > 0 {
+		l.playing = true
+		l.interval = time.Duration(len(frames)) * speakFrame / time.Duration(len(l.chunks))
+		ctx, cancel := context.WithCancel(c.ctx)
+		l.hush = cancel
+		c.goTracked(func() {
+			c.speaker.play(ctx, frames)
+			c.post(played{line: l})
+		})
+	}
+	c.t.pace.Reset(l.interval)
+}
+
+// played is the speaker's report that a line's audio has been sent.
+type played struct{ line *line }
+
+// played finishes the line once its audio and its deltas are all out.
+func (c *call) played(p played) {
+	l := c.iv.line
+	if l != p.line {
+		return
+	}
+	l.playing = false
+	if l.sent == len(l.chunks) {
+		c.finishLine("completed")
+	}
 }
 
 // tick sends the next delta, or finishes the line after the last one.
@@ -68,10 +101,12 @@ func (c *call) tick() {
 		c.emit(transcriptDeltaEvent{header: hdr("response.output_audio_transcript.delta"),
 			ResponseID: l.respID, ItemID: l.itemID, Delta: l.chunks[l.sent]})
 		l.sent++
-		c.t.pace.Reset(c.e.cfg.Turn.DeltaInterval)
+		c.t.pace.Reset(l.interval)
 		return
 	}
-	c.finishLine("completed")
+	if !l.playing {
+		c.finishLine("completed")
+	}
 }
 
 // finishLine sends the closing events of the response in OpenAI's order.
@@ -80,6 +115,9 @@ func (c *call) tick() {
 func (c *call) finishLine(status string) {
 	l := c.iv.line
 	c.iv.line = nil
+	if l.hush != nil {
+		l.hush()
+	}
 	if status != "completed" {
 		l.text = joinChunks(l.chunks[:l.sent])
 	}

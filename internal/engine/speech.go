@@ -112,9 +112,14 @@ type NoRecognizer struct{}
 // Name reports "none".
 func (NoRecognizer) Name() string { return "none" }
 
-// Recognize returns an empty transcript with a note saying why.
+// NoRecognizerText is the transcript of an answer heard without a
+// recogniser: the stored transcript then says why it has no words.
+const NoRecognizerText = "[audio received; no speech recogniser installed]"
+
+// Recognize returns NoRecognizerText with a note saying why.
 func (NoRecognizer) Recognize(context.Context, Utterance) (Transcript, error) {
-	return Transcript{Note: "audio received, but no speech recogniser is installed (text mode)"}, nil
+	return Transcript{Text: NoRecognizerText,
+		Note: "audio received, but no speech recogniser is installed (text mode)"}, nil
 }
 
 // NoSynthesizer is the text-mode synthesiser: lines are sent as text only.

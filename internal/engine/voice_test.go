@@ -37,7 +37,7 @@ func TestVoiceDetectorDrivesAnswers(t *testing.T) {
 	checkLeaks(t)
 	det := &packetTurns{}
 	e, srv := startEngine(t, func(c *Config) { c.VoiceDetector = det })
-	if e.Capabilities().TextMode() || !strings.Contains(e.Capabilities().String(), "voice_detector=test-packets") {
+	if !strings.Contains(e.Capabilities().String(), "voice_detector=test-packets") {
 		t.Errorf("capabilities %v", e.Capabilities())
 	}
 	cl, sb, _ := connect(t, srv, true, testInstructions)

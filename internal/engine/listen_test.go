@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/rtp"
+	"github.com/pion/sdp/v3"
+	"github.com/pion/webrtc/v4"
+)
+
+// mic is a client whose microphone is driven packet by packet: each 20 ms
+// packet carries an Opus payload and, when levels is set, an RFC 6464
+// level, as Chromium sends them.
+type mic struct {
+	*client
+	rtpTrack *webrtc.TrackLocalStaticRTP
+	levelID  uint8
+	pkt      rtp.Packet
+}
+
+func newMic(t testing.TB, levels bool) *mic {
+	t.Helper()
+	var se webrtc.SettingEngine
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil })
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		t.Fatal(err)
+	}
+	if levels {
+		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, pc: pc, events: newEvents(t), connected: make(chan struct{}), dcClosed: make(chan struct{})}
+	t.Cleanup(func() { _ = pc.Close() })
+	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "mic", "candidate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := pc.AddTrack(track)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go drainRTCP(sender.ReadRTCP)
+	var once sync.Once
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			once.Do(func() { close(c.connected) })
+		}
+	})
+	c.openDataChannel()
+	mc := &mic{client: c, rtpTrack: track, pkt: rtp.Packet{Header: rtp.Header{Version: 2}}}
+	if levels {
+		mc.levelID = 1 // pion numbers the first registered extension 1; checked in call
+	}
+	return mc
+}
+
+// call creates a call with session on srv and waits until it is connected.
+func (m *mic) call(srv *httptest.Server, session string) string {
+	m.t.Helper()
+	answer, callID := createCall(m.t, srv, m.offer(), session)
+	m.answer(answer)
+	m.waitConnected()
+	if m.levelID != 0 && !strings.Contains(answer, sdp.AudioLevelURI) {
+		m.t.Fatalf("the answer does not negotiate the audio level:\n%s", answer)
+	}
+	return callID
+}
+
+// send plays packets in real time: level per packet (-1 = no extension).
+func (m *mic) send(payload []byte, levels ...int) {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for _, lv := range levels {
+		m.pkt.Payload = payload
+		m.pkt.Extensions, m.pkt.Extension = nil, false
+		if m.levelID != 0 && lv >= 0 {
+			_ = m.pkt.SetExtension(m.levelID, []byte{byte(lv)})
+		}
+		if m.rtpTrack.WriteRTP(&m.pkt) != nil {
+			return
+		}
+		m.pkt.SequenceNumber++
+		m.pkt.Timestamp += 960
+		<-tick.C
+	}
+}
+
+// levels returns n packets at level lv: 20 is speech, 127 silence.
+func levels(lv int, d time.Duration) []int {
+	out := make([]int, int(d/(20*time.Millisecond)))
+	for i := range out {
+		out[i] = lv
+	}
+	return out
+}
+
+func join(parts ...[]int) []int {
+	var out []int
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+var opusSilence = []byte{0xf8, 0xff, 0xfe}
+
+func sessionWithSilence(instructions string, silenceMS int, extra map[string]any) string {
+	td := map[string]any{"type": "server_vad", "silence_duration_ms": silenceMS}
+	for k, v := range extra {
+		td[k] = v
+	}
+	b, _ := json.Marshal(map[string]any{
+		"type": "realtime", "instructions": instructions,
+		"audio": map[string]any{"input": map[string]any{"turn_detection": td}},
+	})
+	return string(b)
+}
+
+// TestThinkingPauseDoesNotEndTurn: with the session builder's 2.5 s
+// end-of-turn silence, an answer with a 2 s pause in it is one turn, and
+// it ends 2.5 s after the last speech. With 1.5 s, the same pause ends it.
+func TestThinkingPauseDoesNotEndTurn(t *testing.T) {
+	checkLeaks(t)
+	answer := join(levels(20, time.Second), levels(127, 2*time.Second), levels(22, time.Second), levels(127, 3500*time.Millisecond))
+	for _, tt := range []struct {
+		name      string
+		silenceMS int
+		turns     int
+	}{{"2.5 s end of turn keeps a 2 s pause", 2500, 1}, {"1.5 s end of turn ends at the pause", 1500, 2}} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, srv := startEngine(t)
+			m := newMic(t, true)
+			m.call(srv, sessionWithSilence(testInstructions, tt.silenceMS, nil))
+			m.events.until("response.done")
+			start := time.Now()
+			m.send(opusSilence, answer...)
+			var stops []event
+			for len(stops) < tt.turns {
+				ev := m.events.next()
+				if ev.Type == "input_audio_buffer.speech_stopped" {
+					stops = append(stops, ev)
+				}
+			}
+			end := stops[len(stops)-1]
+			if !strings.Contains(end.Raw, `"audio_end_ms"`) {
+				t.Fatalf("speech_stopped without audio_end_ms: %s", end.Raw)
+			}
+			t.Logf("%d turn(s); the last ended %v after the audio began", len(stops), time.Since(start).Round(10*time.Millisecond))
+			if tt.turns == 1 {
+				// speech ends at 4 s; the turn must end 2.5 s later, not at the pause
+				if ms := audioEndMS(t, end); ms < 6300 || ms > 6800 {
+					t.Errorf("turn ended at %d ms of audio, want about 6500", ms)
+				}
+			}
+		})
+	}
+}
+
+func audioEndMS(t *testing.T, ev event) int {
+	var v struct {
+		AudioEndMS int `json:"audio_end_ms"`
+	}
+	if err := json.Unmarshal([]byte(ev.Raw), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.AudioEndMS
+}
+
+// emptyRecognizer hears nothing, as pocketsphinx does in a cough.
+type emptyRecognizer struct{}
+
+func (emptyRecognizer) Name() string { return "test-empty" }
+func (emptyRecognizer) Recognize(context.Context, Utterance) (Transcript, error) {
+	return Transcript{}, nil
+}
+
+// lastLine checks the last response in evs and returns its transcript.
+func lastLine(t *testing.T, evs []event) string {
+	t.Helper()
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Type == "response.created" {
+			text, _ := checkResponse(t, evs[i:])
+			return text
+		}
+	}
+	t.Fatal("no response")
+	return ""
+}
+
+// TestFollowUps: a question nobody answers gets one nudge and then the
+// interview moves on; an answer without words gets one "did not catch
+// that" and the next answer moves on whatever it holds.
+func TestFollowUps(t *testing.T) {
+	checkLeaks(t)
+	_, srv := startEngine(t, func(c *Config) {
+		c.Turn.AnswerWait = 700 * time.Millisecond
+		c.Recognizer = emptyRecognizer{}
+	})
+	m := newMic(t, true)
+	m.call(srv, sessionWithSilence(testInstructions, 500, nil))
+	line := func() string { return lastLine(t, m.events.until("response.done")) }
+	line() // greeting and question 1
+	if q := line(); !strings.HasPrefix(q, "Take your time.") {
+		t.Fatalf("with no answer: %q", q)
+	}
+	if q := line(); !strings.Contains(q, "Why do you want") {
+		t.Fatalf("with no answer after the nudge: %q", q)
+	}
+	short := join(levels(20, 500*time.Millisecond), levels(127, time.Second))
+	sent := m.sendAsync(short)
+	if q := line(); !strings.HasPrefix(q, "Sorry, I did not catch that.") {
+		t.Fatalf("after an empty answer: %q", q)
+	}
+	<-sent
+	sent = m.sendAsync(short)
+	if q := line(); !strings.Contains(q, "concludes our interview") {
+		t.Fatalf("after a second empty answer: %q", q)
+	}
+	<-sent
+}
+
+// sendAsync sends silence payloads at levels in the background; the
+// channel closes when they are sent.
+func (m *mic) sendAsync(lv []int) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.send(opusSilence, lv...)
+	}()
+	return done
+}
