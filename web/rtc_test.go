@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,10 @@ func TestRTCReconnect(t *testing.T) {
 		p2, c2 := a.connect(v)
 		p2.waitEvent(realtime.EvOutputTranscriptDone)
 		rtcWait(t, "the new call's lines", func() bool { return len(a.transcript(v)) > before })
+		// The new call resumes at question 2 instead of starting over.
+		if first := a.transcript(v)[before]; !strings.HasPrefix(first.Text, "Welcome back") || !strings.Contains(first.Text, "Question 2:") {
+			t.Errorf("the resumed call opened with %q", first.Text)
+		}
 		c2.send(map[string]string{"type": msgEnd})
 		c2.closed()
 		a.waitStatus(v, interview.StatusCompleted)

@@ -14,6 +14,9 @@ type script struct {
 	Position  string
 	Questions []string
 	TimeLimit time.Duration // 0: none beyond the session's maximum
+	// Resume is the question (1-based) an interrupted interview continues
+	// with; 0 or 1 starts from the beginning.
+	Resume int
 }
 
 const (
@@ -87,6 +90,10 @@ func (s *script) readField(line string) bool {
 	case "time limit", "duration", "maximum duration", "max duration":
 		if s.TimeLimit == 0 {
 			s.TimeLimit = parseMinutes(value)
+		}
+	case "resume at question":
+		if n, err := strconv.Atoi(strings.TrimSpace(value)); err == nil && n > 0 && n <= maxQuestions+1 && s.Resume == 0 {
+			s.Resume = n
 		}
 	default:
 		return false

@@ -87,3 +87,35 @@ func FuzzParseInstructions(f *testing.F) {
 		}
 	})
 }
+
+// TestResume: the instructions of a reconnected call name the question to
+// continue with, and the interviewer welcomes the candidate back there
+// instead of starting over.
+func TestResume(t *testing.T) {
+	text := "Candidate: Ada\nResume at question: 2\nQuestions, to be asked in this order:\n1. First?\n2. Second?\n3. Third?\n"
+	s := parseInstructions(text)
+	if s.Resume != 2 || len(s.Questions) != 3 {
+		t.Fatalf("script %+v", s)
+	}
+	iv := newInterview(s)
+	line, kind := iv.greeting()
+	if kind != lineQuestion || !strings.HasPrefix(line, "Welcome back, Ada.") || !strings.HasSuffix(line, "Question 2: Second?") {
+		t.Errorf("greeting %q (%v)", line, kind)
+	}
+	if iv.first() != 1 {
+		t.Errorf("first question index %d, want 1", iv.first())
+	}
+	iv.asked = iv.first()
+	if next, _ := iv.next(); !strings.HasSuffix(next, "Third?") {
+		t.Errorf("after the resumed question comes %q", next)
+	}
+	done := newInterview(parseInstructions("Resume at question: 4\nQuestions:\n1. A?\n2. B?\n3. C?\n"))
+	if line, kind := done.greeting(); kind != lineClosing || !strings.Contains(line, "Welcome back") {
+		t.Errorf("resume after every question: %q (%v)", line, kind)
+	}
+	for _, bad := range []string{"Resume at question: x", "Resume at question: -1", "Resume at question: 999999"} {
+		if s := parseInstructions(bad + "\nQuestions:\n1. A?\n"); s.Resume != 0 {
+			t.Errorf("%q gave resume %d", bad, s.Resume)
+		}
+	}
+}

@@ -35,13 +35,23 @@ func newInterview(s script) interview {
 	return interview{script: s, asked: -1, followed: -1}
 }
 
+// first is the index of the question the call starts with: 0, or where a
+// resumed interview continues.
+func (iv *interview) first() int {
+	return max(iv.script.Resume-1, 0)
+}
+
 // greeting is the first line: a welcome by name and question 1, or, with no
-// questions, a welcome that closes the interview.
+// questions, a welcome that closes the interview. A resumed interview is
+// welcomed back at the question it stopped before.
 func (iv *interview) greeting() (string, lineKind) {
 	s := iv.script
 	hello := "Hello"
 	if s.Candidate != "" {
 		hello += " " + s.Candidate
+	}
+	if s.Resume > 1 {
+		return iv.welcomeBack()
 	}
 	if len(s.Questions) == 0 {
 		return hello + ", and thank you for joining. This interview has no questions prepared, " +
@@ -57,6 +67,22 @@ func (iv *interview) greeting() (string, lineKind) {
 	}
 	return fmt.Sprintf("%s, and thank you for joining this interview%s. I will ask you %s; "+
 		"take your time with each answer. Here is the first one: %s", hello, for_, count, s.Questions[0]), lineQuestion
+}
+
+// welcomeBack opens a call that continues an interrupted interview.
+func (iv *interview) welcomeBack() (string, lineKind) {
+	s := iv.script
+	back := "Welcome back"
+	if s.Candidate != "" {
+		back += ", " + s.Candidate
+	}
+	i := s.Resume - 1
+	if i >= len(s.Questions) {
+		return back + ". You had already answered every question, so this concludes our interview. " +
+			"The team will be in touch about the next steps. Goodbye!", lineClosing
+	}
+	return fmt.Sprintf("%s. We were interrupted, so let us continue where we left off. Question %d: %s",
+		back, i+1, s.Questions[i]), lineQuestion
 }
 
 // next is the line after an answer: the next question or the closing.

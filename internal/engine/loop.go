@@ -108,7 +108,7 @@ func (c *call) greet() {
 	}
 	text, kind := c.iv.greeting()
 	if kind == lineQuestion {
-		c.iv.asked = 0
+		c.iv.asked = c.iv.first()
 	}
 	c.startLine(text, kind)
 }
