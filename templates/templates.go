@@ -8,6 +8,7 @@ type Mode struct {
 	Store    string // "sqlite" or "postgres"
 	Provider string // "local engine" or "OpenAI"
 	Auth     string // "built-in" or "Supabase"
+	Speech   string // the local engine's speech tools; empty with OpenAI
 }
 
 // pageTitle is the document title of a page named title.

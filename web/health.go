@@ -30,12 +30,16 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: %w", errStoreDown, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{
+	body := map[string]string{
 		"status":   "ready",
 		"store":    s.mode.Store,
 		"provider": s.mode.Provider,
 		"auth":     s.mode.Auth,
-	})
+	}
+	if s.mode.Speech != "" {
+		body["speech"] = s.mode.Speech
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // pingStore pings the store with readyTimeout.

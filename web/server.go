@@ -46,6 +46,9 @@ type Mode struct {
 	Store    string // "sqlite" or "postgres"
 	Provider string // "local engine" or "OpenAI"
 	Auth     string // "built-in" or "Supabase"
+	// Speech names the local engine's speech tools and their versions;
+	// empty with OpenAI.
+	Speech string
 }
 
 // server holds the dependencies that handlers share.

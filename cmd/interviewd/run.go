@@ -88,7 +88,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Logger:    logger,
 		Store:     st,
 		PublicURL: cfg.PublicURL,
-		Mode:      web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth()},
+		Mode:      web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth(), Speech: svc.speech()},
 		Accounts:  svc.recruiters,
 		Team:      svc.accounts,
 		Hiring:    svc.hiring,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -92,6 +93,17 @@ func waitHealthy(t *testing.T, base string) {
 	t.Fatalf("%s/healthz never answered 200", base)
 }
 
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
 func getStatus(t *testing.T, url string) int {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -111,6 +123,9 @@ func TestRunEmptyEnvironment(t *testing.T) {
 
 	if got := getStatus(t, base+"/readyz"); got != http.StatusOK {
 		t.Errorf("/readyz = %d", got)
+	}
+	if body := getBody(t, base+"/readyz"); !strings.Contains(body, `"speech":"recogniser=`) {
+		t.Errorf("/readyz does not name the engine's speech tools: %s", body)
 	}
 	line := out.String()
 	for _, want := range []string{"store=\"sqlite ", "provider=\"local engine (", "auth=built-in", "url=" + base} {

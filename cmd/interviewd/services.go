@@ -107,3 +107,11 @@ func (svc *services) providerName(cfg config.Config) string {
 	}
 	return cfg.Provider() + " (" + svc.engine.Capabilities().String() + ")"
 }
+
+// speech names the engine's speech tools for /readyz; empty with OpenAI.
+func (svc *services) speech() string {
+	if svc.engine == nil {
+		return ""
+	}
+	return svc.engine.Capabilities().String()
+}
