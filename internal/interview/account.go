@@ -29,6 +29,22 @@ type Invitation struct {
 	RevokedAt  *time.Time
 }
 
+// Prepare normalises the email and checks what every invitation needs
+// before it is stored.
+func (i *Invitation) Prepare() error {
+	i.Email = NormalizeEmail(i.Email)
+	if err := ValidateEmail(i.Email); err != nil {
+		return err
+	}
+	if !i.Role.Valid() {
+		return Errorf(CodeInvalid, "unknown role %q", i.Role)
+	}
+	if i.TokenHash == "" || i.ExpiresAt.IsZero() {
+		return Errorf(CodeInvalid, "an invitation needs a token hash and an expiry")
+	}
+	return nil
+}
+
 // Usable reports whether the invitation can still be accepted at now.
 func (i Invitation) Usable(now time.Time) bool {
 	return i.AcceptedAt == nil && i.RevokedAt == nil && now.Before(i.ExpiresAt)

@@ -60,3 +60,18 @@ type SessionSummary struct {
 	CandidateEmail string
 	PositionTitle  string
 }
+
+// Apply records a move to status to at time at: entering in_progress sets
+// StartedAt the first time, entering a terminal status sets EndedAt and the
+// reason. It does not check the move; Status.Transition does.
+func (s *Session) Apply(to Status, reason string, at time.Time) {
+	s.Status = to
+	s.UpdatedAt = at
+	if to == StatusInProgress && s.StartedAt == nil {
+		s.StartedAt = &at
+	}
+	if to.Terminal() {
+		s.EndedAt = &at
+		s.EndReason = reason
+	}
+}

@@ -40,15 +40,8 @@ func (s *Store) CreateInvitation(ctx context.Context, inv *interview.Invitation)
 // prepareInvitation normalises inv's email and times and checks what the
 // caller must provide.
 func prepareInvitation(inv *interview.Invitation) error {
-	inv.Email = interview.NormalizeEmail(inv.Email)
-	if err := interview.ValidateEmail(inv.Email); err != nil {
+	if err := inv.Prepare(); err != nil {
 		return err
-	}
-	if !inv.Role.Valid() {
-		return interview.Errorf(interview.CodeInvalid, "unknown role %q", inv.Role)
-	}
-	if inv.TokenHash == "" || inv.ExpiresAt.IsZero() {
-		return interview.Errorf(interview.CodeInvalid, "an invitation needs a token hash and an expiry")
 	}
 	truncate(&inv.ExpiresAt)
 	truncate(inv.AcceptedAt)

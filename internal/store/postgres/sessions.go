@@ -161,7 +161,7 @@ func (s *Store) TransitionSession(ctx context.Context, tenantID, id string, to i
 		if _, err := v.Status.Transition(to); err != nil {
 			return err
 		}
-		applyTransition(&v, to, reason, at)
+		v.Apply(to, reason, at)
 		_, err = tx.Exec(ctx, `UPDATE interview_sessions SET status = $1, started_at = $2,
 			ended_at = $3, end_reason = $4, updated_at = $5 WHERE tenant_id = $6 AND id = $7`,
 			string(v.Status), v.StartedAt, v.EndedAt, v.EndReason, v.UpdatedAt, v.TenantID, v.ID)
@@ -171,19 +171,6 @@ func (s *Store) TransitionSession(ctx context.Context, tenantID, id string, to i
 		return interview.Session{}, fmt.Errorf("move interview %s to %s: %w", id, to, err)
 	}
 	return v, nil
-}
-
-// applyTransition sets the status and the times the lifecycle records.
-func applyTransition(v *interview.Session, to interview.Status, reason string, at time.Time) {
-	v.Status = to
-	v.UpdatedAt = at
-	if to == interview.StatusInProgress && v.StartedAt == nil {
-		v.StartedAt = &at
-	}
-	if to.Terminal() {
-		v.EndedAt = &at
-		v.EndReason = reason
-	}
 }
 
 // UpdateSessionCall records the WebRTC signalling state of an interview.

@@ -203,26 +203,13 @@ func (s *Store) TransitionSession(ctx context.Context, tenantID, id string, to i
 		if _, err := v.Status.Transition(to); err != nil {
 			return err
 		}
-		applyTransition(&v, to, reason, at)
+		v.Apply(to, reason, at)
 		return saveTransition(ctx, tx, v)
 	})
 	if err != nil {
 		return interview.Session{}, fmt.Errorf("move interview %s to %s: %w", id, to, err)
 	}
 	return v, nil
-}
-
-// applyTransition sets the status and the times the lifecycle records.
-func applyTransition(v *interview.Session, to interview.Status, reason string, at time.Time) {
-	v.Status = to
-	v.UpdatedAt = at
-	if to == interview.StatusInProgress && v.StartedAt == nil {
-		v.StartedAt = &at
-	}
-	if to.Terminal() {
-		v.EndedAt = &at
-		v.EndReason = reason
-	}
 }
 
 func saveTransition(ctx context.Context, tx *sql.Tx, v interview.Session) error {
