@@ -23,9 +23,8 @@ import (
 const (
 	candidateCookie    = "interviewd_candidate"
 	candidateCookieTTL = 12 * time.Hour
-	// roomGrace is how long the room tries to reconnect after a drop. It
-	// stays below the calls manager's default reconnect window (30 s), so
-	// that a new call still continues the same interview.
+	// roomGrace is how long the room tries to reconnect after a drop when
+	// the server has no calls manager to ask (see server.roomGrace).
 	roomGrace = 25 * time.Second
 )
 
@@ -71,15 +70,15 @@ func (s *server) joinRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.Room(roomView(l, entries)))
+	s.render(w, r, http.StatusOK, templates.Room(roomView(l, entries, s.roomGrace())))
 }
 
 // roomView is what the room shows and hands to room.js.
-func roomView(l hiring.Landing, entries []interview.TranscriptEntry) templates.RoomView {
+func roomView(l hiring.Landing, entries []interview.TranscriptEntry, grace time.Duration) templates.RoomView {
 	d := templates.RoomData{
 		InterviewID: l.ID, TokenURL: "/api/interviews/token?interviewId=" + url.QueryEscape(l.ID),
 		StartURL: "/api/interviews/start", EndURL: "/api/interviews/end",
-		MaxMinutes: l.Position.MaxMinutes, GraceSeconds: int(roomGrace / time.Second),
+		MaxMinutes: l.Position.MaxMinutes, GraceSeconds: int(grace / time.Second),
 	}
 	if l.StartedAt != nil {
 		d.EndsAt = l.StartedAt.Add(time.Duration(l.Position.MaxMinutes) * time.Minute).UTC().Format(time.RFC3339)
@@ -88,4 +87,13 @@ func roomView(l hiring.Landing, entries []interview.TranscriptEntry) templates.R
 		Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
 		MaxMinutes: l.Position.MaxMinutes, Lines: templates.RoomLines(entries), Data: d,
 	}
+}
+
+// roomGrace is how long the room keeps trying to reconnect: a little less
+// than the server's grace window, so that the last try still lands in it.
+func (s *server) roomGrace() time.Duration {
+	if s.calls == nil {
+		return roomGrace
+	}
+	return max(s.calls.Grace()-5*time.Second, time.Second)
 }

@@ -163,3 +163,7 @@ func (m *Manager) stopTimer(t **time.Timer) {
 }
 
 func (m *Manager) now() time.Time { return m.cfg.Now() }
+
+// Grace is the reconnect window: how long an interview whose connection
+// dropped waits for a new one before it is abandoned.
+func (m *Manager) Grace() time.Duration { return m.cfg.Grace }
