@@ -8,9 +8,10 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// audioQueueLen is how many packets (about 1 s of 20 ms packets) may wait
-// for a call's listener before the media goroutine drops them.
-const audioQueueLen = 50
+// audioQueueLen is how many packets (about 3 s of 20 ms packets) may wait
+// for a call's listener before the media goroutine drops them: enough to
+// ride out a listener starved of CPU for a moment without losing speech.
+const audioQueueLen = 150
 
 // listenRate is the rate the candidate's audio is decoded at: SILK
 // wideband, what the recogniser takes.
@@ -99,6 +100,12 @@ func (l *listener) run(queue <-chan audioPacket) {
 				quiet.Reset(l.silence)
 			}
 		case <-quiet.C:
+			if len(queue) > 0 {
+				// Packets are waiting: the listener fell behind, the sender
+				// did not fall silent. Take them before judging the turn.
+				quiet.Reset(l.silence)
+				continue
+			}
 			if l.inTurn {
 				l.stopped(l.last + l.silence)
 			}
