@@ -45,7 +45,7 @@ const (
 
 var (
 	voiceAnswer1 = [2]string{"I like to build web services that are simple and fast", "and I enjoy writing tests"}
-	voiceAnswer2 = "I want this job because your team builds products that people use every day"
+	voiceAnswer2 = "I want this job because your team makes software that many people use every day"
 )
 
 // voiceLayout is where things are in the fake microphone's WAV, worked out
