@@ -2,16 +2,11 @@ package web
 
 import (
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path"
 	"strings"
 	"testing"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/calls"
@@ -34,61 +29,25 @@ type roomApp struct {
 	Tokens *auth.RTCSigner
 }
 
-// newRoomApp builds the test app as newTestApp does, plus the RTC signer,
-// the lifecycle API and what wire adds (nil: no live calls). pinned sets
-// TENANT_ID.
+// newRoomApp builds the test app as newTestApp does, plus the RTC signer
+// and what wire adds (nil: no live calls). pinned sets TENANT_ID.
 func newRoomApp(t *testing.T, st store.Store, pinned string, wire func(url string, st store.Store) roomWiring) *roomApp {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	app := &testApp{t: t, URL: "http://" + ln.Addr().String(), Store: st, Logs: &logBuffer{}}
-	if app.Accounts, err = auth.NewAccounts(auth.AccountsConfig{Store: st}); err != nil {
-		t.Fatalf("accounts: %v", err)
-	}
-	links, err := auth.NewJoinLinks(testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
 	tokens, err := auth.NewRTCSigner(rtcTestSecret, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.Hiring = hiring.New(hiring.Config{Store: st, Links: links, PublicURL: app.URL})
 	var w roomWiring
-	if wire != nil {
-		w = wire(app.URL, st)
-	}
-	d := Deps{
-		Logger: slog.New(slog.NewJSONHandler(app.Logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Store:  st, Mode: Mode{Store: st.Dialect(), Provider: "local engine", Auth: "built-in"}, PublicURL: app.URL,
-		Accounts: app.Accounts, Team: app.Accounts, Hiring: app.Hiring,
-		Engine: w.engine, Calls: w.calls, RTCTokens: tokens, PinnedTenant: pinned,
-	}
-	app.Handler = withLifecycle(d, NewServer(d))
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: app.Handler}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	app := newTestAppWith(t, st, func(app *testApp, d *Deps) {
+		if wire != nil {
+			w = wire(app.URL, st)
+		}
+		d.Engine, d.Calls, d.RTCTokens, d.PinnedTenant = w.engine, w.calls, tokens, pinned
+	})
 	if w.calls != nil {
 		t.Cleanup(func() { _ = w.calls.Close() })
 	}
 	return &roomApp{testApp: app, Tokens: tokens}
-}
-
-// withLifecycle serves the lifecycle API in front of h until routes.go
-// calls lifecycleRoutes itself; then h is returned as it is.
-func withLifecycle(d Deps, h http.Handler) http.Handler {
-	if h.(chi.Routes).Match(chi.NewRouteContext(), http.MethodPost, "/api/interviews/start") {
-		return h
-	}
-	s := &server{log: d.Logger, store: d.Store, https: isHTTPS(d.PublicURL), accounts: d.Accounts, team: d.Team,
-		hiring: d.Hiring, publicURL: d.PublicURL, calls: d.Calls, rtcTokens: d.RTCTokens, pinnedTenant: d.PinnedTenant}
-	mux := chi.NewRouter()
-	mux.Use(s.requestID)
-	s.lifecycleRoutes(mux)
-	mux.Handle("/*", h)
-	return mux
 }
 
 // tokenOf is the join token at the end of a join link.

@@ -83,6 +83,13 @@ type testApp struct {
 // until the test ends.
 func newTestApp(t *testing.T, st store.Store) *testApp {
 	t.Helper()
+	return newTestAppWith(t, st, nil)
+}
+
+// newTestAppWith is newTestApp with a hook that adds to the server's
+// dependencies, knowing the app's URL, before the server starts.
+func newTestAppWith(t *testing.T, st store.Store, extra func(app *testApp, d *Deps)) *testApp {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
@@ -98,10 +105,14 @@ func newTestApp(t *testing.T, st store.Store) *testApp {
 	app.Hiring = hiring.New(hiring.Config{Store: st, Links: links, PublicURL: app.URL})
 	logger := slog.New(slog.NewJSONHandler(app.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	mode := Mode{Store: st.Dialect(), Provider: "local engine", Auth: "built-in"}
-	app.Handler = NewServer(Deps{
+	d := Deps{
 		Logger: logger, Store: st, Mode: mode, PublicURL: app.URL,
 		Accounts: app.Accounts, Team: app.Accounts, Hiring: app.Hiring,
-	})
+	}
+	if extra != nil {
+		extra(app, &d)
+	}
+	app.Handler = NewServer(d)
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: app.Handler}}
 	srv.Start()
 	t.Cleanup(srv.Close)
