@@ -150,13 +150,17 @@ func clean(s string, max int) string {
 			space = b.Len() > 0
 			continue
 		}
-		if n >= max {
-			break
-		}
 		if space {
+			// The space counts only with the rune after it, so both must fit.
+			if n+2 > max {
+				break
+			}
 			b.WriteByte(' ')
 			space = false
 			n++
+		}
+		if n >= max {
+			break
 		}
 		b.WriteRune(r)
 		n++

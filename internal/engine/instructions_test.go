@@ -44,6 +44,9 @@ func TestParseInstructionsCaps(t *testing.T) {
 		b.WriteString("1. " + strings.Repeat("q", 5000) + "\n")
 	}
 	s := parseInstructions(b.String())
+	if got := clean(strings.Repeat("a", maxNameLen-1)+" b", maxNameLen); utf8.RuneCountInString(got) > maxNameLen {
+		t.Errorf("a space at the cap gave %d runes", utf8.RuneCountInString(got))
+	}
 	if utf8.RuneCountInString(s.Candidate) != maxNameLen || len(s.Questions) != maxQuestions ||
 		utf8.RuneCountInString(s.Questions[0]) != maxQuestionLen {
 		t.Errorf("caps not applied: name %d, %d questions", len(s.Candidate), len(s.Questions))
@@ -71,6 +74,8 @@ func FuzzParseInstructions(f *testing.F) {
 	f.Add(testInstructions)
 	f.Add("Questions:\n1. a\n  b\n2) c\nTime limit: 5m\nCandidate: **x**")
 	f.Add("1.\n1. \n9999. x\nquestion\n1.\tTab")
+	// A space that fell on the last allowed rune once took the name one rune past its cap.
+	f.Add("Candidate:" + strings.Repeat("0", 99) + " 0")
 	f.Fuzz(func(t *testing.T, text string) {
 		s := parseInstructions(text)
 		if len(s.Questions) > maxQuestions || utf8.RuneCountInString(s.Candidate) > maxNameLen {
