@@ -49,6 +49,7 @@ type rtcOptions struct {
 	calls           calls.Config  // knobs; Store, Provider, Settings are filled in
 	limits          RTCLimits
 	pinnedTenant    string
+	dbPath          string // the SQLite file; empty means a new one (a restart reuses one)
 }
 
 // rtcApp is interviewd's live side as cmd/interviewd wires it with the
@@ -63,11 +64,15 @@ type rtcApp struct {
 	Calls  *calls.Manager
 	Tokens *auth.RTCSigner
 	Logs   *logBuffer
+	dbPath string
 }
 
 func newRTCApp(t testing.TB, o rtcOptions) *rtcApp {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "interviewd.db"))
+	if o.dbPath == "" {
+		o.dbPath = filepath.Join(t.TempDir(), "interviewd.db")
+	}
+	st, err := sqlite.Open(context.Background(), o.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +81,7 @@ func newRTCApp(t testing.TB, o rtcOptions) *rtcApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &rtcApp{t: t, URL: "http://" + ln.Addr().String(), Store: st, Logs: &logBuffer{}}
+	a := &rtcApp{t: t, URL: "http://" + ln.Addr().String(), Store: st, Logs: &logBuffer{}, dbPath: o.dbPath}
 	logger := slog.New(slog.NewJSONHandler(a.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a.Engine, err = engine.New(engine.Config{APIKey: rtcEngineKey, ICE: engine.ICE{LoopbackOnly: true},
 		Turn: engine.Turn{DeltaInterval: time.Millisecond, SidebandWait: 300 * time.Millisecond, HangupDelay: 100 * time.Millisecond}})

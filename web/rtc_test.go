@@ -119,6 +119,64 @@ func TestRTCReconnect(t *testing.T) {
 	})
 }
 
+// TestRTCRestart: a new process takes over the interviews the previous one
+// left in progress. A candidate whose room reconnects continues at the
+// question reached; one who does not is abandoned when the window passes.
+func TestRTCRestart(t *testing.T) {
+	checkRTCLeaks(t)
+	// before runs an interview to its first answer on one process and
+	// stops that process's calls, as a shutdown does.
+	before := func(t *testing.T) (*rtcApp, interview.Session) {
+		a := newRTCApp(t, rtcOptions{})
+		v := a.newInterview(rtcQuestions...)
+		p, c := a.connect(v)
+		p.waitEvent(realtime.EvOutputTranscriptDone)
+		p.say("First answer.")
+		rtcWait(t, "three entries", func() bool { return len(a.transcript(v)) >= 3 })
+		if err := a.Calls.Close(); err != nil {
+			t.Fatal(err)
+		}
+		c.closed()
+		p.close()
+		if s := a.session(v).Status; s != interview.StatusInProgress {
+			t.Fatalf("status %s after the shutdown, want in_progress", s)
+		}
+		return a, v
+	}
+	t.Run("the candidate reconnects", func(t *testing.T) {
+		old, v := before(t)
+		a := newRTCApp(t, rtcOptions{dbPath: old.dbPath, calls: calls.Config{Grace: 5 * time.Second}})
+		if n, err := a.Calls.Recover(t.Context(), ""); err != nil || n != 1 {
+			t.Fatalf("Recover = %d, %v; want 1", n, err)
+		}
+		n := len(a.transcript(v))
+		p, c := a.connect(v)
+		p.waitEvent(realtime.EvOutputTranscriptDone)
+		rtcWait(t, "the new call's lines", func() bool { return len(a.transcript(v)) > n })
+		if first := a.transcript(v)[n]; !strings.HasPrefix(first.Text, "Welcome back") || !strings.Contains(first.Text, "Question 2:") {
+			t.Errorf("the call after the restart opened with %q", first.Text)
+		}
+		c.send(map[string]string{"type": msgEnd})
+		c.closed()
+		a.waitStatus(v, interview.StatusCompleted)
+		rtcCheckGapFree(t, a.transcript(v))
+	})
+	t.Run("nobody comes back", func(t *testing.T) {
+		old, v := before(t)
+		a := newRTCApp(t, rtcOptions{dbPath: old.dbPath, calls: calls.Config{Grace: 300 * time.Millisecond}})
+		if n, err := a.Calls.Recover(t.Context(), ""); err != nil || n != 1 {
+			t.Fatalf("Recover = %d, %v; want 1", n, err)
+		}
+		got := a.waitStatus(v, interview.StatusAbandoned)
+		if !strings.Contains(got.EndReason, "restarted") {
+			t.Errorf("reason %q", got.EndReason)
+		}
+		if n, err := a.Calls.Recover(t.Context(), ""); err != nil || n != 0 {
+			t.Errorf("a second Recover = %d, %v; want 0", n, err)
+		}
+	})
+}
+
 // connect dials /rtc, offers a pion call, applies the answer and waits
 // until the peer is connected to the engine.
 func (a *rtcApp) connect(v interview.Session) (*rtcPeer, *rtcClient) {

@@ -84,6 +84,11 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		return err
 	}
 	defer svc.calls.Close()
+	// Calls do not survive a restart; interviews the last process left in
+	// progress get the reconnect window (rtc.js reconnects by itself).
+	if _, err := svc.calls.Recover(ctx, cfg.TenantID); err != nil {
+		return err
+	}
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,

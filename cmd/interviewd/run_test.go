@@ -159,9 +159,15 @@ func TestRunEmptyEnvironment(t *testing.T) {
 
 	// A second start on the same directory keeps both the data and the secret.
 	addUser(t, dbPath, "kept@example.com")
-	_, _, stop = start(t, env)
+	running := addRunningInterview(t, dbPath)
+	_, out, stop = start(t, env)
 	if err := stop(); err != nil {
 		t.Fatal(err)
+	}
+	// The interview the "previous process" left in progress is taken over
+	// (the calls tests show the window's two outcomes).
+	if log := out.String(); !strings.Contains(log, "interviews in progress recovered") || !strings.Contains(log, "count=1") {
+		t.Errorf("the second start did not recover interview %s:\n%s", running, log)
 	}
 	st, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
@@ -187,6 +193,47 @@ func addUser(t *testing.T, dbPath, email string) {
 	if err := st.CreateUser(context.Background(), &interview.User{Email: email, Name: "Kept"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// addRunningInterview stores an organisation with an interview in
+// progress, as a process that stopped mid-interview leaves it.
+func addRunningInterview(t *testing.T, dbPath string) string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	owner := interview.User{Email: "owner@example.com", Name: "Owner"}
+	ten := interview.Tenant{Name: "Acme"}
+	p := interview.Position{Title: "Engineer", Questions: []string{"Why?"}}
+	c := interview.Candidate{Name: "Ada", Email: "ada@example.com"}
+	v := interview.Session{JoinTokenHash: "running", JoinExpiresAt: time.Now().Add(time.Hour)}
+	steps := []func() error{
+		func() error { return st.CreateUser(ctx, &owner) },
+		func() error { return st.CreateTenant(ctx, &ten, owner.ID) },
+		func() error { p.TenantID = ten.ID; return st.CreatePosition(ctx, &p) },
+		func() error { c.TenantID = ten.ID; return st.CreateCandidate(ctx, &c) },
+		func() error {
+			v.TenantID, v.PositionID, v.CandidateID = ten.ID, p.ID, c.ID
+			return st.CreateSession(ctx, &v)
+		},
+		func() error {
+			_, err := st.TransitionSession(ctx, ten.ID, v.ID, interview.StatusReady, "", time.Now())
+			return err
+		},
+		func() error {
+			_, err := st.TransitionSession(ctx, ten.ID, v.ID, interview.StatusInProgress, "", time.Now())
+			return err
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return v.ID
 }
 
 func assertTables(t *testing.T, dbPath string, tables ...string) {

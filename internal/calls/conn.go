@@ -204,6 +204,7 @@ func (m *Manager) take(l *live, c *Conn, v interview.Session) {
 		l.conn.finish(ErrTakenOver)
 	}
 	l.conn = c
+	l.lost = ""
 	l.limit = c.limit
 	if v.StartedAt != nil {
 		l.started = true

@@ -195,7 +195,11 @@ func (m *Manager) graceOver(l *live) {
 	if l.conn != nil || l.ended {
 		return
 	}
-	m.finish(l, interview.StatusAbandoned, "connection lost", "")
+	reason := "connection lost"
+	if l.lost != "" {
+		reason = l.lost
+	}
+	m.finish(l, interview.StatusAbandoned, reason, "")
 }
 
 func (m *Manager) timeIsUp(l *live) {

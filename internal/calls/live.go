@@ -22,6 +22,7 @@ type live struct {
 	limit   time.Duration // the interview's time limit
 	end     time.Time     // when the time limit passes; zero before it started
 	grace   *time.Timer   // the reconnect window, while detached
+	lost    string        // why the window runs, when not a dropped connection
 	timeUp  *time.Timer   // the time limit
 	settle  *time.Timer   // a provider-ended call waiting for the connection to drop
 }

@@ -129,6 +129,11 @@ type Sessions interface {
 	GetSessionByJoinHash(ctx context.Context, hash string) (interview.Session, error)
 	// ListSessions returns a tenant's interviews, newest first.
 	ListSessions(ctx context.Context, tenantID string, f interview.SessionFilter) ([]interview.SessionSummary, error)
+	// ListInProgress returns the interviews in progress of tenantID, or of
+	// every tenant when tenantID is empty, oldest start first. It is the
+	// server's start-up path: calls do not survive a restart, so the calls
+	// manager gives each of these a reconnect window.
+	ListInProgress(ctx context.Context, tenantID string) ([]interview.Session, error)
 	// TransitionSession moves an interview to status to, atomically checking
 	// the state machine against the stored status. Moving to the status it
 	// already has changes nothing and is not an error. Entering in_progress

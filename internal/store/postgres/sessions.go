@@ -110,6 +110,27 @@ func (s *Store) ListSessions(ctx context.Context, tenantID string, f interview.S
 	return list, nil
 }
 
+// ListInProgress returns the interviews in progress of tenantID, or of
+// every tenant when tenantID is empty, oldest start first (on the
+// privileged path; an actor sees only its own tenants').
+func (s *Store) ListInProgress(ctx context.Context, tenantID string) ([]interview.Session, error) {
+	rows, err := s.q().Query(ctx, `SELECT `+sessionCols+` FROM interview_sessions s
+		WHERE s.status = 'in_progress' AND ($1 = '' OR s.tenant_id::text = $1)
+		ORDER BY s.started_at, s.id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list interviews in progress: %w", dbErr(err))
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (interview.Session, error) {
+		var v interview.Session
+		err := row.Scan(sessionDest(&v)...)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list interviews in progress: %w", dbErr(err))
+	}
+	return list, nil
+}
+
 // sessionFilter builds ListSessions' WHERE clause from f.
 func sessionFilter(tenantID string, f interview.SessionFilter) (string, []any) {
 	conds, args := []string{"s.tenant_id = $1"}, []any{tenantID}

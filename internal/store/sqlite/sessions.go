@@ -120,6 +120,27 @@ func (s *Store) ListSessions(ctx context.Context, tenantID string, f interview.S
 	return list, rows.Err()
 }
 
+// ListInProgress returns the interviews in progress of tenantID, or of
+// every tenant when tenantID is empty, oldest start first.
+func (s *Store) ListInProgress(ctx context.Context, tenantID string) ([]interview.Session, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sessionCols+` FROM interview_sessions s
+		WHERE s.status = 'in_progress' AND (? = '' OR s.tenant_id = ?)
+		ORDER BY s.started_at, s.id`, tenantID, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list interviews in progress: %w", dbErr(err))
+	}
+	defer rows.Close()
+	list := []interview.Session{}
+	for rows.Next() {
+		var v interview.Session
+		if err := rows.Scan(sessionDest(&v)...); err != nil {
+			return nil, fmt.Errorf("list interviews in progress: %w", err)
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
+
 // sessionFilter builds ListSessions' WHERE clause from f.
 func sessionFilter(tenantID string, f interview.SessionFilter) (string, []any) {
 	conds, args := []string{"s.tenant_id = ?"}, []any{tenantID}

@@ -186,3 +186,48 @@ func wantEnded(to interview.Status) *time.Time {
 	}
 	return nil
 }
+
+// testListInProgress: the start-up sweep finds exactly the interviews in
+// progress, of one tenant or of all of them.
+func testListInProgress(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a, b := newTenant(t, s), newTenant(t, s)
+	runningA := driveTo(t, s, a.session(t, s), interview.StatusInProgress)
+	runningB := driveTo(t, s, b.session(t, s), interview.StatusInProgress)
+	others := map[string]bool{}
+	for _, st := range []interview.Status{interview.StatusPending, interview.StatusReady, interview.StatusCompleted, interview.StatusAbandoned, interview.StatusFailed} {
+		others[driveTo(t, s, a.session(t, s), st).ID] = true
+	}
+	ids := func(list []interview.Session) map[string]interview.Session {
+		m := map[string]interview.Session{}
+		for _, v := range list {
+			if v.Status != interview.StatusInProgress {
+				t.Errorf("listed %s in status %s", v.ID, v.Status)
+			}
+			if others[v.ID] {
+				t.Errorf("listed %s, which is not in progress", v.ID)
+			}
+			m[v.ID] = v
+		}
+		return m
+	}
+	t.Run("every tenant", func(t *testing.T) {
+		list, err := s.ListInProgress(ctx, "")
+		must(t, err)
+		got := ids(list)
+		same(t, "tenant A's", got[runningA.ID], runningA)
+		same(t, "tenant B's", got[runningB.ID], runningB)
+	})
+	t.Run("one tenant", func(t *testing.T) {
+		list, err := s.ListInProgress(ctx, a.Tenant.ID)
+		must(t, err)
+		got := ids(list)
+		same(t, "listed", len(got), 1)
+		same(t, "tenant A's", got[runningA.ID], runningA)
+	})
+	t.Run("unknown tenant", func(t *testing.T) {
+		list, err := s.ListInProgress(ctx, unique())
+		must(t, err)
+		same(t, "listed", len(list), 0)
+	})
+}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Sessions", testSessions},
 		{"ListSessions", testListSessions},
 		{"Transitions", testTransitions},
+		{"ListInProgress", testListInProgress},
 		{"Transcript", testTranscript},
 		{"TranscriptClosed", testTranscriptClosed},
 		{"TranscriptConcurrent", testTranscriptConcurrent},
