@@ -10,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/realtime"
 )
@@ -17,50 +18,95 @@ import (
 // BenchmarkSDPProxy measures, in one run against the same local engine,
 // the time from sdp_offer sent on /rtc to sdp_answer received, and a
 // direct POST /v1/realtime/calls with the same offer. It reports the
-// medians, the ratio and the time the proxy adds at p50 and p99. Creating
+// medians, the ratio and the time the proxy adds at p50 and p99, and, to
+// split that, the round trip of a ping on the same connection. Creating
 // interviews, connecting and hanging up are outside the measurements.
+//
+// The sub-benchmarks differ in calls.Config.SidebandDelay: the default
+// (1 ms) lets the answer reach the client before the server opens its
+// sideband; "no-delay" opens it at once, and on this 2-core machine the
+// client, server and engine then share the CPU with that work.
 func BenchmarkSDPProxy(b *testing.B) {
+	b.Run("default", func(b *testing.B) { benchSDPProxy(b, calls.Config{}) })
+	b.Run("no-delay", func(b *testing.B) { benchSDPProxy(b, calls.Config{SidebandDelay: time.Nanosecond}) })
+}
+
+func benchSDPProxy(b *testing.B, cfg calls.Config) {
 	checkRTCLeaks(b)
-	a := newRTCApp(b, rtcOptions{limits: RTCLimits{ConnsPerIPPerMinute: 1 << 30}})
+	a := newRTCApp(b, rtcOptions{limits: RTCLimits{ConnsPerIPPerMinute: 1 << 30}, calls: cfg})
 	offer := newRTCPeer(b).offer()
 	offerMsg, _ := json.Marshal(map[string]string{"type": msgSDPOffer, "sdp": offer})
-	direct := realtime.NewClient(a.URL+"/v1", rtcEngineKey, nil)
-	var proxied, straight []time.Duration
+	client := realtime.NewClient(a.URL+"/v1", rtcEngineKey, nil)
+	pingMsg := []byte(`{"type":"ping"}`)
+	var proxied, straight, pings []time.Duration
 	ctx := context.Background()
 	b.ResetTimer()
-	for range b.N {
+	b.StopTimer()
+	for i := range b.N {
 		b.StopTimer()
 		v := a.newInterview(rtcQuestions...)
 		ws := a.rawDial(b, a.token(v), v.ID)
 		session := realtime.BuildSession(realtime.Settings{Model: "gpt-realtime"}, realtime.Brief{Position: interview.Position{Title: "x", Questions: rtcQuestions}})
-		b.StartTimer()
-
-		start := time.Now()
-		if err := ws.Write(ctx, websocket.MessageText, offerMsg); err != nil {
-			b.Fatal(err)
-		}
-		if m := readMessage(b, ws); m.Type != msgSDPAnswer {
-			b.Fatalf("got %+v", m)
-		}
-		proxied = append(proxied, time.Since(start))
-
-		start = time.Now()
-		call, err := direct.CreateCall(ctx, offer, session)
-		straight = append(straight, time.Since(start))
-
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
-		_ = direct.Hangup(ctx, call.ID)
-		readMessage(b, ws) // session
-		_ = ws.Write(ctx, websocket.MessageText, []byte(`{"type":"end"}`))
-		for {
-			if _, _, err := ws.Read(ctx); err != nil {
-				break
+		// Each measurement starts on a quiet server: the other one's call
+		// has been hung up and the engine holds no call. The order
+		// alternates, so neither side always runs on the caches the other
+		// warmed.
+		quiet := func() {
+			for a.Engine.ActiveCalls() != 0 {
+				time.Sleep(100 * time.Microsecond)
 			}
 		}
-		b.StartTimer()
+		proxy := func() {
+			quiet()
+			b.StartTimer()
+			start := time.Now()
+			if err := ws.Write(ctx, websocket.MessageText, offerMsg); err != nil {
+				b.Fatal(err)
+			}
+			if m := readMessage(b, ws); m.Type != msgSDPAnswer {
+				b.Fatalf("got %+v", m)
+			}
+			proxied = append(proxied, time.Since(start))
+			b.StopTimer()
+			readMessage(b, ws) // session
+			for a.session(v).Status != interview.StatusInProgress {
+				time.Sleep(100 * time.Microsecond) // until the sideband is attached
+			}
+			_ = ws.Write(ctx, websocket.MessageText, []byte(`{"type":"end"}`))
+			for {
+				if _, _, err := ws.Read(ctx); err != nil {
+					break
+				}
+			}
+		}
+		direct := func() {
+			quiet()
+			b.StartTimer()
+			start := time.Now()
+			call, err := client.CreateCall(ctx, offer, session)
+			straight = append(straight, time.Since(start))
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = client.Hangup(ctx, call.ID)
+		}
+		// The transport alone: a ping answered by the same handler.
+		start := time.Now()
+		if err := ws.Write(ctx, websocket.MessageText, pingMsg); err != nil {
+			b.Fatal(err)
+		}
+		if m := readMessage(b, ws); m.Type != msgPong {
+			b.Fatalf("got %+v", m)
+		}
+		pings = append(pings, time.Since(start))
+		if i%2 == 0 {
+			proxy()
+			direct()
+		} else {
+			direct()
+			proxy()
+		}
 	}
 	b.StopTimer()
 	p50, p99 := percentile(proxied, 50), percentile(proxied, 99)
@@ -70,6 +116,10 @@ func BenchmarkSDPProxy(b *testing.B) {
 	b.ReportMetric(ms(p50)/ms(d50), "ratio_p50")
 	b.ReportMetric(ms(p50-d50), "added_p50_ms")
 	b.ReportMetric(ms(p99-d99), "added_p99_ms")
+	// What the proxy adds beyond one WebSocket round trip, which no proxy
+	// on a WebSocket can avoid: the work done per offer.
+	b.ReportMetric(ms(percentile(pings, 50)), "ws_rtt_p50_ms")
+	b.ReportMetric(ms(p50-d50-percentile(pings, 50)), "added_beyond_rtt_p50_ms")
 }
 
 // rawDial opens /rtc for a caller that reads in its own goroutine, as a

@@ -191,7 +191,13 @@ func (x *rtcSession) allow() bool {
 }
 
 func (x *rtcSession) offer(ctx context.Context, sdp string) bool {
-	ans, err := x.conn.Offer(ctx, sdp)
+	var sent error
+	err := x.conn.Offer(ctx, sdp, func(ans calls.Answer) {
+		if sent = x.send(ctx, serverMessage{Type: msgSDPAnswer, SDP: ans.SDP}); sent == nil {
+			sent = x.send(ctx, serverMessage{Type: msgSession, InterviewID: x.conn.InterviewID(), CallID: ans.CallID,
+				ExpiresAt: ans.ExpiresAt.UTC().Format(time.RFC3339)})
+		}
+	})
 	if err != nil {
 		o := outcomeOf(err)
 		switch {
@@ -203,12 +209,7 @@ func (x *rtcSession) offer(ctx context.Context, sdp string) bool {
 		}
 		return x.finish(ctx, o)
 	}
-	if x.send(ctx, serverMessage{Type: msgSDPAnswer, SDP: ans.SDP}) != nil {
-		return true
-	}
-	_ = x.send(ctx, serverMessage{Type: msgSession, InterviewID: x.conn.InterviewID(), CallID: ans.CallID,
-		ExpiresAt: ans.ExpiresAt.UTC().Format(time.RFC3339)})
-	return false
+	return sent != nil // a browser that cannot take its answer is gone
 }
 
 func (x *rtcSession) badMessage(ctx context.Context, msg string) bool {

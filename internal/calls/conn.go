@@ -139,21 +139,23 @@ func (c *Conn) fail(err error) {
 	}
 }
 
-// Offer creates a provider call from the browser's SDP offer and returns
-// the answer. An interview ended elsewhere since Connect is caught when
-// the call attaches: it is hung up and Done reports ErrClosed. There is one live call per interview: an earlier call is hung
-// up first (its transcript stored), and a different connection that held
-// it is ended with ErrTakenOver. The server attaches its sideband right
-// after the answer, on its own goroutine, so the answer is not held up;
-// if that fails the call is hung up and Failures says so.
-func (c *Conn) Offer(ctx context.Context, sdp string) (Answer, error) {
+// Offer creates a provider call from the browser's SDP offer and hands
+// the answer to deliver, which sends it on. An interview ended elsewhere
+// since Connect is caught when the call attaches: it is hung up and Done
+// reports ErrClosed. There is one live call per interview: an earlier call
+// is hung up first (its transcript stored), and a different connection
+// that held it is ended with ErrTakenOver. The server attaches its
+// sideband only after deliver has returned, on its own goroutine, so the
+// answer on its way to the browser does not share the CPU with it; if
+// attaching fails the call is hung up and Failures says so.
+func (c *Conn) Offer(ctx context.Context, sdp string, deliver func(Answer)) error {
 	if err := CheckOffer(sdp); err != nil {
-		return Answer{}, &Error{Code: CodeBadOffer, Message: err.Error(), Retryable: true}
+		return &Error{Code: CodeBadOffer, Message: err.Error(), Retryable: true}
 	}
 	m := c.m
 	l, err := m.acquire(c.key)
 	if err != nil {
-		return Answer{}, err
+		return err
 	}
 	handedOff := false
 	defer func() {
@@ -162,7 +164,7 @@ func (c *Conn) Offer(ctx context.Context, sdp string) (Answer, error) {
 		}
 	}()
 	if err := c.Err(); err != nil {
-		return Answer{}, err
+		return err
 	}
 	// No store read here: Connect checked the interview, and attach's
 	// transition to in_progress refuses one that has ended since.
@@ -170,7 +172,7 @@ func (c *Conn) Offer(ctx context.Context, sdp string) (Answer, error) {
 	m.take(l, c, v)
 	if !l.end.IsZero() && !m.now().Before(l.end) {
 		m.finish(l, interview.StatusCompleted, "time limit", "")
-		return Answer{}, ErrClosed
+		return ErrClosed
 	}
 	brief := c.brief
 	if l.started {
@@ -181,16 +183,17 @@ func (c *Conn) Offer(ctx context.Context, sdp string) (Answer, error) {
 	session := realtime.BuildSession(m.cfg.Settings, brief)
 	call, err := m.cfg.Provider.CreateCall(ctx, sdp, session)
 	if err != nil {
-		return Answer{}, m.createFailed(l, v, err)
+		return m.createFailed(l, v, err)
 	}
 	expires := l.end
 	if expires.IsZero() {
 		expires = m.now().Add(l.limit)
 	}
+	deliver(Answer{CallID: call.ID, SDP: call.AnswerSDP, SessionID: c.id, ExpiresAt: expires})
 	handedOff = true
 	m.wg.Add(1)
 	go m.attach(l, c, v, call, session)
-	return Answer{CallID: call.ID, SDP: call.AnswerSDP, SessionID: c.id, ExpiresAt: expires}, nil
+	return nil
 }
 
 // take makes c the interview's one connection: the call before is hung

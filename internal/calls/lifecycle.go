@@ -9,14 +9,18 @@ import (
 	"github.com/interviewd/interviewd/internal/realtime"
 )
 
-// attach runs right after the provider answered, holding op (handed over
-// by Offer): it opens the sideband, sends session.update, starts the
+// attach runs once the provider's answer is on its way to the browser,
+// holding op (handed over by Offer): after SidebandDelay it opens the sideband, sends session.update, starts the
 // reader, and moves the interview to in_progress. The rule: an interview
 // is in progress once the provider has accepted a call and the server's
 // sideband is attached to it.
 func (m *Manager) attach(l *live, c *Conn, v interview.Session, call realtime.Call, session realtime.Session) {
 	defer m.wg.Done()
 	defer m.release(l)
+	select {
+	case <-time.After(m.cfg.SidebandDelay):
+	case <-m.ctx.Done(): // openSideband fails at once and the call is hung up
+	}
 	sb, err := m.openSideband(call.ID, session)
 	if err != nil {
 		m.log.Warn("sideband failed; hanging up", "interview_id", l.key.interview, "call_id", call.ID, "error", err.Error())
