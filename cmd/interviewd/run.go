@@ -13,6 +13,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/engine"
+	"github.com/interviewd/interviewd/internal/housekeeping"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/postgres"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
@@ -89,6 +90,11 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if _, err := svc.calls.Recover(ctx, cfg.TenantID); err != nil {
 		return err
 	}
+	// Expired logins, day-old idempotency keys and long-expired invitations
+	// are deleted hourly; stopped before the store closes.
+	janitor := housekeeping.New(housekeeping.Config{Store: st, Logger: logger.With("component", "housekeeping")})
+	stopJanitor := janitor.Start(ctx)
+	defer stopJanitor()
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,

@@ -28,6 +28,12 @@ type Logins interface {
 	// DeleteUserLogins signs a user out everywhere (password change,
 	// removal). A user with no logins is not an error.
 	DeleteUserLogins(ctx context.Context, userID string) error
+	// DeleteExpiredLogins deletes the logins of every tenant whose ExpiresAt
+	// is at or before now (the moment sign-in stops accepting them) and
+	// returns how many it deleted; none is not an error. It is a server
+	// job's: on PostgreSQL, through As, it is ErrForbidden, like every
+	// Logins method.
+	DeleteExpiredLogins(ctx context.Context, now time.Time) (int64, error)
 }
 
 // Invitations stores invitations to join a tenant.
@@ -49,6 +55,12 @@ type Invitations interface {
 	// RevokeInvitation revokes an invitation; revoking twice keeps the
 	// first time.
 	RevokeInvitation(ctx context.Context, tenantID, id string, at time.Time) error
+	// DeleteExpiredInvitations deletes the invitations of every tenant whose
+	// ExpiresAt is strictly before before, pending, accepted or revoked
+	// alike (a deleted link is as invalid as an expired one), and returns
+	// how many it deleted; none is not an error. It is a server job's: on
+	// PostgreSQL, through As, it is ErrForbidden and deletes nothing.
+	DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Idempotency stores API requests made with an Idempotency-Key.
@@ -64,4 +76,10 @@ type Idempotency interface {
 	// ReleaseIdempotencyKey forgets a reserved key whose request failed
 	// before doing anything, so that a retry may run.
 	ReleaseIdempotencyKey(ctx context.Context, tenantID, key string) error
+	// DeleteIdempotencyKeys forgets the keys of every tenant whose CreatedAt
+	// is strictly before before, completed or still reserved alike, so that
+	// a later request with such a key runs again; it returns how many it
+	// deleted, and none is not an error. It is a server job's: on
+	// PostgreSQL, through As, it is ErrForbidden and deletes nothing.
+	DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store"
@@ -83,6 +84,29 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, tenantID, key string)
 		tenantID, key))
 	if err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
+	}
+	return nil
+}
+
+// DeleteIdempotencyKeys forgets the keys of every tenant created before
+// before, and returns how many. Only the privileged path may: the policies
+// would let a member delete their own tenants' keys, which is not a sweep.
+func (s *Store) DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
+	if err := s.serverJob(); err != nil {
+		return 0, fmt.Errorf("delete idempotency keys: %w", err)
+	}
+	tag, err := s.q().Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("delete idempotency keys: %w", dbErr(err))
+	}
+	return tag.RowsAffected(), nil
+}
+
+// serverJob refuses a sweep across tenants through As, where row-level
+// security would quietly narrow it to the actor's tenants.
+func (s *Store) serverJob() error {
+	if s.claims != "" {
+		return interview.Errorf(interview.CodeForbidden, "housekeeping runs on the privileged path only")
 	}
 	return nil
 }

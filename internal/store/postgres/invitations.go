@@ -120,3 +120,17 @@ func (s *Store) RevokeInvitation(ctx context.Context, tenantID, id string, at ti
 	}
 	return nil
 }
+
+// DeleteExpiredInvitations deletes the invitations of every tenant that
+// expired before before, whatever became of them, and returns how many.
+// Only the privileged path may (see serverJob).
+func (s *Store) DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error) {
+	if err := s.serverJob(); err != nil {
+		return 0, fmt.Errorf("delete expired invitations: %w", err)
+	}
+	tag, err := s.q().Exec(ctx, `DELETE FROM invitations WHERE expires_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired invitations: %w", dbErr(err))
+	}
+	return tag.RowsAffected(), nil
+}

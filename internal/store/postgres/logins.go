@@ -81,3 +81,13 @@ func (s *Store) DeleteUserLogins(ctx context.Context, userID string) error {
 	}
 	return nil
 }
+
+// DeleteExpiredLogins deletes the logins of every tenant that expired at or
+// before at, and returns how many.
+func (s *Store) DeleteExpiredLogins(ctx context.Context, at time.Time) (int64, error) {
+	tag, err := s.q().Exec(ctx, `DELETE FROM logins WHERE expires_at <= $1`, at)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired logins: %w", dbErr(err))
+	}
+	return tag.RowsAffected(), nil
+}

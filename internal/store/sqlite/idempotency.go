@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
@@ -87,4 +88,14 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, tenantID, key string)
 		return fmt.Errorf("release idempotency key: %w", err)
 	}
 	return nil
+}
+
+// DeleteIdempotencyKeys forgets the keys of every tenant created before
+// before, and returns how many.
+func (s *Store) DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
+	n, err := deletedRows(s.w.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, ts(before)))
+	if err != nil {
+		return 0, fmt.Errorf("delete idempotency keys: %w", err)
+	}
+	return n, nil
 }

@@ -128,3 +128,13 @@ func (s *Store) RevokeInvitation(ctx context.Context, tenantID, id string, at ti
 	}
 	return nil
 }
+
+// DeleteExpiredInvitations deletes the invitations of every tenant that
+// expired before before, whatever became of them, and returns how many.
+func (s *Store) DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error) {
+	n, err := deletedRows(s.w.ExecContext(ctx, `DELETE FROM invitations WHERE expires_at < ?`, ts(before)))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired invitations: %w", err)
+	}
+	return n, nil
+}

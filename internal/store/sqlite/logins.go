@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -93,4 +94,23 @@ func (s *Store) DeleteUserLogins(ctx context.Context, userID string) error {
 		return fmt.Errorf("delete logins of user %s: %w", userID, dbErr(err))
 	}
 	return nil
+}
+
+// DeleteExpiredLogins deletes the logins of every tenant that expired at or
+// before at, and returns how many.
+func (s *Store) DeleteExpiredLogins(ctx context.Context, at time.Time) (int64, error) {
+	n, err := deletedRows(s.w.ExecContext(ctx, `DELETE FROM logins WHERE expires_at <= ?`, ts(at)))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired logins: %w", err)
+	}
+	return n, nil
+}
+
+// deletedRows is how many rows a DELETE of many matched; none is not an
+// error.
+func deletedRows(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, dbErr(err)
+	}
+	return res.RowsAffected()
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Logins", testLogins},
 		{"Invitations", testInvitations},
 		{"Idempotency", testIdempotency},
+		{"Housekeeping", testHousekeeping},
 		{"Isolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Conflict", testConflict},

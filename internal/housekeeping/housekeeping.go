@@ -1,0 +1,137 @@
+// Package housekeeping deletes rows that would otherwise only grow: sign-in
+// sessions once they expire, Idempotency-Key records a day old, and
+// invitations a month after their links expired. A Janitor does it
+// periodically in the serving process.
+package housekeeping
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// How often a Janitor sweeps and how long rows outlive their use. Logins
+// have no retention: an expired login is refused at sign-in, and gone at
+// the next sweep.
+const (
+	// Interval is how often a Janitor sweeps. The deletes are cheap, and an
+	// hour of leftovers is harmless: every row it deletes is already
+	// refused or no longer shown.
+	Interval = time.Hour
+	// IdempotencyRetention is how long an Idempotency-Key is remembered: a
+	// retry within it gets the stored response, a retry after it runs again
+	// (docs/api.md). A day covers a client's retries, as at Stripe.
+	IdempotencyRetention = 24 * time.Hour
+	// InvitationRetention is how long an invitation is kept after its link
+	// expired. Owners see expired invitations on the team page, so that they
+	// notice who never joined and invite them again; after a month the
+	// row goes, and its link answers as an expired one does.
+	InvitationRetention = 30 * 24 * time.Hour
+)
+
+// Store is what a Janitor deletes from: the privileged path of a
+// store.Store, which sweeps every tenant.
+type Store interface {
+	DeleteExpiredLogins(ctx context.Context, now time.Time) (int64, error)
+	DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
+	DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Config is what New needs; zero Interval and Now mean the defaults.
+type Config struct {
+	Store    Store
+	Logger   *slog.Logger     // discards when nil
+	Interval time.Duration    // Interval when zero
+	Now      func() time.Time // time.Now when nil
+}
+
+// Janitor sweeps a Store periodically.
+type Janitor struct {
+	store    Store
+	log      *slog.Logger
+	interval time.Duration
+	now      func() time.Time
+}
+
+// New returns a Janitor for cfg.
+func New(cfg Config) *Janitor {
+	j := &Janitor{store: cfg.Store, log: cfg.Logger, interval: cfg.Interval, now: cfg.Now}
+	if j.interval <= 0 {
+		j.interval = Interval
+	}
+	if j.now == nil {
+		j.now = time.Now
+	}
+	if j.log == nil {
+		j.log = slog.New(slog.DiscardHandler)
+	}
+	return j
+}
+
+// Counts are the rows one sweep deleted.
+type Counts struct {
+	Logins, IdempotencyKeys, Invitations int64
+}
+
+// Sweep deletes what is due now and returns the counts. A failed delete
+// does not stop the others; their errors are joined.
+func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
+	now := j.now()
+	var c Counts
+	var errs [3]error
+	c.Logins, errs[0] = j.store.DeleteExpiredLogins(ctx, now)
+	c.IdempotencyKeys, errs[1] = j.store.DeleteIdempotencyKeys(ctx, now.Add(-IdempotencyRetention))
+	c.Invitations, errs[2] = j.store.DeleteExpiredInvitations(ctx, now.Add(-InvitationRetention))
+	if err := errors.Join(errs[:]...); err != nil {
+		return c, fmt.Errorf("housekeeping: %w", err)
+	}
+	return c, nil
+}
+
+// Run sweeps at once, because a process may not live an interval, and then
+// every interval until ctx ends. A failed sweep is logged and retried at
+// the next tick.
+func (j *Janitor) Run(ctx context.Context) {
+	tick := time.NewTicker(j.interval)
+	defer tick.Stop()
+	for {
+		j.sweepAndLog(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// sweepAndLog logs one line per sweep: the counts at debug level, or the
+// error at warn. A sweep cut short by shutdown is not worth a warning.
+func (j *Janitor) sweepAndLog(ctx context.Context) {
+	c, err := j.Sweep(ctx)
+	attrs := []slog.Attr{slog.Int64("logins", c.Logins),
+		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations)}
+	if err == nil {
+		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep", attrs...)
+		return
+	}
+	if ctx.Err() == nil {
+		j.log.LogAttrs(ctx, slog.LevelWarn, "housekeeping sweep failed", append(attrs, slog.String("error", err.Error()))...)
+	}
+}
+
+// Start runs Run in a goroutine. The function it returns stops it and
+// waits until it has, so the store may be closed after it returns.
+func (j *Janitor) Start(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		j.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
