@@ -26,16 +26,6 @@ type APIKeysView struct {
 	Err    *FormError
 }
 
-// InviteView is the page an invitation link opens.
-type InviteView struct {
-	Token      string
-	Org        string
-	Email      string
-	Role       string
-	HasAccount bool
-	Err        *FormError
-}
-
 // Roles lists the roles for a select, most privileged first.
 func Roles() []string {
 	return []string{string(interview.RoleOwner), string(interview.RoleRecruiter), string(interview.RoleViewer)}

@@ -132,10 +132,12 @@ func (s *server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 	s.thenRedirect(w, r, s.team.RevokeAPIKey(r.Context(), p, chi.URLParam(r, "id")), "/app/api-keys")
 }
 
-// inviteView describes the invitation behind a link, or fails.
+// inviteView describes the invitation behind a link, or fails. Invitations
+// are accepted by the account system that signs recruiters in (built-in or
+// Supabase Auth), so that the invitee ends up with an account of that one.
 func (s *server) inviteView(r *http.Request) (templates.InviteView, error) {
 	token := chi.URLParam(r, "token")
-	inv, err := s.team.Invitation(r.Context(), token)
+	inv, err := s.accounts.Invitation(r.Context(), token)
 	if err != nil {
 		return templates.InviteView{}, err
 	}
@@ -160,20 +162,38 @@ func (s *server) invitePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.Invite(v))
 }
 
+// acceptInvite joins with a new account or an existing one, as the form
+// that was posted says. When the account's email must be confirmed first,
+// it says so; the invitation stays pending for the same link.
 func (s *server) acceptInvite(w http.ResponseWriter, r *http.Request) {
 	v, err := s.inviteView(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	token, _, err := s.team.AcceptInvitation(r.Context(), v.Token, r.PostFormValue("name"), r.PostFormValue("password"))
-	if err != nil {
+	in := auth.AcceptInput{
+		NewAccount: r.PostFormValue("account") != templates.AcceptExisting,
+		Name:       r.PostFormValue("name"),
+		Email:      r.PostFormValue("email"),
+		Password:   r.PostFormValue("password"),
+		ClientIP:   clientIP(r),
+	}
+	token, p, err := s.accounts.AcceptInvitation(r.Context(), v.Token, in)
+	switch {
+	case errors.Is(err, auth.ErrConfirmEmail):
+		s.render(w, r, http.StatusOK, templates.InviteConfirm(v))
+	case err != nil:
+		v.Name, v.SignInAs, v.ErrForm = in.Name, in.Email, templates.AcceptNew
+		if !in.NewAccount {
+			v.ErrForm = templates.AcceptExisting
+		}
 		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
 			v.Err = fe
 			return templates.Invite(v)
 		})
-		return
+	default:
+		s.log.Info("invitation accepted", "tenant_id", p.Membership.TenantID, "user_id", p.User.ID, "role", string(p.Role()))
+		s.setSessionCookie(w, token)
+		http.Redirect(w, r, afterSignIn, http.StatusSeeOther)
 	}
-	s.setSessionCookie(w, token)
-	http.Redirect(w, r, afterSignIn, http.StatusSeeOther)
 }

@@ -31,6 +31,8 @@ type Recruiters interface {
 	Refresh(ctx context.Context, token string) (string, Principal, error)
 	// SignOut ends the session of a token; an unknown token is not an error.
 	SignOut(ctx context.Context, token string) error
+	// Invitees accepts invitation links with accounts of the same system.
+	Invitees
 }
 
 var (

@@ -39,6 +39,7 @@ var ErrConfirmEmail error = &distinctError{&interview.Error{
 type supabaseStore interface {
 	store.Users
 	store.Tenants
+	store.Invitations
 }
 
 // SupabaseConfig configures NewSupabaseAccounts.
@@ -175,19 +176,27 @@ func (s *SupabaseAccounts) SignUp(ctx context.Context, in SignUpInput) (string, 
 	if err := CheckPasswordRules(in.Password); err != nil {
 		return "", Principal{}, interview.Errorf(interview.CodeInvalid, "%s", err)
 	}
+	session, err := s.signUp(ctx, u.Email, in.Password, map[string]any{metaName: u.Name, metaOrganisation: t.Name})
+	if err != nil {
+		return "", Principal{}, err
+	}
+	return s.start(ctx, session)
+}
+
+// signUp creates a Supabase user and returns the session Supabase Auth
+// issues at once, or ErrConfirmEmail when it wants the email confirmed
+// first (then it issues none).
+func (s *SupabaseAccounts) signUp(ctx context.Context, email, password string, meta map[string]any) (types.Session, error) {
 	call, cancel := s.call(ctx)
 	defer cancel()
-	res, err := call.client(s.auth).Signup(types.SignupRequest{
-		Email: u.Email, Password: in.Password,
-		Data: map[string]any{metaName: u.Name, metaOrganisation: t.Name},
-	})
+	res, err := call.client(s.auth).Signup(types.SignupRequest{Email: email, Password: password, Data: meta})
 	if err != nil {
-		return "", Principal{}, signUpError(call, err)
+		return types.Session{}, signUpError(call, err)
 	}
 	if res.Session.AccessToken == "" {
-		return "", Principal{}, ErrConfirmEmail
+		return types.Session{}, ErrConfirmEmail
 	}
-	return s.start(ctx, res.Session)
+	return res.Session, nil
 }
 
 func signUpError(call *gotrueCall, err error) error {
@@ -209,14 +218,24 @@ func signUpError(call *gotrueCall, err error) error {
 // user, and the organisation named at sign-up. Repeated failures for one
 // email or one client address are throttled.
 func (s *SupabaseAccounts) SignIn(ctx context.Context, email, password, clientIP string) (string, Principal, error) {
-	email = interview.NormalizeEmail(email)
+	session, err := s.signIn(ctx, interview.NormalizeEmail(email), password, clientIP)
+	if err != nil {
+		return "", Principal{}, err
+	}
+	return s.start(ctx, session)
+}
+
+// signIn checks an email and password with Supabase Auth and returns the
+// session it issues. Refusals are throttled per email and client address;
+// an unreachable Supabase Auth is no failed sign-in.
+func (s *SupabaseAccounts) signIn(ctx context.Context, email, password, clientIP string) (types.Session, error) {
 	keys := []string{"email:" + email, "ip:" + clientIP}
 	if s.throttle.Blocked(keys...) {
-		return "", Principal{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
+		return types.Session{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
 	}
 	if email == "" || password == "" {
 		s.throttle.Fail(keys...)
-		return "", Principal{}, errBadSignIn
+		return types.Session{}, errBadSignIn
 	}
 	call, cancel := s.call(ctx)
 	defer cancel()
@@ -225,18 +244,15 @@ func (s *SupabaseAccounts) SignIn(ctx context.Context, email, password, clientIP
 		r, refused := call.refusal()
 		switch {
 		case !refused:
-			return "", Principal{}, call.failed("sign in", err)
+			return types.Session{}, call.failed("sign in", err)
 		case r.is([]string{"email_not_confirmed"}, "email not confirmed"):
-			return "", Principal{}, ErrConfirmEmail
+			return types.Session{}, ErrConfirmEmail
 		}
 		s.throttle.Fail(keys...)
-		return "", Principal{}, errBadSignIn
+		return types.Session{}, errBadSignIn
 	}
-	token, p, err := s.start(ctx, res.Session)
-	if err == nil {
-		s.throttle.Reset(keys...)
-	}
-	return token, p, err
+	s.throttle.Reset(keys...)
+	return res.Session, nil
 }
 
 // call starts a call to Supabase Auth bounded by the timeout.
@@ -249,11 +265,9 @@ func (s *SupabaseAccounts) call(ctx context.Context) (*gotrueCall, context.Cance
 // the access token like any other, provisions the user on first sight, and
 // picks the organisation to work in.
 func (s *SupabaseAccounts) start(ctx context.Context, session types.Session) (string, Principal, error) {
-	c, err := s.verifier.verify(ctx, session.AccessToken)
-	if errors.Is(err, errJWKSUnavailable) {
-		return "", Principal{}, fmt.Errorf("sign in: %w (%v)", errSupabaseDown, err)
-	} else if err != nil {
-		return "", Principal{}, fmt.Errorf("sign in: Supabase Auth issued an access token that fails verification; check SUPABASE_URL, SUPABASE_JWT_SECRET and SUPABASE_JWKS_URL: %w", err)
+	c, err := s.issued(ctx, session)
+	if err != nil {
+		return "", Principal{}, err
 	}
 	u, err := s.provision(ctx, c, session.User.UserMetadata)
 	if err != nil {
@@ -263,6 +277,23 @@ func (s *SupabaseAccounts) start(ctx context.Context, session types.Session) (st
 	if err != nil {
 		return "", Principal{}, err
 	}
+	return s.seal(session, u, m, c)
+}
+
+// issued checks the access token of a session Supabase Auth just issued,
+// like any other.
+func (s *SupabaseAccounts) issued(ctx context.Context, session types.Session) (supabaseClaims, error) {
+	c, err := s.verifier.verify(ctx, session.AccessToken)
+	if errors.Is(err, errJWKSUnavailable) {
+		return c, fmt.Errorf("sign in: %w (%v)", errSupabaseDown, err)
+	} else if err != nil {
+		return c, fmt.Errorf("sign in: Supabase Auth issued an access token that fails verification; check SUPABASE_URL, SUPABASE_JWT_SECRET and SUPABASE_JWKS_URL: %w", err)
+	}
+	return c, nil
+}
+
+// seal returns the cookie of a session working in m's organisation.
+func (s *SupabaseAccounts) seal(session types.Session, u interview.User, m interview.Membership, c supabaseClaims) (string, Principal, error) {
 	token, err := s.sealer.seal(cookieSession{session.AccessToken, session.RefreshToken, m.TenantID})
 	if err != nil {
 		return "", Principal{}, fmt.Errorf("sign in: %w", err)

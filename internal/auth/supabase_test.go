@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interviewd/interviewd/internal/auth/supabasetest"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
 )
@@ -18,34 +19,34 @@ const testPassword = "correct horse battery"
 // supabaseEnv is a SupabaseAccounts against a fake Supabase Auth and a real
 // SQLite store, sharing one settable clock.
 type supabaseEnv struct {
-	fake  *fakeGoTrue
+	fake  *supabasetest.GoTrue
 	store *sqlite.Store
 	acc   *SupabaseAccounts
-	clock *testClock
+	clock *supabasetest.Clock
 	cfg   SupabaseConfig
 }
 
 // newSupabaseEnv signs tokens with signer: an HS256 key configures
 // SUPABASE_JWT_SECRET, an asymmetric one is served at the default JWKS URL.
-func newSupabaseEnv(t *testing.T, signer tokenKey, mut func(*SupabaseConfig)) *supabaseEnv {
+func newSupabaseEnv(t *testing.T, signer supabasetest.Key, mut func(*SupabaseConfig)) *supabaseEnv {
 	t.Helper()
-	clock := &testClock{t: time.Now().Truncate(time.Second)}
-	var jwks []tokenKey
-	if signer.kid != "" {
+	clock := supabasetest.NewClock(time.Now().Truncate(time.Second))
+	var jwks []supabasetest.Key
+	if signer.Kid != "" {
 		jwks = append(jwks, signer)
 	}
-	fake := newFakeGoTrue(t, clock, signer, jwks...)
+	fake := supabasetest.New(t, clock, signer, jwks...)
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	cfg := SupabaseConfig{
-		URL: fake.srv.URL + "/", AnonKey: fakeAnonKey, CookieSecret: secret,
-		Store: st, Now: clock.now, Timeout: 2 * time.Second,
+		URL: fake.URL() + "/", AnonKey: supabasetest.AnonKey, CookieSecret: secret,
+		Store: st, Now: clock.Now, Timeout: 2 * time.Second,
 	}
-	if signer.kid == "" {
-		cfg.JWTSecret = fakeJWTSecret
+	if signer.Kid == "" {
+		cfg.JWTSecret = supabasetest.JWTSecret
 	}
 	if mut != nil {
 		mut(&cfg)
@@ -87,28 +88,28 @@ func wantCode(t *testing.T, err error, want interview.Code) {
 }
 
 func TestSupabaseSignUpCreatesUserAndOrganisation(t *testing.T) {
-	for name, key := range map[string]func(testing.TB) tokenKey{
-		"HS256": func(testing.TB) tokenKey { return hsKey() },
-		"ES256": func(t testing.TB) tokenKey { return esKey(t, fakeKid) },
-		"RS256": func(t testing.TB) tokenKey { return rsKey(t, fakeKid) },
+	for name, key := range map[string]func(testing.TB) supabasetest.Key{
+		"HS256": func(testing.TB) supabasetest.Key { return supabasetest.HS256() },
+		"ES256": func(t testing.TB) supabasetest.Key { return supabasetest.ES256(t, supabasetest.Kid) },
+		"RS256": func(t testing.TB) supabasetest.Key { return supabasetest.RS256(t, supabasetest.Kid) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := newSupabaseEnv(t, key(t), nil)
 			ctx := t.Context()
 			tok, p := e.signUp(t, "Acme", " Ada@Example.com ")
-			fu := e.fake.user("ada@example.com")
-			if p.User.ID != fu.id || p.Role() != interview.RoleOwner || p.Login.ID == "" {
-				t.Fatalf("principal %+v, Supabase user %s", p, fu.id)
+			fu := e.fake.User("ada@example.com")
+			if p.User.ID != fu.ID || p.Role() != interview.RoleOwner || p.Login.ID == "" {
+				t.Fatalf("principal %+v, Supabase user %s", p, fu.ID)
 			}
-			u, err := e.store.GetUser(ctx, fu.id)
+			u, err := e.store.GetUser(ctx, fu.ID)
 			if err != nil || u.PasswordHash != "" || u.Email != "ada@example.com" || u.Name != "Name of  Ada@Example.com" {
 				t.Fatalf("stored user %+v, %v", u, err)
 			}
 			if tn, err := e.store.GetTenant(ctx, p.Membership.TenantID); err != nil || tn.Name != "Acme" {
 				t.Fatalf("organisation %+v, %v", tn, err)
 			}
-			if fu.meta[metaOrganisation] != "Acme" {
-				t.Errorf("metadata sent to Supabase: %v", fu.meta)
+			if fu.Meta[metaOrganisation] != "Acme" {
+				t.Errorf("metadata sent to Supabase: %v", fu.Meta)
 			}
 			// The cookie is small, sealed, and works on each request.
 			sess, err := e.acc.sealer.open(tok)
@@ -129,7 +130,7 @@ func TestSupabaseSignUpCreatesUserAndOrganisation(t *testing.T) {
 }
 
 func TestSupabaseSignUpValidatesBeforeCallingSupabase(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	for name, in := range map[string]SignUpInput{
 		"no organisation": {Email: "a@example.com", Password: testPassword},
 		"bad email":       {Organisation: "Acme", Email: "not an email", Password: testPassword},
@@ -140,37 +141,37 @@ func TestSupabaseSignUpValidatesBeforeCallingSupabase(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if n := e.fake.count("signup"); n != 0 {
+	if n := e.fake.Count("signup"); n != 0 {
 		t.Errorf("Supabase called %d times", n)
 	}
 }
 
 func TestSupabaseSignIn(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	ctx := t.Context()
 	_, owner := e.signUp(t, "Acme", "ada@example.com")
 
 	// A Supabase user made elsewhere gets an interviewd user at first
 	// sign-in, but no organisation: the metadata names none.
-	bob := e.fake.addUser("bob@example.com", testPassword, map[string]any{"name": "Bob"})
+	bob := e.fake.AddUser("bob@example.com", testPassword, map[string]any{"name": "Bob"})
 	_, _, err := e.acc.SignIn(ctx, "bob@example.com", testPassword, "10.0.0.1")
 	wantCode(t, err, interview.CodeForbidden)
-	if u, err := e.store.GetUser(ctx, bob.id); err != nil || u.Name != "Bob" || u.PasswordHash != "" {
+	if u, err := e.store.GetUser(ctx, bob.ID); err != nil || u.Name != "Bob" || u.PasswordHash != "" {
 		t.Fatalf("bob: %+v, %v", u, err)
 	}
-	m := interview.Membership{TenantID: owner.Membership.TenantID, UserID: bob.id, Role: interview.RoleRecruiter}
+	m := interview.Membership{TenantID: owner.Membership.TenantID, UserID: bob.ID, Role: interview.RoleRecruiter}
 	if err := e.store.AddMember(ctx, &m); err != nil {
 		t.Fatal(err)
 	}
 	tok, p, err := e.acc.SignIn(ctx, "BOB@example.com", testPassword, "10.0.0.1")
-	if err != nil || p.User.ID != bob.id || p.Role() != interview.RoleRecruiter {
+	if err != nil || p.User.ID != bob.ID || p.Role() != interview.RoleRecruiter {
 		t.Fatalf("sign in: %+v, %v", p, err)
 	}
-	if got, err := e.acc.Authenticate(ctx, tok); err != nil || got.User.ID != bob.id {
+	if got, err := e.acc.Authenticate(ctx, tok); err != nil || got.User.ID != bob.ID {
 		t.Fatalf("authenticate: %v", err)
 	}
 	// Removal takes effect on the next request, not at the token's expiry.
-	if err := e.store.RemoveMember(ctx, m.TenantID, bob.id); err != nil {
+	if err := e.store.RemoveMember(ctx, m.TenantID, bob.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.acc.Authenticate(ctx, tok); !errors.Is(err, interview.ErrUnauthorized) {
@@ -179,7 +180,7 @@ func TestSupabaseSignIn(t *testing.T) {
 }
 
 func TestSupabaseSignInThrottle(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	e.signUp(t, "Acme", "ada@example.com")
 	for i := range signInFailLimit {
 		_, _, err := e.acc.SignIn(t.Context(), "ada@example.com", "wrong password!", "10.0.0.2")
@@ -187,21 +188,21 @@ func TestSupabaseSignInThrottle(t *testing.T) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	calls := e.fake.count("token?grant_type=password")
+	calls := e.fake.Count("token?grant_type=password")
 	_, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "10.0.0.3")
 	wantCode(t, err, interview.CodeRateLimited)
-	if e.fake.count("token?grant_type=password") != calls {
+	if e.fake.Count("token?grant_type=password") != calls {
 		t.Error("a throttled sign-in reached Supabase")
 	}
-	e.clock.advance(signInFailWindow)
+	e.clock.Advance(signInFailWindow)
 	if _, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "10.0.0.3"); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
 
 func TestSupabaseSignUpWithEmailConfirmation(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
-	e.fake.requireConfirmation()
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
+	e.fake.RequireConfirmation()
 	ctx := t.Context()
 	_, _, err := e.acc.SignUp(ctx, SignUpInput{Organisation: "Acme", Name: "Ada", Email: "ada@example.com", Password: testPassword})
 	if !errors.Is(err, ErrConfirmEmail) || interview.ErrorCode(err) != interview.CodeForbidden {
@@ -216,7 +217,7 @@ func TestSupabaseSignUpWithEmailConfirmation(t *testing.T) {
 	if _, _, err := e.acc.SignIn(ctx, "ada@example.com", testPassword, "ip"); !errors.Is(err, ErrConfirmEmail) {
 		t.Fatalf("sign-in before confirmation: %v", err)
 	}
-	e.fake.confirmAll()
+	e.fake.ConfirmAll()
 	_, p, err := e.acc.SignIn(ctx, "ada@example.com", testPassword, "ip")
 	if err != nil || p.Role() != interview.RoleOwner || p.User.Name != "Ada" {
 		t.Fatalf("first sign-in: %+v, %v", p, err)
@@ -227,10 +228,10 @@ func TestSupabaseSignUpWithEmailConfirmation(t *testing.T) {
 }
 
 func TestSupabaseRefresh(t *testing.T) {
-	e := newSupabaseEnv(t, esKey(t, fakeKid), nil)
+	e := newSupabaseEnv(t, supabasetest.ES256(t, supabasetest.Kid), nil)
 	ctx := t.Context()
 	tok, p := e.signUp(t, "Acme", "ada@example.com")
-	e.clock.advance(2 * time.Hour)
+	e.clock.Advance(2 * time.Hour)
 	_, err := e.acc.Authenticate(ctx, tok)
 	if !errors.Is(err, ErrSessionExpired) || interview.ErrorCode(err) != interview.CodeUnauthorized {
 		t.Fatalf("expired token: %v", err)
@@ -247,22 +248,22 @@ func TestSupabaseRefresh(t *testing.T) {
 	}
 	// A request that left with the old cookie shares the new session.
 	tok3, _, err := e.acc.Refresh(ctx, tok)
-	if err != nil || e.fake.count("token?grant_type=refresh_token") != 1 {
-		t.Fatalf("second refresh with the old cookie: %v, %d calls", err, e.fake.count("token?grant_type=refresh_token"))
+	if err != nil || e.fake.Count("token?grant_type=refresh_token") != 1 {
+		t.Fatalf("second refresh with the old cookie: %v, %d calls", err, e.fake.Count("token?grant_type=refresh_token"))
 	}
 	if _, err := e.acc.Authenticate(ctx, tok3); err != nil {
 		t.Fatal(err)
 	}
 	// Later, the spent refresh token is refused by Supabase.
-	e.clock.advance(refreshShared)
+	e.clock.Advance(refreshShared)
 	_, _, err = e.acc.Refresh(ctx, tok)
 	wantCode(t, err, interview.CodeUnauthorized)
 }
 
 func TestSupabaseConcurrentRefreshSharesOneCall(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	tok, _ := e.signUp(t, "Acme", "ada@example.com")
-	e.clock.advance(2 * time.Hour)
+	e.clock.Advance(2 * time.Hour)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for range 8 {
@@ -281,19 +282,19 @@ func TestSupabaseConcurrentRefreshSharesOneCall(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if n := e.fake.count("token?grant_type=refresh_token"); n != 1 {
+	if n := e.fake.Count("token?grant_type=refresh_token"); n != 1 {
 		t.Errorf("%d refresh calls, want 1", n)
 	}
 }
 
 func TestSupabaseRefreshRefusals(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	ctx := t.Context()
 	tok, _ := e.signUp(t, "Acme", "ada@example.com")
 	sess, _ := e.acc.sealer.open(tok)
 	noRefresh, _ := e.acc.sealer.seal(cookieSession{AccessToken: sess.AccessToken, TenantID: sess.TenantID})
 	badRefresh, _ := e.acc.sealer.seal(cookieSession{sess.AccessToken, "not-a-refresh-token", sess.TenantID})
-	e.clock.advance(2 * time.Hour)
+	e.clock.Advance(2 * time.Hour)
 	for name, c := range map[string]string{"no refresh token": noRefresh, "invalid refresh token": badRefresh, "garbage": "isb_xyz"} {
 		if _, err := e.acc.Authenticate(ctx, c); name != "garbage" && !errors.Is(err, ErrSessionExpired) {
 			t.Errorf("%s: authenticate: %v", name, err)
@@ -303,20 +304,20 @@ func TestSupabaseRefreshRefusals(t *testing.T) {
 			t.Errorf("%s: refresh: %v", name, err)
 		}
 	}
-	if n := e.fake.count("token?grant_type=refresh_token"); n != 1 {
+	if n := e.fake.Count("token?grant_type=refresh_token"); n != 1 {
 		t.Errorf("%d refresh calls, want only the invalid token's", n)
 	}
 }
 
 func TestSupabaseSignOut(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	ctx := t.Context()
 	tok, _ := e.signUp(t, "Acme", "ada@example.com")
-	e.clock.advance(2 * time.Second)
+	e.clock.Advance(2 * time.Second)
 	if err := e.acc.SignOut(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
-	if n := e.fake.count("logout"); n != 1 {
+	if n := e.fake.Count("logout"); n != 1 {
 		t.Fatalf("%d logout calls", n)
 	}
 	// A copy of the cookie kept elsewhere is dead at once, though its
@@ -327,7 +328,7 @@ func TestSupabaseSignOut(t *testing.T) {
 	_, _, err := e.acc.Refresh(ctx, tok)
 	wantCode(t, err, interview.CodeUnauthorized)
 	// Signing in again works.
-	e.clock.advance(time.Second)
+	e.clock.Advance(time.Second)
 	tok2, _, err := e.acc.SignIn(ctx, "ada@example.com", testPassword, "ip")
 	if err != nil {
 		t.Fatal(err)
@@ -336,22 +337,22 @@ func TestSupabaseSignOut(t *testing.T) {
 		t.Fatalf("new session: %v", err)
 	}
 	// An expired session is renewed to be logged out.
-	e.clock.advance(2 * time.Hour)
-	if err := e.acc.SignOut(ctx, tok2); err != nil || e.fake.count("logout") != 2 {
-		t.Fatalf("sign out of an expired session: %v, %d logout calls", err, e.fake.count("logout"))
+	e.clock.Advance(2 * time.Hour)
+	if err := e.acc.SignOut(ctx, tok2); err != nil || e.fake.Count("logout") != 2 {
+		t.Fatalf("sign out of an expired session: %v, %d logout calls", err, e.fake.Count("logout"))
 	}
-	if err := e.acc.SignOut(ctx, "garbage"); err != nil || e.fake.count("logout") != 2 {
+	if err := e.acc.SignOut(ctx, "garbage"); err != nil || e.fake.Count("logout") != 2 {
 		t.Fatalf("garbage: %v", err)
 	}
 }
 
 func TestSupabaseAuthenticateRefusals(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	ctx := t.Context()
 	adaTok, ada := e.signUp(t, "Acme", "ada@example.com")
 	bobTok, _ := e.signUp(t, "Bobco", "bob@example.com")
 	bob, _ := e.acc.sealer.open(bobTok)
-	stranger := e.fake.addUser("eve@example.com", testPassword, nil)
+	stranger := e.fake.AddUser("eve@example.com", testPassword, nil)
 	seal := func(s cookieSession) string {
 		tok, err := e.acc.sealer.seal(s)
 		if err != nil {
@@ -371,8 +372,8 @@ func TestSupabaseAuthenticateRefusals(t *testing.T) {
 		"sealed by another server":   foreign,
 		"tampered cookie":            string(tampered),
 		"not a member of the org":    seal(cookieSession{bob.AccessToken, bob.RefreshToken, ada.Membership.TenantID}),
-		"unknown to interviewd":      seal(cookieSession{e.fake.accessToken(stranger), "", ada.Membership.TenantID}),
-		"forged access token":        seal(cookieSession{signJWT(t, "HS256", "", []byte("another-secret-another-secret-xx"), e.fake.claims(e.fake.user("ada@example.com"))), "", ada.Membership.TenantID}),
+		"unknown to interviewd":      seal(cookieSession{e.fake.AccessToken(stranger), "", ada.Membership.TenantID}),
+		"forged access token":        seal(cookieSession{signJWT(t, "HS256", "", []byte("another-secret-another-secret-xx"), e.fake.Claims(e.fake.User("ada@example.com"))), "", ada.Membership.TenantID}),
 		"too long":                   "isb_" + strings.Repeat("A", MaxSupabaseToken),
 		"tenant that does not exist": seal(cookieSession{bob.AccessToken, bob.RefreshToken, "00000000-0000-4000-8000-000000000000"}),
 	} {
@@ -386,7 +387,7 @@ func TestSupabaseAuthenticateRefusals(t *testing.T) {
 }
 
 func TestSupabasePinnedTenant(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	ctx := t.Context()
 	_, ada := e.signUp(t, "Acme", "ada@example.com")
 	bobTok, bob := e.signUp(t, "Bobco", "bob@example.com")
@@ -402,8 +403,8 @@ func TestSupabasePinnedTenant(t *testing.T) {
 	if _, err := pinned.Authenticate(ctx, bobTok); !errors.Is(err, interview.ErrUnauthorized) {
 		t.Errorf("other tenant's cookie: %v", err)
 	}
-	refreshes := e.fake.count("token?grant_type=refresh_token")
-	if _, _, err := pinned.Refresh(ctx, bobTok); !errors.Is(err, interview.ErrUnauthorized) || e.fake.count("token?grant_type=refresh_token") != refreshes {
+	refreshes := e.fake.Count("token?grant_type=refresh_token")
+	if _, _, err := pinned.Refresh(ctx, bobTok); !errors.Is(err, interview.ErrUnauthorized) || e.fake.Count("token?grant_type=refresh_token") != refreshes {
 		t.Errorf("other tenant's cookie refreshed: %v", err)
 	}
 	if _, p, err := pinned.SignIn(ctx, "ada@example.com", testPassword, "ip"); err != nil || p.Membership.TenantID != ada.Membership.TenantID {
@@ -428,32 +429,32 @@ func TestSupabaseGoTrueErrors(t *testing.T) {
 	cases := []struct {
 		name   string
 		route  string
-		answer fakeAnswer
+		answer supabasetest.Answer
 		want   interview.Code
 	}{
-		{"sign-in refused", "token?grant_type=password", fakeAnswer{status: 400, body: `{"code":400,"error_code":"invalid_credentials","msg":"Invalid login credentials"}`}, interview.CodeUnauthorized},
-		{"sign-in 500", "token?grant_type=password", fakeAnswer{status: 500, body: `{"code":500,"msg":"Internal Server Error"}`}, interview.CodeUnavailable},
-		{"sign-in gateway page", "token?grant_type=password", fakeAnswer{status: 502, body: `<html>Bad Gateway</html>`}, interview.CodeUnavailable},
-		{"sign-in rate limited", "token?grant_type=password", fakeAnswer{status: 429, body: `{"code":429,"error_code":"over_request_rate_limit","msg":"Request rate limit reached"}`}, interview.CodeRateLimited},
-		{"sign-in answer not JSON", "token?grant_type=password", fakeAnswer{status: 200, body: `not json`}, interview.CodeUnavailable},
-		{"sign-in redirect", "token?grant_type=password", fakeAnswer{status: 307, body: `{}`}, interview.CodeUnavailable},
-		{"sign-in timeout", "token?grant_type=password", fakeAnswer{delay: 600 * ms}, interview.CodeUnavailable},
-		{"sign-up user exists", "signup", fakeAnswer{status: 422, body: `{"code":422,"error_code":"user_already_exists","msg":"User already registered"}`}, interview.CodeConflict},
-		{"sign-up user exists, old GoTrue", "signup", fakeAnswer{status: 400, body: `{"code":400,"msg":"User already registered"}`}, interview.CodeConflict},
-		{"sign-up weak password", "signup", fakeAnswer{status: 422, body: `{"code":422,"error_code":"weak_password","msg":"Password is known to be weak"}`}, interview.CodeInvalid},
-		{"sign-up disabled", "signup", fakeAnswer{status: 422, body: `{"code":422,"error_code":"signup_disabled","msg":"Signups not allowed for this instance"}`}, interview.CodeForbidden},
-		{"sign-up 500", "signup", fakeAnswer{status: 500, body: `{}`}, interview.CodeUnavailable},
-		{"sign-up timeout", "signup", fakeAnswer{delay: 600 * ms}, interview.CodeUnavailable},
-		{"refresh invalid_grant", "token?grant_type=refresh_token", fakeAnswer{status: 400, body: `{"error":"invalid_grant","error_description":"Invalid Refresh Token: Already Used"}`}, interview.CodeUnauthorized},
-		{"refresh 503", "token?grant_type=refresh_token", fakeAnswer{status: 503, body: ``}, interview.CodeUnavailable},
-		{"refresh timeout", "token?grant_type=refresh_token", fakeAnswer{delay: 600 * ms}, interview.CodeUnavailable},
-		{"logout 500", "logout", fakeAnswer{status: 500, body: `{}`}, interview.CodeUnavailable},
+		{"sign-in refused", "token?grant_type=password", supabasetest.Answer{Status: 400, Body: `{"code":400,"error_code":"invalid_credentials","msg":"Invalid login credentials"}`}, interview.CodeUnauthorized},
+		{"sign-in 500", "token?grant_type=password", supabasetest.Answer{Status: 500, Body: `{"code":500,"msg":"Internal Server Error"}`}, interview.CodeUnavailable},
+		{"sign-in gateway page", "token?grant_type=password", supabasetest.Answer{Status: 502, Body: `<html>Bad Gateway</html>`}, interview.CodeUnavailable},
+		{"sign-in rate limited", "token?grant_type=password", supabasetest.Answer{Status: 429, Body: `{"code":429,"error_code":"over_request_rate_limit","msg":"Request rate limit reached"}`}, interview.CodeRateLimited},
+		{"sign-in answer not JSON", "token?grant_type=password", supabasetest.Answer{Status: 200, Body: `not json`}, interview.CodeUnavailable},
+		{"sign-in redirect", "token?grant_type=password", supabasetest.Answer{Status: 307, Body: `{}`}, interview.CodeUnavailable},
+		{"sign-in timeout", "token?grant_type=password", supabasetest.Answer{Delay: 600 * ms}, interview.CodeUnavailable},
+		{"sign-up user exists", "signup", supabasetest.Answer{Status: 422, Body: `{"code":422,"error_code":"user_already_exists","msg":"User already registered"}`}, interview.CodeConflict},
+		{"sign-up user exists, old GoTrue", "signup", supabasetest.Answer{Status: 400, Body: `{"code":400,"msg":"User already registered"}`}, interview.CodeConflict},
+		{"sign-up weak password", "signup", supabasetest.Answer{Status: 422, Body: `{"code":422,"error_code":"weak_password","msg":"Password is known to be weak"}`}, interview.CodeInvalid},
+		{"sign-up disabled", "signup", supabasetest.Answer{Status: 422, Body: `{"code":422,"error_code":"signup_disabled","msg":"Signups not allowed for this instance"}`}, interview.CodeForbidden},
+		{"sign-up 500", "signup", supabasetest.Answer{Status: 500, Body: `{}`}, interview.CodeUnavailable},
+		{"sign-up timeout", "signup", supabasetest.Answer{Delay: 600 * ms}, interview.CodeUnavailable},
+		{"refresh invalid_grant", "token?grant_type=refresh_token", supabasetest.Answer{Status: 400, Body: `{"error":"invalid_grant","error_description":"Invalid Refresh Token: Already Used"}`}, interview.CodeUnauthorized},
+		{"refresh 503", "token?grant_type=refresh_token", supabasetest.Answer{Status: 503, Body: ``}, interview.CodeUnavailable},
+		{"refresh timeout", "token?grant_type=refresh_token", supabasetest.Answer{Delay: 600 * ms}, interview.CodeUnavailable},
+		{"logout 500", "logout", supabasetest.Answer{Status: 500, Body: `{}`}, interview.CodeUnavailable},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := newSupabaseEnv(t, hsKey(), func(cfg *SupabaseConfig) { cfg.Timeout = 200 * ms })
+			e := newSupabaseEnv(t, supabasetest.HS256(), func(cfg *SupabaseConfig) { cfg.Timeout = 200 * ms })
 			tok, _ := e.signUp(t, "Acme", "ada@example.com")
-			e.fake.answer(c.route, c.answer)
+			e.fake.Force(c.route, c.answer)
 			start := time.Now()
 			var err error
 			switch c.route {
@@ -462,7 +463,7 @@ func TestSupabaseGoTrueErrors(t *testing.T) {
 			case "token?grant_type=password":
 				_, _, err = e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "ip")
 			case "token?grant_type=refresh_token":
-				e.clock.advance(2 * time.Hour)
+				e.clock.Advance(2 * time.Hour)
 				_, _, err = e.acc.Refresh(t.Context(), tok)
 			case "logout":
 				err = e.acc.SignOut(t.Context(), tok)
@@ -479,8 +480,8 @@ func TestSupabaseGoTrueErrors(t *testing.T) {
 }
 
 func TestSupabaseUnreachable(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
-	e.fake.srv.Close()
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
+	e.fake.Close()
 	_, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "ip")
 	wantCode(t, err, interview.CodeUnavailable)
 	_, _, err = e.acc.SignUp(t.Context(), SignUpInput{Organisation: "A", Email: "ada@example.com", Password: testPassword})
@@ -492,20 +493,20 @@ func TestSupabaseUnreachable(t *testing.T) {
 }
 
 func TestSupabaseRefreshRetriesAfterFailure(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	tok, _ := e.signUp(t, "Acme", "ada@example.com")
-	e.clock.advance(2 * time.Hour)
-	e.fake.answer("token?grant_type=refresh_token", fakeAnswer{status: 503})
+	e.clock.Advance(2 * time.Hour)
+	e.fake.Force("token?grant_type=refresh_token", supabasetest.Answer{Status: 503})
 	_, _, err := e.acc.Refresh(t.Context(), tok)
 	wantCode(t, err, interview.CodeUnavailable)
-	e.fake.answer("token?grant_type=refresh_token", fakeAnswer{})
+	e.fake.Force("token?grant_type=refresh_token", supabasetest.Answer{})
 	if _, _, err := e.acc.Refresh(t.Context(), tok); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 }
 
 func TestNewSupabaseAccountsRefusesBadConfig(t *testing.T) {
-	e := newSupabaseEnv(t, hsKey(), nil)
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
 	for name, mut := range map[string]func(*SupabaseConfig){
 		"no URL":           func(c *SupabaseConfig) { c.URL = "" },
 		"URL not http":     func(c *SupabaseConfig) { c.URL = "ftp://example.com" },

@@ -18,13 +18,14 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
+	"github.com/interviewd/interviewd/internal/auth/supabasetest"
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
 // signJWT signs claims with alg and key, naming kid when it is not empty.
 func signJWT(t testing.TB, alg, kid string, key any, claims jwt.Claims) string {
 	t.Helper()
-	return tokenKey{method: jwt.GetSigningMethod(alg), kid: kid, key: key}.sign(t, claims)
+	return supabasetest.Key{Method: jwt.GetSigningMethod(alg), Kid: kid, Private: key}.Sign(t, claims)
 }
 
 const testSub = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
@@ -43,43 +44,43 @@ func userClaims(iss string, now time.Time, mut func(jwt.MapClaims)) jwt.MapClaim
 
 // verifiers is one project's key material and a verifier per configuration.
 type verifiers struct {
-	clock          *testClock
+	clock          *supabasetest.Clock
 	issuer         string
-	es, rs         tokenKey
-	fake           *fakeGoTrue
+	es, rs         supabasetest.Key
+	fake           *supabasetest.GoTrue
 	jwks, hs, both *supabaseVerifier
 }
 
 func newVerifiers(t *testing.T) *verifiers {
-	v := &verifiers{clock: &testClock{t: time.Now()}, es: esKey(t, "es"), rs: rsKey(t, "rs")}
-	v.fake = newFakeGoTrue(t, v.clock, v.es, v.es, v.rs)
-	v.issuer = v.fake.issuer()
+	v := &verifiers{clock: supabasetest.NewClock(time.Now()), es: supabasetest.ES256(t, "es"), rs: supabasetest.RS256(t, "rs")}
+	v.fake = supabasetest.New(t, v.clock, v.es, v.es, v.rs)
+	v.issuer = v.fake.Issuer()
 	cache := func() *jwksCache {
-		c, err := newJWKSCache(v.fake.srv.URL, SupabaseConfig{AnonKey: fakeAnonKey, Now: v.clock.now})
+		c, err := newJWKSCache(v.fake.URL(), SupabaseConfig{AnonKey: supabasetest.AnonKey, Now: v.clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
-	v.jwks = newSupabaseVerifier(v.issuer, nil, cache(), v.clock.now)
-	v.hs = newSupabaseVerifier(v.issuer, []byte(fakeJWTSecret), nil, v.clock.now)
-	v.both = newSupabaseVerifier(v.issuer, []byte(fakeJWTSecret), cache(), v.clock.now)
+	v.jwks = newSupabaseVerifier(v.issuer, nil, cache(), v.clock.Now)
+	v.hs = newSupabaseVerifier(v.issuer, []byte(supabasetest.JWTSecret), nil, v.clock.Now)
+	v.both = newSupabaseVerifier(v.issuer, []byte(supabasetest.JWTSecret), cache(), v.clock.Now)
 	return v
 }
 
 func TestSupabaseVerifyAccepts(t *testing.T) {
 	v := newVerifiers(t)
-	now := v.clock.now()
-	hs := signJWT(t, "HS256", "", []byte(fakeJWTSecret), userClaims(v.issuer, now, nil))
-	es := v.es.sign(t, userClaims(v.issuer, now, nil))
-	rs := v.rs.sign(t, userClaims(v.issuer, now, nil))
+	now := v.clock.Now()
+	hs := signJWT(t, "HS256", "", []byte(supabasetest.JWTSecret), userClaims(v.issuer, now, nil))
+	es := v.es.Sign(t, userClaims(v.issuer, now, nil))
+	rs := v.rs.Sign(t, userClaims(v.issuer, now, nil))
 	for name, c := range map[string]struct {
 		v   *supabaseVerifier
 		tok string
 	}{
 		"HS256 with the secret": {v.hs, hs}, "ES256 from the JWKS": {v.jwks, es}, "RS256 from the JWKS": {v.jwks, rs},
 		"HS256 during rotation": {v.both, hs}, "ES256 during rotation": {v.both, es},
-		"audience as a list": {v.hs, signJWT(t, "HS256", "", []byte(fakeJWTSecret), userClaims(v.issuer, now, func(c jwt.MapClaims) { c["aud"] = []string{"authenticated"} }))},
+		"audience as a list": {v.hs, signJWT(t, "HS256", "", []byte(supabasetest.JWTSecret), userClaims(v.issuer, now, func(c jwt.MapClaims) { c["aud"] = []string{"authenticated"} }))},
 	} {
 		got, err := c.v.verify(t.Context(), c.tok)
 		if err != nil || got.Subject != testSub || got.Email != "ada@example.com" {
@@ -92,19 +93,19 @@ func TestSupabaseVerifyAccepts(t *testing.T) {
 // refused, and only a genuine, merely expired one may be refreshed.
 func TestSupabaseVerifyRefusals(t *testing.T) {
 	v := newVerifiers(t)
-	now := v.clock.now()
-	secret := []byte(fakeJWTSecret)
+	now := v.clock.Now()
+	secret := []byte(supabasetest.JWTSecret)
 	claims := func(mut func(jwt.MapClaims)) jwt.MapClaims { return userClaims(v.issuer, now, mut) }
 	hs := func(mut func(jwt.MapClaims)) string { return signJWT(t, "HS256", "", secret, claims(mut)) }
-	good := v.es.sign(t, claims(nil))
+	good := v.es.Sign(t, claims(nil))
 	parts := strings.Split(good, ".")
 	b64 := base64.RawURLEncoding.EncodeToString
 	header := func(h string) string { return b64([]byte(h)) + "." + parts[1] + "." }
-	esDER, _ := x509.MarshalPKIXPublicKey(v.es.public())
+	esDER, _ := x509.MarshalPKIXPublicKey(v.es.Public())
 	esPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: esDER})
-	rsDER, _ := x509.MarshalPKIXPublicKey(v.rs.public())
-	esJWK, _ := json.Marshal(v.es.jwk())
-	otherES := esKey(t, "es")
+	rsDER, _ := x509.MarshalPKIXPublicKey(v.rs.Public())
+	esJWK, _ := json.Marshal(v.es.JWK())
+	otherES := supabasetest.ES256(t, "es")
 	otherRS, _ := rsa.GenerateKey(rand.Reader, 2048)
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	expired := func(c jwt.MapClaims) { c["iat"], c["exp"] = now.Add(-2*time.Hour).Unix(), now.Add(-time.Hour).Unix() }
@@ -128,17 +129,17 @@ func TestSupabaseVerifyRefusals(t *testing.T) {
 		"HS256 keyed with RSA DER":    {v.jwks, signJWT(t, "HS256", "rs", rsDER, claims(nil)), false},
 		"HS512 with the secret":       {v.hs, signJWT(t, "HS512", "", secret, claims(nil)), false},
 		"HS384 with the secret":       {v.both, signJWT(t, "HS384", "", secret, claims(nil)), false},
-		"RS256 without a JWKS":        {v.hs, v.rs.sign(t, claims(nil)), false},
-		"RS384 with the RSA key":      {v.jwks, signJWT(t, "RS384", "rs", v.rs.key, claims(nil)), false},
-		"PS256 with the RSA key":      {v.jwks, signJWT(t, "PS256", "rs", v.rs.key, claims(nil)), false},
+		"RS256 without a JWKS":        {v.hs, v.rs.Sign(t, claims(nil)), false},
+		"RS384 with the RSA key":      {v.jwks, signJWT(t, "RS384", "rs", v.rs.Private, claims(nil)), false},
+		"PS256 with the RSA key":      {v.jwks, signJWT(t, "PS256", "rs", v.rs.Private, claims(nil)), false},
 		"ES384 with a P-384 key":      {v.jwks, signJWT(t, "ES384", "es", p384, claims(nil)), false},
-		"ES256 under the RSA kid":     {v.jwks, signJWT(t, "ES256", "rs", v.es.key, claims(nil)), false},
-		"RS256 under the EC kid":      {v.jwks, signJWT(t, "RS256", "es", v.rs.key, claims(nil)), false},
-		"forged ES256 signature":      {v.jwks, otherES.sign(t, claims(nil)), false},
+		"ES256 under the RSA kid":     {v.jwks, signJWT(t, "ES256", "rs", v.es.Private, claims(nil)), false},
+		"RS256 under the EC kid":      {v.jwks, signJWT(t, "RS256", "es", v.rs.Private, claims(nil)), false},
+		"forged ES256 signature":      {v.jwks, otherES.Sign(t, claims(nil)), false},
 		"forged RS256 signature":      {v.jwks, signJWT(t, "RS256", "rs", otherRS, claims(nil)), false},
 		"HS256 wrong secret":          {v.hs, signJWT(t, "HS256", "", []byte("another-secret-another-secret-xx"), claims(nil)), false},
-		"unknown kid":                 {v.jwks, signJWT(t, "ES256", "nope", v.es.key, claims(nil)), false},
-		"no kid":                      {v.jwks, signJWT(t, "ES256", "", v.es.key, claims(nil)), false},
+		"unknown kid":                 {v.jwks, signJWT(t, "ES256", "nope", v.es.Private, claims(nil)), false},
+		"no kid":                      {v.jwks, signJWT(t, "ES256", "", v.es.Private, claims(nil)), false},
 		"tampered payload":            {v.jwks, parts[0] + "." + b64([]byte(`{"sub":"`+uuid.NewString()+`"}`)) + "." + parts[2], false},
 		"wrong audience":              {v.hs, hs(func(c jwt.MapClaims) { c["aud"] = "anon" }), false},
 		"no audience":                 {v.hs, hs(func(c jwt.MapClaims) { delete(c, "aud") }), false},
@@ -160,10 +161,10 @@ func TestSupabaseVerifyRefusals(t *testing.T) {
 		"the anon key itself": {v.hs, signJWT(t, "HS256", "", secret, jwt.MapClaims{
 			"iss": "supabase", "ref": "project", "role": "anon", "iat": now.Unix(), "exp": now.Add(24 * time.Hour).Unix()}), false},
 		"expired and wrong audience": {v.hs, hs(func(c jwt.MapClaims) { expired(c); c["aud"] = "anon" }), false},
-		"expired and forged":         {v.jwks, otherES.sign(t, claims(expired)), false},
+		"expired and forged":         {v.jwks, otherES.Sign(t, claims(expired)), false},
 		"expired and not a user":     {v.hs, hs(func(c jwt.MapClaims) { expired(c); c["role"] = "service_role" }), false},
 		"expired":                    {v.hs, hs(expired), true},
-		"expired, ES256":             {v.jwks, v.es.sign(t, claims(expired)), true},
+		"expired, ES256":             {v.jwks, v.es.Sign(t, claims(expired)), true},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -182,60 +183,60 @@ func TestSupabaseVerifyRefusals(t *testing.T) {
 func TestSupabaseJWKSCache(t *testing.T) {
 	v := newVerifiers(t)
 	ctx := t.Context()
-	u := v.fake.addUser("ada@example.com", testPassword, nil)
+	u := v.fake.AddUser("ada@example.com", testPassword, nil)
 	check := func(tok string, wantFetches int, ok bool) {
 		t.Helper()
 		_, err := v.jwks.verify(ctx, tok)
-		if (err == nil) != ok || v.fake.count("jwks") != wantFetches {
-			t.Fatalf("verify: %v (want ok=%v); %d fetches, want %d", err, ok, v.fake.count("jwks"), wantFetches)
+		if (err == nil) != ok || v.fake.Count("jwks") != wantFetches {
+			t.Fatalf("verify: %v (want ok=%v); %d fetches, want %d", err, ok, v.fake.Count("jwks"), wantFetches)
 		}
 	}
-	tok := v.fake.accessToken(u)
+	tok := v.fake.AccessToken(u)
 	for range 5 {
 		check(tok, 1, true) // fetched once, then cached
 	}
-	v.clock.advance(jwksTTL)
+	v.clock.Advance(jwksTTL)
 	check(tok, 2, true) // stale: refetched
 
 	// A new key is found by a refetch, but not sooner than jwksRetryEvery
 	// after the last one.
-	v.fake.rotate(esKey(t, "new"))
-	tok2 := v.fake.accessToken(u)
+	v.fake.Rotate(supabasetest.ES256(t, "new"))
+	tok2 := v.fake.AccessToken(u)
 	check(tok2, 2, false)
-	v.clock.advance(jwksRetryEvery)
+	v.clock.Advance(jwksRetryEvery)
 	check(tok2, 3, true)
 	check(tok, 3, true) // the old key is still published
 
 	// Made-up key IDs cannot make interviewd hammer the endpoint.
 	for i := range 20 {
-		check(signJWT(t, "ES256", fmt.Sprint("made-up-", i), v.es.key, userClaims(v.issuer, v.clock.now(), nil)), 3, false)
+		check(signJWT(t, "ES256", fmt.Sprint("made-up-", i), v.es.Private, userClaims(v.issuer, v.clock.Now(), nil)), 3, false)
 	}
 
 	// While the endpoint fails, the keys already known still work.
-	v.fake.answer("jwks", fakeAnswer{status: 500})
-	v.clock.advance(jwksTTL)
+	v.fake.Force("jwks", supabasetest.Answer{Status: 500})
+	v.clock.Advance(jwksTTL)
 	check(tok2, 4, true)
 	check(tok2, 4, true)
 
 	// Too long without a successful fetch, and the keys are given up.
-	v.clock.advance(jwksMaxStale)
+	v.clock.Advance(jwksMaxStale)
 	if _, err := v.jwks.verify(ctx, tok2); !errors.Is(err, errJWKSUnavailable) {
 		t.Fatalf("after %s without keys: %v", jwksMaxStale, err)
 	}
 }
 
 func TestSupabaseJWKSUnavailable(t *testing.T) {
-	e := newSupabaseEnv(t, esKey(t, fakeKid), nil)
-	e.fake.answer("jwks", fakeAnswer{status: 503})
+	e := newSupabaseEnv(t, supabasetest.ES256(t, supabasetest.Kid), nil)
+	e.fake.Force("jwks", supabasetest.Answer{Status: 503})
 	_, _, err := e.acc.SignUp(t.Context(), SignUpInput{Organisation: "Acme", Name: "Ada", Email: "ada@example.com", Password: testPassword})
 	wantCode(t, err, interview.CodeUnavailable)
-	sealed, _ := e.acc.sealer.seal(cookieSession{AccessToken: e.fake.accessToken(e.fake.user("ada@example.com")), TenantID: "t"})
+	sealed, _ := e.acc.sealer.seal(cookieSession{AccessToken: e.fake.AccessToken(e.fake.User("ada@example.com")), TenantID: "t"})
 	_, err = e.acc.Authenticate(t.Context(), sealed)
 	wantCode(t, err, interview.CodeUnavailable)
 
 	// Once the keys can be had, the first sign-in finishes the sign-up.
-	e.fake.answer("jwks", fakeAnswer{})
-	e.clock.advance(jwksRetryEvery)
+	e.fake.Force("jwks", supabasetest.Answer{})
+	e.clock.Advance(jwksRetryEvery)
 	_, p, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "ip")
 	if err != nil || p.Role() != interview.RoleOwner {
 		t.Fatalf("sign in: %+v, %v", p, err)
@@ -243,15 +244,15 @@ func TestSupabaseJWKSUnavailable(t *testing.T) {
 }
 
 func TestParseJWKS(t *testing.T) {
-	es, rs := esKey(t, "es"), rsKey(t, "rs")
+	es, rs := supabasetest.ES256(t, "es"), supabasetest.RS256(t, "rs")
 	small, _ := rsa.GenerateKey(rand.Reader, 1024)
-	with := func(k tokenKey, mut func(map[string]string)) map[string]string {
-		j := k.jwk()
+	with := func(k supabasetest.Key, mut func(map[string]string)) map[string]string {
+		j := k.JWK()
 		mut(j)
 		return j
 	}
 	keys := []map[string]string{
-		es.jwk(), rs.jwk(),
+		es.JWK(), rs.JWK(),
 		with(es, func(j map[string]string) { j["kid"] = "es-no-alg"; delete(j, "alg") }),
 		with(es, func(j map[string]string) { j["kid"] = "es-as-rs"; j["alg"] = "RS256" }),
 		with(rs, func(j map[string]string) { j["kid"] = "rs384"; j["alg"] = "RS384" }),
@@ -259,9 +260,9 @@ func TestParseJWKS(t *testing.T) {
 		with(rs, func(j map[string]string) { j["kid"] = "rs-even-e"; j["e"] = "Ag" }),
 		with(rs, func(j map[string]string) { j["kid"] = "" }),
 		with(es, func(j map[string]string) { j["kid"] = "es-off-curve"; j["y"] = j["x"] }),
-		with(tokenKey{kid: "small", key: small}, func(map[string]string) {}),
+		with(supabasetest.Key{Kid: "small", Private: small}, func(map[string]string) {}),
 		{"kty": "EC", "kid": "p384", "crv": "P-384", "x": "AA", "y": "AA"},
-		{"kty": "oct", "kid": "oct", "k": base64.RawURLEncoding.EncodeToString([]byte(fakeJWTSecret))},
+		{"kty": "oct", "kid": "oct", "k": base64.RawURLEncoding.EncodeToString([]byte(supabasetest.JWTSecret))},
 		{"kty": "OKP", "kid": "ed", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
 		with(es, func(j map[string]string) { j["kid"] = "rs" }), // a duplicate: the first one stays
 	}
@@ -289,9 +290,9 @@ func TestParseJWKS(t *testing.T) {
 func FuzzSupabaseVerify(f *testing.F) {
 	now := time.Now()
 	const iss = "https://project.example/auth/v1"
-	v := newSupabaseVerifier(iss, []byte(fakeJWTSecret), nil, func() time.Time { return now })
-	f.Add(signJWT(f, "HS256", "", []byte(fakeJWTSecret), userClaims(iss, now, nil)))
-	f.Add(signJWT(f, "HS256", "", []byte(fakeJWTSecret), userClaims(iss, now.Add(-2*time.Hour), nil)))
+	v := newSupabaseVerifier(iss, []byte(supabasetest.JWTSecret), nil, func() time.Time { return now })
+	f.Add(signJWT(f, "HS256", "", []byte(supabasetest.JWTSecret), userClaims(iss, now, nil)))
+	f.Add(signJWT(f, "HS256", "", []byte(supabasetest.JWTSecret), userClaims(iss, now.Add(-2*time.Hour), nil)))
 	f.Add("eyJhbGciOiJub25lIn0.e30.")
 	f.Fuzz(func(t *testing.T, tok string) {
 		c, err := v.verify(t.Context(), tok)

@@ -35,47 +35,6 @@ func (a *Accounts) Invite(ctx context.Context, p Principal, email string, role i
 	return token, inv, nil
 }
 
-// Invitation returns the usable invitation of a link's token.
-func (a *Accounts) Invitation(ctx context.Context, token string) (interview.Invitation, error) {
-	notFound := interview.Errorf(interview.CodeNotFound, "this invitation link is not valid; it may have expired or been revoked")
-	if !WellFormed(token, JoinTokenPrefix) {
-		return interview.Invitation{}, notFound
-	}
-	inv, err := a.store.GetInvitationByHash(ctx, HashToken(token))
-	if err != nil || !inv.Usable(a.now()) || (a.pinned != "" && inv.TenantID != a.pinned) {
-		return interview.Invitation{}, notFound
-	}
-	return inv, nil
-}
-
-// AcceptInvitation makes the invitee a member and signs them in. A new
-// invitee chooses a name and password; someone who already has an account
-// proves it with their password.
-func (a *Accounts) AcceptInvitation(ctx context.Context, token, name, password string) (string, Principal, error) {
-	inv, err := a.Invitation(ctx, token)
-	if err != nil {
-		return "", Principal{}, err
-	}
-	u, err := a.store.GetUserByEmail(ctx, inv.Email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if u, err = a.newUser(ctx, name, inv.Email, password); err != nil {
-			return "", Principal{}, err
-		}
-	case err != nil:
-		return "", Principal{}, fmt.Errorf("accept invitation: %w", err)
-	case VerifyPassword(u.PasswordHash, password) != nil:
-		return "", Principal{}, interview.Errorf(interview.CodeUnauthorized, "you already have an account: enter its password to join")
-	}
-	m, err := a.store.AcceptInvitation(ctx, inv.ID, u.ID, a.now())
-	if errors.Is(err, store.ErrConflict) {
-		return "", Principal{}, interview.Errorf(interview.CodeConflict, "this invitation was already used, or you are already a member")
-	} else if err != nil {
-		return "", Principal{}, fmt.Errorf("accept invitation: %w", err)
-	}
-	return a.newLogin(ctx, u, m)
-}
-
 // SetRole changes a member's role. Only owners may, and the last owner
 // cannot stop being one.
 func (a *Accounts) SetRole(ctx context.Context, p Principal, userID string, role interview.Role) error {

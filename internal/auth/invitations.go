@@ -1,0 +1,153 @@
+package auth
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
+)
+
+// Invitees is how someone holding an invitation link joins the organisation
+// that invited them, with an account of the system that runs: built-in
+// accounts (Accounts) or Supabase Auth (SupabaseAccounts). Recruiters
+// includes it, so the web layer calls the same two methods in both modes.
+type Invitees interface {
+	// Invitation returns the usable invitation of a link's token. Any other
+	// token (malformed, unknown, accepted, revoked, expired, another
+	// organisation's on a pinned instance) gets the same not-found error.
+	Invitation(ctx context.Context, token string) (interview.Invitation, error)
+	// AcceptInvitation creates the invitee's account, or checks the password
+	// of an existing one, makes them a member with the invited role,
+	// consumes the invitation and signs them in in its organisation. It
+	// returns the cookie token. An account whose email is not the
+	// invitation's is refused (forbidden). ErrConfirmEmail means the account
+	// exists but its email must be confirmed first: the invitation is still
+	// pending, and the same link works afterwards.
+	AcceptInvitation(ctx context.Context, token string, in AcceptInput) (string, Principal, error)
+}
+
+var (
+	_ Invitees = (*Accounts)(nil)
+	_ Invitees = (*SupabaseAccounts)(nil)
+)
+
+// AcceptInput is what an invitation page's forms send.
+type AcceptInput struct {
+	// NewAccount creates an account with the invitation's email; otherwise
+	// the invitee signs in with an account they already have.
+	NewAccount bool
+	Name       string // a new account's name
+	Email      string // an existing account's email; empty means the invitation's
+	Password   string
+	ClientIP   string // failed sign-ins are throttled per address, as SignIn does
+}
+
+// signInEmail is the email an existing account signs in with.
+func (in AcceptInput) signInEmail(inv interview.Invitation) string {
+	return interview.NormalizeEmail(cmp.Or(in.Email, inv.Email))
+}
+
+// errInvitationNotFound answers every link that cannot be accepted, so that
+// a guess learns nothing about which invitations exist.
+var errInvitationNotFound = interview.Errorf(interview.CodeNotFound,
+	"this invitation link is not valid; it may have expired or been revoked")
+
+// usableInvitation finds the invitation of a link's token that can still
+// be accepted at now, in the pinned tenant when pinned is set.
+func usableInvitation(ctx context.Context, st store.Invitations, token, pinned string, now time.Time) (interview.Invitation, error) {
+	if !WellFormed(token, JoinTokenPrefix) {
+		return interview.Invitation{}, errInvitationNotFound
+	}
+	inv, err := st.GetInvitationByHash(ctx, HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return interview.Invitation{}, errInvitationNotFound
+	} else if err != nil {
+		return interview.Invitation{}, fmt.Errorf("invitation: %w", err)
+	}
+	if !inv.Usable(now) || (pinned != "" && inv.TenantID != pinned) {
+		return interview.Invitation{}, errInvitationNotFound
+	}
+	return inv, nil
+}
+
+// checkInvitee refuses an account whose email is not the invitation's: the
+// invitation was sent to one address, and only its owner may use it.
+func checkInvitee(inv interview.Invitation, email string) error {
+	email = interview.NormalizeEmail(email)
+	if email == inv.Email {
+		return nil
+	}
+	if email == "" {
+		email = "an account without an email address"
+	}
+	return interview.Errorf(interview.CodeForbidden,
+		"this invitation is for the email %s, but you signed in as %s; use the account of %s, or ask an owner to invite %s",
+		inv.Email, email, inv.Email, email)
+}
+
+// joinTenant consumes inv and makes userID a member with its role.
+func joinTenant(ctx context.Context, st store.Invitations, inv interview.Invitation, userID string, now time.Time) (interview.Membership, error) {
+	m, err := st.AcceptInvitation(ctx, inv.ID, userID, now)
+	if errors.Is(err, store.ErrConflict) {
+		return m, interview.Errorf(interview.CodeConflict, "this invitation was already used, or you are already a member")
+	} else if err != nil {
+		return m, fmt.Errorf("accept invitation: %w", err)
+	}
+	return m, nil
+}
+
+// Invitation returns the usable invitation of a link's token.
+func (a *Accounts) Invitation(ctx context.Context, token string) (interview.Invitation, error) {
+	return usableInvitation(ctx, a.store, token, a.pinned, a.now())
+}
+
+// AcceptInvitation makes the invitee a member and signs them in. A new
+// invitee chooses a name and password for a built-in account with the
+// invitation's email; someone who already has an account signs in with it.
+func (a *Accounts) AcceptInvitation(ctx context.Context, token string, in AcceptInput) (string, Principal, error) {
+	inv, err := a.Invitation(ctx, token)
+	if err != nil {
+		return "", Principal{}, err
+	}
+	var u interview.User
+	if in.NewAccount {
+		u, err = a.newUser(ctx, in.Name, inv.Email, in.Password)
+	} else {
+		u, err = a.checkPassword(ctx, in.signInEmail(inv), in.Password, in.ClientIP)
+	}
+	if err != nil {
+		return "", Principal{}, err
+	}
+	if err := checkInvitee(inv, u.Email); err != nil {
+		return "", Principal{}, err
+	}
+	m, err := joinTenant(ctx, a.store, inv, u.ID, a.now())
+	if err != nil {
+		return "", Principal{}, err
+	}
+	return a.newLogin(ctx, u, m)
+}
+
+// checkPassword returns the built-in user of email if password is theirs.
+// Failures are throttled per email and client address, and answered alike
+// whether or not the email has an account, as SignIn does.
+func (a *Accounts) checkPassword(ctx context.Context, email, password, clientIP string) (interview.User, error) {
+	keys := []string{"email:" + email, "ip:" + clientIP}
+	if a.throttle.Blocked(keys...) {
+		return interview.User{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
+	}
+	u, err := a.store.GetUserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return interview.User{}, fmt.Errorf("sign in: %w", err)
+	}
+	if VerifyPassword(cmp.Or(u.PasswordHash, a.dummyHash), password) != nil || u.PasswordHash == "" {
+		a.throttle.Fail(keys...)
+		return interview.User{}, errBadSignIn
+	}
+	a.throttle.Reset(keys...)
+	return u, nil
+}
