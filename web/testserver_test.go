@@ -77,6 +77,7 @@ type testApp struct {
 	Hiring   *hiring.Service
 	Handler  http.Handler
 	Logs     *logBuffer
+	conns    *connListener // the server's listener, which can cut /rtc connections (conncut_test.go)
 }
 
 // newTestApp builds the services as cmd/interviewd does and serves them
@@ -94,7 +95,7 @@ func newTestAppWith(t *testing.T, st store.Store, extra func(app *testApp, d *De
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	app := &testApp{t: t, URL: "http://" + ln.Addr().String(), Store: st, Logs: &logBuffer{}}
+	app := &testApp{t: t, URL: "http://" + ln.Addr().String(), Store: st, Logs: &logBuffer{}, conns: trackConns(ln)}
 	if app.Accounts, err = auth.NewAccounts(auth.AccountsConfig{Store: st}); err != nil {
 		t.Fatalf("accounts: %v", err)
 	}
@@ -113,7 +114,7 @@ func newTestAppWith(t *testing.T, st store.Store, extra func(app *testApp, d *De
 		extra(app, &d)
 	}
 	app.Handler = NewServer(d)
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: app.Handler}}
+	srv := &httptest.Server{Listener: app.conns, Config: &http.Server{Handler: app.Handler}}
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return app
