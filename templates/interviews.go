@@ -101,6 +101,15 @@ func (v InterviewView) linkState() string {
 // canRevoke and canReissue say which link actions the page offers.
 func (v InterviewView) canRevoke() bool  { return v.CanEdit && v.LinkUsable }
 func (v InterviewView) canReissue() bool { return v.CanEdit && !v.Interview.Status.Terminal() }
+func (v InterviewView) canEnd() bool     { return v.CanEdit && !v.Interview.Status.Terminal() }
+
+// endHint says what ending the interview now does.
+func (v InterviewView) endHint() string {
+	if v.Interview.Status == interview.StatusInProgress {
+		return "The call is hung up at once and the transcript so far is kept. The candidate cannot continue it."
+	}
+	return "The candidate will not be able to start it. It is recorded as abandoned; create a new interview to try again."
+}
 
 // exportHref is the address of a transcript export.
 func exportHref(id, ext string) string { return interviewHref(id) + "/transcript." + ext }

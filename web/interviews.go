@@ -24,6 +24,7 @@ func (s *server) interviewRoutes(r chi.Router) {
 	r.Get("/interviews/{id}/live", s.interviewLive)
 	r.Post("/interviews/{id}/revoke", s.revokeLink)
 	r.Post("/interviews/{id}/reissue", s.reissueLink)
+	r.Post("/interviews/{id}/end", s.endInterviewNow)
 	for _, e := range exports {
 		r.Get("/interviews/{id}/transcript."+e.ext, s.exportTranscript(e))
 	}
@@ -190,6 +191,23 @@ func (s *server) reissueLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/app/interviews/"+iv.ID+"?done=reissued", http.StatusSeeOther)
+}
+
+// endInterviewNow is a recruiter ending an interview from its page: a live
+// call is hung up (its transcript kept) and the interview completed; one
+// that has not started is abandoned.
+func (s *server) endInterviewNow(w http.ResponseWriter, r *http.Request) {
+	a, _ := actor(r)
+	id := chi.URLParam(r, "id")
+	if err := s.endCall(r.Context(), a, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.hiring.EndInterview(r.Context(), a, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/app/interviews/"+id+"?done=ended", http.StatusSeeOther)
 }
 
 // export is one downloadable form of a transcript.

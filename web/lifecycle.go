@@ -261,17 +261,20 @@ func (s *server) lifecycleRequest(w http.ResponseWriter, r *http.Request, dst an
 	return s.lifecycleActor(w, r, *id)
 }
 
-// endCall hangs up an interview's live call, if the calls manager runs
-// one: the rest of its transcript is stored, the interview completed and
-// the candidate's connection closed. No live call, or one already over, is
-// not an error: the store's status change decides then.
-func (s *server) endCall(ctx context.Context, tenantID, interviewID string) error {
-	if s.calls == nil {
-		return nil
+// endCall checks that a may end the interview, then hangs up its live
+// call, if the calls manager runs one: the rest of its transcript is
+// stored, the interview completed and the candidate's connection closed.
+// Only the check's error is returned; no live call, or one already over,
+// is not an error (the store's status change decides then), and a failed
+// hangup is logged.
+func (s *server) endCall(ctx context.Context, a hiring.Actor, interviewID string) error {
+	reason, err := s.hiring.CanEnd(ctx, a, interviewID)
+	if err != nil || s.calls == nil {
+		return err
 	}
-	err := s.calls.End(ctx, tenantID, interviewID)
-	if errors.Is(err, calls.ErrNotFound) || errors.Is(err, calls.ErrClosed) {
-		return nil
+	err = s.calls.End(ctx, a.TenantID, interviewID, reason)
+	if err != nil && !errors.Is(err, calls.ErrNotFound) && !errors.Is(err, calls.ErrClosed) {
+		s.log.Warn("end live call", "interview_id", interviewID, "error", err.Error())
 	}
-	return err
+	return nil
 }

@@ -101,6 +101,11 @@ func (s *server) endInterview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Checked before anything changes: hanging up cannot be undone.
+	if _, err := s.hiring.CanEnd(r.Context(), a, in.InterviewID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	res := endResponse{Success: true, InterviewID: in.InterviewID}
 	if in.FinalTranscript != "" {
 		saved, err := s.hiring.SaveFullTranscript(r.Context(), a, in.InterviewID, in.FinalTranscript)
@@ -112,8 +117,9 @@ func (s *server) endInterview(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.endCall(r.Context(), a.TenantID, in.InterviewID); err != nil {
-		s.log.Warn("end live call", "interview_id", in.InterviewID, "error", err.Error())
+	if err := s.endCall(r.Context(), a, in.InterviewID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	v, err := s.hiring.EndInterview(r.Context(), a, in.InterviewID)
 	if err != nil {

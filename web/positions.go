@@ -193,6 +193,7 @@ var doneMessages = map[string]string{
 	"interview": "Interview created. Copy the link below and send it to the candidate.",
 	"revoked":   "Link revoked. The candidate can no longer open the interview with it.",
 	"reissued":  "New link issued. The previous link no longer works.",
+	"ended":     "The interview has ended.",
 }
 
 // withDone puts the notice named by ?done= on the page.

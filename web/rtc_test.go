@@ -283,14 +283,16 @@ func TestRTCEndFromAPI(t *testing.T) {
 	p, c := a.connect(v)
 	p.waitEvent(realtime.EvOutputTranscriptDone)
 	a.waitStatus(v, interview.StatusInProgress)
-	if err := a.Calls.End(t.Context(), v.TenantID, v.ID); err != nil {
+	if err := a.Calls.End(t.Context(), v.TenantID, v.ID, "ended through the API"); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := c.closed(); st.Code != websocket.StatusNormalClosure {
 		t.Errorf("close %v", st)
 	}
-	a.waitStatus(v, interview.StatusCompleted)
-	if err := a.Calls.End(t.Context(), v.TenantID, v.ID); err == nil {
+	if got := a.waitStatus(v, interview.StatusCompleted); got.EndReason != "ended through the API" {
+		t.Errorf("reason %q", got.EndReason)
+	}
+	if err := a.Calls.End(t.Context(), v.TenantID, v.ID, "ended through the API"); err == nil {
 		t.Error("ending twice succeeded")
 	}
 }

@@ -283,10 +283,11 @@ func (c *Conn) Close() {
 
 // End ends an interview from outside its signalling connection (the
 // lifecycle API, a recruiter): the live call is hung up, the rest of the
-// transcript stored, the interview completed and its connection closed.
-// ErrNotFound when the manager runs no started interview of that ID;
-// ErrClosed when it has already ended.
-func (m *Manager) End(ctx context.Context, tenantID, interviewID string) error {
+// transcript stored, the interview completed with reason (who ended it)
+// and its connection closed. ErrNotFound when the manager runs no started
+// interview of that ID; ErrClosed when it has already ended. The caller
+// checks that whoever asks may end it.
+func (m *Manager) End(ctx context.Context, tenantID, interviewID, reason string) error {
 	m.mu.Lock()
 	l := m.lives[key{tenantID, interviewID}]
 	m.mu.Unlock()
@@ -300,7 +301,7 @@ func (m *Manager) End(ctx context.Context, tenantID, interviewID string) error {
 	case !l.started:
 		return ErrNotFound
 	}
-	m.finish(l, interview.StatusCompleted, "ended through the API", "")
+	m.finish(l, interview.StatusCompleted, reason, "")
 	return nil
 }
 

@@ -202,6 +202,17 @@ func (s *Service) EndInterview(ctx context.Context, a Actor, id string) (intervi
 	return v, nil
 }
 
+// CanEnd reports whether a may end interview id, and the reason its
+// timeline will give: call it before hanging up a live call, which
+// EndInterview alone cannot undo. An interview that has ended already may
+// be "ended" again (EndInterview then changes nothing).
+func (s *Service) CanEnd(ctx context.Context, a Actor, id string) (string, error) {
+	if _, err := s.runnable(ctx, a, id); err != nil {
+		return "", err
+	}
+	return endReason(a), nil
+}
+
 // endReason says who ended an interview, for the recruiter's timeline.
 func endReason(a Actor) string {
 	switch a.Kind {
