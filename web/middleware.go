@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -57,9 +58,10 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// accessLog writes one line per request. It logs the path but never the
-// query string: join links and tokens travel there. The probes log at debug
-// level so that the platform's health checks do not drown the log.
+// accessLog writes one line per request. It logs the path with its
+// secrets masked (logPath) and never the query string: tokens travel
+// there. The probes log at debug level so that the platform's health
+// checks do not drown the log.
 func (s *server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -72,12 +74,33 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", requestIDFrom(r.Context())),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r.URL.Path)),
 			slog.Int("status", rw.statusCode()),
 			slog.Int64("bytes", rw.bytes),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", r.RemoteAddr))
 	})
+}
+
+// secretPaths are the path prefixes whose next segment is a credential:
+// a candidate's join token, a teammate's invitation token.
+var secretPaths = []string{"/join/", "/invite/"}
+
+// logPath is p as a log may show it: the credential in a join or
+// invitation link replaced by {token}, everything else as it was.
+func logPath(p string) string {
+	for _, prefix := range secretPaths {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		_, after, found := strings.Cut(rest, "/")
+		if found {
+			return prefix + "{token}/" + after
+		}
+		return prefix + "{token}"
+	}
+	return p
 }
 
 // securityHeaders sets the headers every response carries. The CSP allows

@@ -219,3 +219,28 @@ func TestPanicRecovery(t *testing.T) {
 		t.Errorf("healthz after panic = %d, want 200", res.StatusCode)
 	}
 }
+
+// TestAccessLogMasksLinkTokens: join and invitation links are credentials;
+// the log shows where a request went, never the token itself.
+func TestAccessLogMasksLinkTokens(t *testing.T) {
+	h, logs := newTestServer(t, nil, "")
+	for path, want := range map[string]string{
+		"/join/ij_s3cretjoin":      "/join/{token}",
+		"/join/ij_s3cretjoin/room": "/join/{token}/room",
+		"/invite/ivk_s3cretinvite": "/invite/{token}",
+	} {
+		do(t, h, http.MethodGet, path, nil)
+		lines := logs.lines(t)
+		if got := lines[len(lines)-1]["path"]; got != want {
+			t.Errorf("%s logged as %v, want %s", path, got, want)
+		}
+	}
+	if strings.Contains(logs.String(), "s3cret") {
+		t.Fatalf("a link token leaked into the log:\n%s", logs)
+	}
+	for _, p := range []string{"/", "/join/", "/app/interviews/abc", "/joinx/abc"} {
+		if got := logPath(p); got != p {
+			t.Errorf("logPath(%q) = %q, want it unchanged", p, got)
+		}
+	}
+}
