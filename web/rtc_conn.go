@@ -50,6 +50,7 @@ func (x *rtcSession) run(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	echo, unsubscribe := x.s.calls.Subscribe(x.conn.TenantID(), x.conn.InterviewID())
 	x.ws.SetReadLimit(2 * x.limits.MaxMessageBytes) // larger frames: the library closes with 1009
+	x.replay(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { x.watch(ctx, echo) })
 	wg.Go(func() { x.keepalive(ctx) })
@@ -59,6 +60,23 @@ func (x *rtcSession) run(ctx context.Context) {
 	wg.Wait()
 	unsubscribe()
 	x.conn.Close()
+}
+
+// replay sends the transcript stored so far, so that a room that
+// reconnects has the lines stored while it was away. It runs after
+// Subscribe: a line stored in between comes twice, and the room keeps one
+// per item. A failed read costs the room those lines, not the call.
+func (x *rtcSession) replay(ctx context.Context) {
+	entries, err := x.s.store.ListTranscript(ctx, x.conn.TenantID(), x.conn.InterviewID(), 0)
+	if err != nil {
+		x.log.Warn("replay transcript", "interview_id", x.conn.InterviewID(), "error", err.Error())
+		return
+	}
+	for _, e := range entries {
+		if x.send(ctx, transcriptMessage(e)) != nil {
+			return
+		}
+	}
 }
 
 // readLoop reads and handles client messages until the connection ends.

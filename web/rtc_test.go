@@ -119,6 +119,37 @@ func TestRTCReconnect(t *testing.T) {
 	})
 }
 
+// TestRTCReplaysTranscript: a connection first gets every entry stored so
+// far, in order, so that a room that was away has the lines stored
+// meanwhile; then the call goes on as usual.
+func TestRTCReplaysTranscript(t *testing.T) {
+	checkRTCLeaks(t)
+	a := newRTCApp(t, rtcOptions{calls: calls.Config{Grace: 5 * time.Second}})
+	v := a.newInterview(rtcQuestions...)
+	p1, c1 := a.connect(v)
+	p1.waitEvent(realtime.EvOutputTranscriptDone)
+	p1.say("First answer.")
+	rtcWait(t, "three entries", func() bool { return len(a.transcript(v)) >= 3 })
+	_ = c1.ws.CloseNow()
+	p1.close()
+	stored := a.transcript(v)
+
+	c2 := a.dial(a.token(v), v.ID)
+	for i, want := range stored {
+		m := c2.next()
+		if m.Type != msgTranscript || m.Entry == nil || m.Entry.Seq != want.Seq || m.Entry.ItemID != want.ItemID || m.Entry.Text != want.Text {
+			t.Fatalf("message %d: %+v, want the stored entry %d %q", i, m, want.Seq, want.Text)
+		}
+	}
+	p2 := newRTCPeer(t)
+	ans, _ := c2.offerCall(p2.offer())
+	p2.answer(ans.SDP)
+	p2.waitConnected()
+	c2.send(map[string]string{"type": msgEnd})
+	c2.closed()
+	a.waitStatus(v, interview.StatusCompleted)
+}
+
 // TestRTCRestart: a new process takes over the interviews the previous one
 // left in progress. A candidate whose room reconnects continues at the
 // question reached; one who does not is abandoned when the window passes.

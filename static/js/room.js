@@ -147,7 +147,10 @@ function addLine(t) {
     text.className = "text";
     text.dataset.testid = "room-line-text";
     li.append(meta, text);
-    ui.transcript.append(li);
+    // Stored lines carry their place (seq): one replayed after a reconnect
+    // goes before the later lines already shown.
+    const later = t.seq ? [...ui.transcript.children].find((l) => Number(/** @type {HTMLElement} */ (l).dataset.seq) > /** @type {number} */ (t.seq)) : undefined;
+    ui.transcript.insertBefore(li, later || null);
     ui.empty?.remove();
   }
   if (t.final || li.dataset.final !== "true") {
