@@ -24,7 +24,7 @@ type Deps struct {
 	PublicURL string       // the address users reach, e.g. https://interviews.example.com
 
 	Accounts Recruiters      // recruiters' sign-in: built-in or Supabase
-	Team     *auth.Accounts  // invitations, roles and API keys (built-in accounts)
+	Team     *auth.Accounts  // the owner's side: invitations, roles and API keys
 	Hiring   *hiring.Service // positions and interviews
 
 	// Engine is the local realtime engine's OpenAI-compatible API, mounted

@@ -24,7 +24,8 @@ func (s *subscriber) close() { s.once.Do(func() { close(s.ch) }) }
 // subscription. The channel is closed when the interview ends through the
 // manager, when the manager closes, or when the subscriber falls more than
 // SubscriberBuffer entries behind: a slow subscriber is dropped, it never
-// holds up a call. Entries stored before Subscribe are read from the store.
+// holds up a call. Entries stored before Subscribe are the caller's to read
+// from the store (the /rtc connection replays them after subscribing).
 func (m *Manager) Subscribe(tenantID, interviewID string) (<-chan interview.TranscriptEntry, func()) {
 	s := &subscriber{ch: make(chan interview.TranscriptEntry, m.cfg.SubscriberBuffer)}
 	k := key{tenantID, interviewID}
