@@ -189,3 +189,34 @@ type Audit interface {
 	// ListAudit returns a tenant's newest events first, at most limit.
 	ListAudit(ctx context.Context, tenantID string, limit int) ([]interview.AuditEvent, error)
 }
+
+// Webhooks stores a tenant's webhook endpoints and the outbox of their
+// deliveries. Deliveries are never written by callers: entering
+// in_progress, completed, abandoned or failed writes one pending delivery
+// per active endpoint of the tenant subscribed to that event, in the
+// transaction that changes the status (TransitionSession), so an event
+// cannot be lost between the change and its delivery.
+type Webhooks interface {
+	// CreateWebhookEndpoint stores e in e.TenantID, filling ID and
+	// CreatedAt; URL and Secret are required (ErrInvalid).
+	CreateWebhookEndpoint(ctx context.Context, e *interview.WebhookEndpoint) error
+	// ListWebhookEndpoints returns a tenant's endpoints, newest first.
+	// Through As on PostgreSQL their Secret is empty.
+	ListWebhookEndpoints(ctx context.Context, tenantID string) ([]interview.WebhookEndpoint, error)
+	// DisableWebhookEndpoint stops an endpoint: it gets no new deliveries,
+	// and its pending ones fail. Disabling twice keeps the first time.
+	DisableWebhookEndpoint(ctx context.Context, tenantID, id string, at time.Time) error
+	// ListWebhookDeliveries returns an endpoint's deliveries, newest first,
+	// at most limit.
+	ListWebhookDeliveries(ctx context.Context, tenantID, endpointID string, limit int) ([]interview.WebhookDelivery, error)
+	// ClaimWebhookDeliveries returns up to limit pending deliveries of
+	// every tenant that are due at now, oldest first, with their endpoint's
+	// URL and Secret, and moves each one's NextAttempt to now+lease, so
+	// that another sender does not take it meanwhile. It is the sender's
+	// (server path; through As it is ErrForbidden).
+	ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]interview.WebhookDelivery, error)
+	// RecordWebhookAttempt stores the outcome of one attempt: delivered,
+	// due again at a.Retry, or failed when a.Retry is zero. Attempts grows
+	// by one. Server path, as ClaimWebhookDeliveries.
+	RecordWebhookAttempt(ctx context.Context, tenantID, id string, a interview.WebhookAttempt) error
+}
