@@ -144,28 +144,14 @@ var errBadSignIn = interview.Errorf(interview.CodeUnauthorized, "email or passwo
 // first organisation (the pinned one, with TENANT_ID). Repeated failures for
 // one email or one client address are throttled.
 func (a *Accounts) SignIn(ctx context.Context, email, password, clientIP string) (string, Principal, error) {
-	email = interview.NormalizeEmail(email)
-	keys := []string{"email:" + email, "ip:" + clientIP}
-	if a.throttle.Blocked(keys...) {
-		return "", Principal{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
-	}
-	u, err := a.store.GetUserByEmail(ctx, email)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return "", Principal{}, fmt.Errorf("sign in: %w", err)
-	}
-	hash := u.PasswordHash
-	if hash == "" {
-		hash = a.dummyHash
-	}
-	if VerifyPassword(hash, password) != nil || u.PasswordHash == "" {
-		a.throttle.Fail(keys...)
-		return "", Principal{}, errBadSignIn
+	u, err := a.checkPassword(ctx, interview.NormalizeEmail(email), password, clientIP)
+	if err != nil {
+		return "", Principal{}, err
 	}
 	m, err := a.homeMembership(ctx, u.ID)
 	if err != nil {
 		return "", Principal{}, err
 	}
-	a.throttle.Reset(keys...)
 	return a.newLogin(ctx, u, m)
 }
 

@@ -134,7 +134,9 @@ func (a *Accounts) AcceptInvitation(ctx context.Context, token string, in Accept
 
 // checkPassword returns the built-in user of email if password is theirs.
 // Failures are throttled per email and client address, and answered alike
-// whether or not the email has an account, as SignIn does.
+// whether or not the email has an account (a dummy hash is checked when
+// there is none, so the time says nothing either). SignIn and accepting an
+// invitation with an existing account both use it.
 func (a *Accounts) checkPassword(ctx context.Context, email, password, clientIP string) (interview.User, error) {
 	keys := []string{"email:" + email, "ip:" + clientIP}
 	if a.throttle.Blocked(keys...) {
