@@ -10,15 +10,11 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
-	"github.com/pion/ice/v4"
-	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 	"go.uber.org/goleak"
 
 	"github.com/interviewd/interviewd/internal/auth"
@@ -28,6 +24,7 @@ import (
 	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 const (
@@ -324,144 +321,46 @@ func (c *rtcClient) offerCall(sdp string) (serverMessage, serverMessage) {
 	return c.until(msgSDPAnswer), c.until(msgSession)
 }
 
-// rtcPeer is a candidate's browser as pion: an Opus track sending silence
-// and an oai-events data channel, both made before the offer.
+// rtcPeer is a candidate's browser as pion (peer.Peer): an Opus track
+// sending silence and an oai-events data channel, both made before the
+// offer.
 type rtcPeer struct {
-	t         testing.TB
-	pc        *webrtc.PeerConnection
-	dc        *webrtc.DataChannel
-	track     *webrtc.TrackLocalStaticSample
-	events    chan realtime.Event
-	connected chan struct{}
-	stop      chan struct{}
-	wg        sync.WaitGroup
+	*peer.Peer
+	t testing.TB
 }
 
 func newRTCPeer(t testing.TB) *rtcPeer {
 	t.Helper()
-	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	me := &webrtc.MediaEngine{}
-	rtcMust(t, me.RegisterDefaultCodecs())
-	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
-	rtcMust(t, err)
-	p := &rtcPeer{t: t, pc: pc, events: make(chan realtime.Event, 1024), connected: make(chan struct{}), stop: make(chan struct{})}
-	t.Cleanup(p.close)
-	p.track, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "mic", "candidate")
-	rtcMust(t, err)
-	sender, err := pc.AddTrack(p.track)
-	rtcMust(t, err)
-	p.wg.Go(func() {
-		buf := make([]byte, 1500)
-		for {
-			if _, _, err := sender.Read(buf); err != nil {
-				return
-			}
-		}
-	})
-	var once sync.Once
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateConnected {
-			once.Do(func() {
-				close(p.connected)
-				p.wg.Go(p.sendSilence)
-			})
-		}
-	})
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		for {
-			if _, _, err := tr.ReadRTP(); err != nil {
-				return
-			}
-		}
-	})
-	p.dc, err = pc.CreateDataChannel("oai-events", nil)
-	rtcMust(t, err)
-	p.dc.OnMessage(func(m webrtc.DataChannelMessage) {
-		if ev, err := realtime.DecodeEvent(m.Data); err == nil {
-			select {
-			case p.events <- ev:
-			default:
-			}
-		}
-	})
-	return p
-}
-
-// sendSilence sends 20 ms Opus silence frames, as a muted microphone does.
-func (p *rtcPeer) sendSilence() {
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-t.C:
-			if err := p.track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond}); err != nil {
-				return
-			}
-		}
-	}
-}
-
-func (p *rtcPeer) close() {
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
-	}
-	_ = p.pc.Close()
-	p.wg.Wait()
+	return &rtcPeer{Peer: peer.New(t, peer.Options{OpenMic: true}), t: t}
 }
 
 // offer creates the offer and waits for gathering, as a non-trickle browser.
 func (p *rtcPeer) offer() string {
 	p.t.Helper()
-	o, err := p.pc.CreateOffer(nil)
-	rtcMust(p.t, err)
-	gathered := webrtc.GatheringCompletePromise(p.pc)
-	rtcMust(p.t, p.pc.SetLocalDescription(o))
-	<-gathered
-	return p.pc.LocalDescription().SDP
+	return p.Offer()
 }
 
 func (p *rtcPeer) answer(sdp string) {
 	p.t.Helper()
-	rtcMust(p.t, p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}))
+	p.Answer(sdp)
 }
 
 func (p *rtcPeer) waitConnected() {
 	p.t.Helper()
-	select {
-	case <-p.connected:
-	case <-time.After(10 * time.Second):
-		p.t.Fatal("peer did not connect within 10 s")
-	}
+	p.WaitConnected()
 }
 
 // waitEvent reads data channel events up to the first of type typ.
-func (p *rtcPeer) waitEvent(typ string) realtime.Event {
+func (p *rtcPeer) waitEvent(typ string) peer.Event {
 	p.t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case ev := <-p.events:
-			if ev.Type == typ {
-				return ev
-			}
-		case <-timeout:
-			p.t.Fatalf("no %s on the data channel within 10 s", typ)
-		}
-	}
+	evs := p.Until(typ, 10*time.Second)
+	return evs[len(evs)-1]
 }
 
 // say answers in text, as the engine's text mode takes answers.
 func (p *rtcPeer) say(text string) {
 	p.t.Helper()
-	b, _ := json.Marshal(map[string]any{"type": "conversation.item.create", "item": map[string]any{
-		"type": "message", "role": "user", "content": []map[string]any{{"type": "input_text", "text": text}}}})
-	rtcMust(p.t, p.dc.SendText(string(b)))
+	p.Say(text)
 }
+
+func (p *rtcPeer) close() { p.Close() }

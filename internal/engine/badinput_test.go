@@ -47,7 +47,7 @@ func TestBadInput(t *testing.T) {
 		if got := lastLine(t, m.events.until("response.done")); got == "" {
 			t.Error("no closing line")
 		}
-		<-m.dcClosed
+		<-m.DataChannelClosed()
 		waitFor(t, "the call to end", func() bool { return e.ActiveCalls() == 0 })
 	})
 	t.Run("a client that disconnects mid-utterance", func(t *testing.T) {
@@ -58,7 +58,7 @@ func TestBadInput(t *testing.T) {
 		m.events.until("response.done")
 		m.send(opusSilence, levels(20, 600*time.Millisecond)...)
 		m.events.until("input_audio_buffer.speech_started")
-		_ = m.pc.Close()
+		m.Close()
 		waitFor(t, "the call to end", func() bool { return e.ActiveCalls() == 0 })
 	})
 	t.Run("corrupt Opus payloads", func(t *testing.T) {

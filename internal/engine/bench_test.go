@@ -11,7 +11,7 @@ import (
 func BenchmarkCreateCall(b *testing.B) {
 	checkLeaks(b)
 	_, srv := startEngine(b)
-	offer := newClient(b, true).offer()
+	offer := newClient(b, true).Offer()
 	session := testSession(testInstructions)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 // connect creates a call and connects it; with a sideband it is attached
@@ -15,10 +17,10 @@ import (
 func connect(t *testing.T, srv *httptest.Server, dataChannel bool, instructions string) (*client, *sidebandClient, string) {
 	t.Helper()
 	cl := newClient(t, dataChannel)
-	answer, callID := createCall(t, srv, cl.offer(), testSession(instructions))
+	answer, callID := createCall(t, srv, cl.Offer(), testSession(instructions))
 	sb := dialSideband(t, srv, callID)
-	cl.answer(answer)
-	cl.waitConnected()
+	cl.Answer(answer)
+	cl.WaitConnected()
 	return cl, sb, callID
 }
 
@@ -37,7 +39,7 @@ func TestHangupEndsCall(t *testing.T) {
 	if e.ActiveCalls() != 0 {
 		t.Errorf("active calls after hangup: %d", e.ActiveCalls())
 	}
-	<-cl.dcClosed
+	<-cl.DataChannelClosed()
 	if resp, _ := post(t, srv.URL+"/v1/realtime/calls/"+callID+"/hangup", testKey, "", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("second hangup: %d, want 404", resp.StatusCode)
 	}
@@ -67,9 +69,9 @@ func TestInvalidEventsKeepCallAlive(t *testing.T) {
 	}
 	for _, b := range bad {
 		if s, ok := b.event.(string); ok {
-			_ = cl.dc.SendText(s)
+			_ = cl.SendText(s)
 		} else {
-			cl.send(b.event)
+			cl.SendEvent(b.event)
 		}
 		if ev := cl.events.next(); ev.Type != "error" || ev.Error == nil || ev.Error.Code != b.code || ev.Error.Type != "invalid_request_error" {
 			t.Errorf("after %v: %s, want error %s", b.event, ev.Raw, b.code)
@@ -79,7 +81,7 @@ func TestInvalidEventsKeepCallAlive(t *testing.T) {
 	if ev := sb.events.next(); ev.Type != "error" || ev.Error.Code != "invalid_json" {
 		t.Errorf("sideband: %s", ev.Raw)
 	}
-	cl.send(userMessage("Still here."))
+	cl.Say("Still here.")
 	evs := cl.events.until("input_audio_buffer.committed")
 	if len(evs) != 1 || *evs[0].PreviousItemID != greetItem {
 		t.Errorf("the call did not go on cleanly: %v", evs)
@@ -100,7 +102,7 @@ func TestCommitWithoutRecognizer(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t)
 	cl, sb, _ := connect(t, srv, true, testInstructions)
-	go cl.sendSilence(10)
+	go cl.Send(peer.Silence(10 * peer.Frame)...)
 	cl.events.until("response.done")
 	sb.events.until("response.done")
 	sb.send(t, map[string]any{"type": "input_audio_buffer.commit"})
@@ -123,7 +125,7 @@ func TestPeerGoneEndsCall(t *testing.T) {
 	e, srv := startEngine(t)
 	cl, sb, _ := connect(t, srv, true, testInstructions)
 	sb.events.until("response.done")
-	_ = cl.pc.Close()
+	cl.Close()
 	if code := sb.closeStatus(t); code != websocket.StatusNormalClosure {
 		t.Errorf("sideband closed with %v", code)
 	}
@@ -134,7 +136,7 @@ func TestUnconnectedCallTimesOut(t *testing.T) {
 	checkLeaks(t)
 	e, srv := startEngine(t, func(c *Config) { c.Limits.ConnectTimeout = 200 * time.Millisecond })
 	cl := newClient(t, true)
-	_, callID := createCall(t, srv, cl.offer(), testSession(testInstructions))
+	_, callID := createCall(t, srv, cl.Offer(), testSession(testInstructions))
 	sb := dialSideband(t, srv, callID)
 	if code := sb.closeStatus(t); code != websocket.StatusNormalClosure {
 		t.Errorf("sideband closed with %v", code)
@@ -159,8 +161,8 @@ func TestSessionExpires(t *testing.T) {
 func TestServerBusy(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t, func(c *Config) { c.Limits.MaxCalls = 1 })
-	createCall(t, srv, newClient(t, true).offer(), testSession(testInstructions))
-	ct, body := multipartBody(part{"sdp", "", newClient(t, true).offer()})
+	createCall(t, srv, newClient(t, true).Offer(), testSession(testInstructions))
+	ct, body := multipartBody(part{"sdp", "", newClient(t, true).Offer()})
 	resp, got := post(t, srv.URL+"/v1/realtime/calls", testKey, ct, body)
 	if resp.StatusCode != http.StatusServiceUnavailable || checkErrorBody(t, resp, got) != "server_busy" {
 		t.Errorf("second call: %d %s", resp.StatusCode, got)
@@ -178,7 +180,7 @@ func TestCloseEndsEveryCall(t *testing.T) {
 	if code := sb.closeStatus(t); code != websocket.StatusGoingAway {
 		t.Errorf("sideband closed with %v, want 1001", code)
 	}
-	ct, body := multipartBody(part{"sdp", "", newClient(t, true).offer()})
+	ct, body := multipartBody(part{"sdp", "", newClient(t, true).Offer()})
 	if resp, got := post(t, srv.URL+"/v1/realtime/calls", testKey, ct, body); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("call after Close: %d %s", resp.StatusCode, got)
 	}
@@ -229,14 +231,14 @@ func TestResponseCancel(t *testing.T) {
 	_, srv := startEngine(t, func(c *Config) { c.Turn.DeltaInterval = 50 * time.Millisecond })
 	cl, sb, _ := connect(t, srv, true, testInstructions)
 	sb.events.until("response.output_audio_transcript.delta")
-	cl.send(map[string]any{"type": "response.cancel"})
+	cl.SendEvent(map[string]any{"type": "response.cancel"})
 	evs := sb.events.until("response.done")
 	done, last := evs[len(evs)-4], evs[len(evs)-1]
 	if !strings.HasPrefix(done.Transcript, "Hello Ada") || strings.Contains(done.Transcript, "proud") ||
 		!strings.Contains(last.Raw, `"status":"cancelled"`) {
 		t.Errorf("cancelled line: %s / %s", done.Raw, last.Raw)
 	}
-	sb.send(t, userMessage("An answer anyway."))
+	sb.send(t, peer.UserMessage("An answer anyway."))
 	if q, _ := checkResponse(t, sb.events.until("response.done")[2:]); !strings.Contains(q, "Why do you want") {
 		t.Errorf("next line %q", q)
 	}

@@ -6,21 +6,18 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
 	"path"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/pion/ice/v4"
-	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 	"go.uber.org/goleak"
+
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 const testKey = "sk-test-engine"
@@ -75,49 +72,23 @@ func startEngine(t testing.TB, tweak ...func(*Config)) (*Engine, *httptest.Serve
 	return e, srv
 }
 
-// event is a server event as a test reads it.
-type event struct {
-	Type           string  `json:"type"`
-	EventID        string  `json:"event_id"`
-	ItemID         string  `json:"item_id"`
-	ResponseID     string  `json:"response_id"`
-	PreviousItemID *string `json:"previous_item_id"`
-	Delta          string  `json:"delta"`
-	Transcript     string  `json:"transcript"`
-	Note           string  `json:"note"`
-	Error          *struct {
-		Type    string `json:"type"`
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-	Session *struct {
-		ID           string `json:"id"`
-		Instructions string `json:"instructions"`
-		Audio        struct {
-			Output struct {
-				Voice string `json:"voice"`
-			} `json:"output"`
-		} `json:"audio"`
-	} `json:"session"`
-	Raw string `json:"-"`
-}
+// event is a server event as a test reads it, from the data channel or a
+// sideband.
+type event = peer.Event
 
 func decodeEvent(t testing.TB, data []byte) event {
-	var ev event
-	if err := json.Unmarshal(data, &ev); err != nil {
-		t.Errorf("server event is not JSON: %v: %s", err, data)
+	ev, err := peer.DecodeEvent(data)
+	if err != nil {
+		t.Error(err)
 	}
-	ev.Raw = string(data)
 	return ev
 }
 
 // events is a stream of server events with a blocking, timed read.
 type events struct {
 	t  testing.TB
-	ch chan event
+	ch <-chan event
 }
-
-func newEvents(t testing.TB) *events { return &events{t: t, ch: make(chan event, 1024)} }
 
 func (s *events) next() event {
 	s.t.Helper()
@@ -146,124 +117,25 @@ func (s *events) until(typ string) []event {
 	}
 }
 
-// client is a pion peer that behaves like a browser calling OpenAI: an
-// audio track and an oai-events data channel, created before the offer.
+// client is a pion peer that behaves like a browser calling OpenAI
+// (peer.Peer): an audio track and an oai-events data channel, created
+// before the offer. Its events are read as a sideband's are.
 type client struct {
-	t         testing.TB
-	pc        *webrtc.PeerConnection
-	dc        *webrtc.DataChannel
-	track     *webrtc.TrackLocalStaticSample
-	events    *events
-	connected chan struct{}
-	dcClosed  chan struct{}
-}
-
-func loopbackAPI(t testing.TB) *webrtc.API {
-	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	m := &webrtc.MediaEngine{}
-	if err := m.RegisterDefaultCodecs(); err != nil {
-		t.Fatal(err)
-	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
+	*peer.Peer
+	t          testing.TB
+	events     *events
+	audioLevel bool
 }
 
 func newClient(t testing.TB, withDataChannel bool) *client {
 	t.Helper()
-	pc, err := loopbackAPI(t).NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &client{t: t, pc: pc, events: newEvents(t), connected: make(chan struct{}), dcClosed: make(chan struct{})}
-	t.Cleanup(func() { _ = pc.Close() })
-	c.track, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "mic", "candidate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := pc.AddTrack(c.track)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go drainRTCP(sender.ReadRTCP)
-	var once sync.Once
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateConnected {
-			once.Do(func() { close(c.connected) })
-		}
-	})
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		for {
-			if _, _, err := tr.ReadRTP(); err != nil {
-				return
-			}
-		}
-	})
-	if withDataChannel {
-		c.openDataChannel()
-	}
-	return c
+	return newPeerClient(t, peer.Options{NoDataChannel: !withDataChannel})
 }
 
-func (c *client) openDataChannel() {
-	dc, err := c.pc.CreateDataChannel(eventsLabel, nil)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.dc = dc
-	dc.OnMessage(func(m webrtc.DataChannelMessage) { c.events.ch <- decodeEvent(c.t, m.Data) })
-	dc.OnClose(func() { close(c.dcClosed) })
-}
-
-// offer creates the offer and waits for gathering, as a non-trickle client.
-func (c *client) offer() string {
-	c.t.Helper()
-	o, err := c.pc.CreateOffer(nil)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	gathered := webrtc.GatheringCompletePromise(c.pc)
-	if err := c.pc.SetLocalDescription(o); err != nil {
-		c.t.Fatal(err)
-	}
-	<-gathered
-	return c.pc.LocalDescription().SDP
-}
-
-func (c *client) answer(sdp string) {
-	c.t.Helper()
-	if err := c.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
-func (c *client) waitConnected() {
-	c.t.Helper()
-	select {
-	case <-c.connected:
-	case <-time.After(10 * time.Second):
-		c.t.Fatal("peer did not connect within 10 s")
-	}
-}
-
-// sendSilence sends a few 20 ms Opus silence frames, as a muted microphone does.
-func (c *client) sendSilence(n int) {
-	for range n {
-		if err := c.track.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond}); err != nil {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (c *client) send(v any) {
-	c.t.Helper()
-	b, _ := json.Marshal(v)
-	if err := c.dc.SendText(string(b)); err != nil {
-		c.t.Fatal(err)
-	}
+func newPeerClient(t testing.TB, o peer.Options) *client {
+	t.Helper()
+	p := peer.New(t, o)
+	return &client{Peer: p, t: t, events: &events{t: t, ch: p.Events()}, audioLevel: o.AudioLevel}
 }
 
 // part is one multipart part; an empty contentType sends a plain form field.
@@ -341,17 +213,18 @@ func dialSideband(t testing.TB, srv *httptest.Server, callID string) *sidebandCl
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sidebandClient{conn: conn, events: newEvents(t), status: make(chan websocket.StatusCode, 1)}
+	ch := make(chan event, 1024)
+	s := &sidebandClient{conn: conn, events: &events{t: t, ch: ch}, status: make(chan websocket.StatusCode, 1)}
 	t.Cleanup(func() { _ = conn.CloseNow() })
 	go func() {
 		for {
 			_, data, err := conn.Read(context.Background())
 			if err != nil {
 				s.status <- websocket.CloseStatus(err)
-				close(s.events.ch)
+				close(ch)
 				return
 			}
-			s.events.ch <- decodeEvent(t, data)
+			ch <- decodeEvent(t, data)
 		}
 	}()
 	return s
@@ -376,12 +249,6 @@ func (s *sidebandClient) closeStatus(t testing.TB) websocket.StatusCode {
 		t.Fatal("sideband not closed within 10 s")
 	}
 	return 0
-}
-
-func userMessage(text string) map[string]any {
-	return map[string]any{"type": "conversation.item.create", "item": map[string]any{
-		"type": "message", "role": "user",
-		"content": []map[string]any{{"type": "input_text", "text": text}}}}
 }
 
 func waitFor(t testing.TB, what string, cond func() bool) {

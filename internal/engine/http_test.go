@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 // checkErrorBody checks OpenAI's error shape and returns the error's code.
@@ -37,7 +39,7 @@ func checkErrorBody(t *testing.T, resp *http.Response, body string) string {
 func TestCreateCallRejectsBadRequests(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t)
-	offer := newClient(t, true).offer()
+	offer := newClient(t, true).Offer()
 	dataOnly := dataChannelOnlyOffer(t)
 	session := testSession(testInstructions)
 	big := strings.Repeat("a=x-padding:"+strings.Repeat("x", 100)+"\r\n", 700)
@@ -141,7 +143,7 @@ func TestCreateCallAcceptsPlainFormFields(t *testing.T) {
 	checkLeaks(t)
 	e, srv := startEngine(t)
 	cl := newClient(t, true)
-	ct, body := multipartBody(part{"sdp", "", cl.offer()}, part{"session", "", `{"type":"realtime","model":"gpt-realtime","audio":{"output":{"voice":"marin"}}}`})
+	ct, body := multipartBody(part{"sdp", "", cl.Offer()}, part{"session", "", `{"type":"realtime","model":"gpt-realtime","audio":{"output":{"voice":"marin"}}}`})
 	resp, answer := post(t, srv.URL+"/v1/realtime/calls", testKey, ct, body)
 	if resp.StatusCode != http.StatusCreated || !strings.HasPrefix(answer, "v=0") {
 		t.Fatalf("status %d: %s", resp.StatusCode, answer)
@@ -163,7 +165,11 @@ func TestCreateCallAcceptsPlainFormFields(t *testing.T) {
 
 // dataChannelOnlyOffer is the offer OpenAI refuses: events, no microphone.
 func dataChannelOnlyOffer(t *testing.T) string {
-	pc, err := loopbackAPI(t).NewPeerConnection(webrtc.Configuration{})
+	api, err := peer.NewAPI(peer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
+
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 // responseTypes is the order of a spoken line's events, deltas collapsed.
@@ -45,11 +47,11 @@ func TestInterviewRunsToTheEnd(t *testing.T) {
 	checkLeaks(t)
 	e, srv := startEngine(t)
 	cl := newClient(t, true)
-	answer, callID := createCall(t, srv, cl.offer(), testSession(testInstructions))
+	answer, callID := createCall(t, srv, cl.Offer(), testSession(testInstructions))
 	sb := dialSideband(t, srv, callID)
-	cl.answer(answer)
-	cl.waitConnected()
-	go cl.sendSilence(5)
+	cl.Answer(answer)
+	cl.WaitConnected()
+	go cl.Send(peer.Silence(5 * peer.Frame)...)
 
 	created := cl.events.next()
 	if created.Type != "session.created" || created.Session == nil || created.Session.Audio.Output.Voice != "cedar" {
@@ -65,7 +67,7 @@ func TestInterviewRunsToTheEnd(t *testing.T) {
 		}
 	}
 
-	cl.send(userMessage("I built a compiler for a tiny language."))
+	cl.Say("I built a compiler for a tiny language.")
 	afterFirst := cl.events.until("response.done")
 	sameEvents(t, afterFirst, sb.events.until("response.done"))
 	answerItem := checkAnswer(t, afterFirst[:2], greetItem, "I built a compiler for a tiny language.")
@@ -75,7 +77,7 @@ func TestInterviewRunsToTheEnd(t *testing.T) {
 	}
 	_ = answerItem
 
-	sb.send(t, userMessage("Because I like your product."))
+	sb.send(t, peer.UserMessage("Because I like your product."))
 	closing := sb.events.until("response.done")
 	sameEvents(t, cl.events.until("response.done"), closing)
 	closingText, _ := checkResponse(t, closing[2:])
@@ -86,7 +88,7 @@ func TestInterviewRunsToTheEnd(t *testing.T) {
 		t.Errorf("sideband closed with %v, want 1000", code)
 	}
 	waitFor(t, "the call to end", func() bool { return e.ActiveCalls() == 0 })
-	<-cl.dcClosed
+	<-cl.DataChannelClosed()
 }
 
 // checkAnswer checks committed + transcription.completed and returns the item id.

@@ -3,103 +3,53 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/pion/ice/v4"
-	"github.com/pion/rtp"
 	"github.com/pion/sdp/v3"
-	"github.com/pion/webrtc/v4"
+
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
-// mic is a client whose microphone is driven packet by packet: each 20 ms
-// packet carries an Opus payload and, when levels is set, an RFC 6464
+// newMic returns a client whose microphone is driven packet by packet: each
+// 20 ms packet carries an Opus payload and, when levels is set, an RFC 6464
 // level, as Chromium sends them.
-type mic struct {
-	*client
-	rtpTrack *webrtc.TrackLocalStaticRTP
-	levelID  uint8
-	pkt      rtp.Packet
-}
-
-func newMic(t testing.TB, levels bool) *mic {
+func newMic(t testing.TB, levels bool) *client {
 	t.Helper()
-	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	m := &webrtc.MediaEngine{}
-	if err := m.RegisterDefaultCodecs(); err != nil {
-		t.Fatal(err)
-	}
-	if levels {
-		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
-			t.Fatal(err)
-		}
-	}
-	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &client{t: t, pc: pc, events: newEvents(t), connected: make(chan struct{}), dcClosed: make(chan struct{})}
-	t.Cleanup(func() { _ = pc.Close() })
-	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "mic", "candidate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := pc.AddTrack(track)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go drainRTCP(sender.ReadRTCP)
-	var once sync.Once
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateConnected {
-			once.Do(func() { close(c.connected) })
-		}
-	})
-	c.openDataChannel()
-	mc := &mic{client: c, rtpTrack: track, pkt: rtp.Packet{Header: rtp.Header{Version: 2}}}
-	if levels {
-		mc.levelID = 1 // pion numbers the first registered extension 1; checked in call
-	}
-	return mc
+	return newPeerClient(t, peer.Options{AudioLevel: levels})
 }
 
 // call creates a call with session on srv and waits until it is connected.
-func (m *mic) call(srv *httptest.Server, session string) string {
-	m.t.Helper()
-	answer, callID := createCall(m.t, srv, m.offer(), session)
-	m.answer(answer)
-	m.waitConnected()
-	if m.levelID != 0 && !strings.Contains(answer, sdp.AudioLevelURI) {
-		m.t.Fatalf("the answer does not negotiate the audio level:\n%s", answer)
+func (c *client) call(srv *httptest.Server, session string) string {
+	c.t.Helper()
+	answer, callID := createCall(c.t, srv, c.Offer(), session)
+	c.Answer(answer)
+	c.WaitConnected()
+	if c.audioLevel && !strings.Contains(answer, sdp.AudioLevelURI) {
+		c.t.Fatalf("the answer does not negotiate the audio level:\n%s", answer)
 	}
 	return callID
 }
 
 // send plays packets in real time: level per packet (-1 = no extension).
-func (m *mic) send(payload []byte, levels ...int) {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for _, lv := range levels {
-		m.pkt.Payload = payload
-		m.pkt.Extensions, m.pkt.Extension = nil, false
-		if m.levelID != 0 && lv >= 0 {
-			_ = m.pkt.SetExtension(m.levelID, []byte{byte(lv)})
-		}
-		if m.rtpTrack.WriteRTP(&m.pkt) != nil {
-			return
-		}
-		m.pkt.SequenceNumber++
-		m.pkt.Timestamp += 960
-		<-tick.C
+func (c *client) send(payload []byte, levels ...int) {
+	c.Send(packets(payload, levels)...)
+}
+
+// sendAsync sends silence payloads at levels in the background; the
+// channel closes when they are sent.
+func (c *client) sendAsync(levels []int) <-chan struct{} {
+	return c.Play(packets(opusSilence, levels)...)
+}
+
+func packets(payload []byte, levels []int) []peer.Packet {
+	out := make([]peer.Packet, len(levels))
+	for i, lv := range levels {
+		out[i] = peer.Packet{Payload: payload, Level: lv}
 	}
+	return out
 }
 
 // levels returns n packets at level lv: 20 is speech, 127 silence.
@@ -234,15 +184,4 @@ func TestFollowUps(t *testing.T) {
 		t.Fatalf("after a second empty answer: %q", q)
 	}
 	<-sent
-}
-
-// sendAsync sends silence payloads at levels in the background; the
-// channel closes when they are sent.
-func (m *mic) sendAsync(lv []int) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		m.send(opusSilence, lv...)
-	}()
-	return done
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 // packetTurns is a voice detector for tests: speech starts at the first
@@ -42,7 +44,7 @@ func TestVoiceDetectorDrivesAnswers(t *testing.T) {
 	}
 	cl, sb, _ := connect(t, srv, true, testInstructions)
 	_, greetItem := checkResponse(t, sb.events.until("response.done"))
-	go cl.sendSilence(15)
+	go cl.Send(peer.Silence(15 * peer.Frame)...)
 	evs := sb.events.until("response.done")
 	types := []string{"input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped",
 		"input_audio_buffer.committed", "conversation.item.input_audio_transcription.completed"}

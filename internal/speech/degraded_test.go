@@ -24,7 +24,7 @@ func TestDegradedMode(t *testing.T) {
 		t.Fatalf("capabilities %q", caps)
 	}
 	p := newPeer(t, true) // with the audio-level extension: no decoding at all
-	p.call(srv, session(instructions, 1500))
+	call(t, p, srv, session(instructions, 1500))
 	tr := runInterview(t, p, recorded, false)
 	checkTranscriptShape(t, tr)
 	for _, i := range []int{1, 3} {
@@ -32,8 +32,8 @@ func TestDegradedMode(t *testing.T) {
 			t.Errorf("answer %q, want %q", tr[i].text, engine.NoRecognizerText)
 		}
 	}
-	if p.heard.Load() != 0 {
-		t.Errorf("heard %d audio packets in text mode", p.heard.Load())
+	if p.Heard() != 0 {
+		t.Errorf("heard %d audio packets in text mode", p.Heard())
 	}
 	waitEnded(t, e, p)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/testenv"
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 const instructions = `You are a friendly interviewer for Example Corp.
@@ -67,7 +68,7 @@ func TestSpokenInterview(t *testing.T) {
 		t.Fatalf("capabilities %s", c)
 	}
 	p := newPeer(t, false)
-	answer := p.call(srv, session(instructions, endOfTurn))
+	answer := call(t, p, srv, session(instructions, endOfTurn))
 	if !strings.Contains(answer, "maxplaybackrate=16000;sprop-maxcapturerate=16000") || !hasLine(answer, "a=rtpmap:0 PCMU/8000") {
 		t.Errorf("answer does not ask for SILK wideband or offer PCMU:\n%s", answer)
 	}
@@ -80,7 +81,7 @@ func TestSpokenInterview(t *testing.T) {
 			t.Errorf("answer %d: word error rate %.0f%% > 35%%", i+1, 100*wer)
 		}
 	}
-	if heard := p.heard.Load(); heard < 200 {
+	if heard := p.Heard(); heard < 200 {
 		t.Errorf("heard %d PCMU packets from the interviewer; want its lines as audio", heard)
 	}
 	waitEnded(t, e, p)
@@ -90,21 +91,21 @@ func TestSpokenInterview(t *testing.T) {
 // the transcript in conversation order. It checks the events of each
 // answer: speech_started, speech_stopped, committed (chained to the
 // question), the transcription delta and completed.
-func runInterview(t *testing.T, p *peer, recorded []utterance, deltas bool) []line {
+func runInterview(t *testing.T, p *peer.Peer, recorded []utterance, deltas bool) []line {
 	t.Helper()
 	var out []line
-	evs := p.until("response.done", 60*time.Second)
+	evs := p.Until("response.done", 60*time.Second)
 	out = append(out, spoken(t, evs))
 	for _, u := range recorded {
-		go p.speak(u)
-		evs = p.until("response.done", 60*time.Second)
+		go p.Send(u.packets...)
+		evs = p.Until("response.done", 60*time.Second)
 		ans := checkAnswer(t, evs, out[len(out)-1].itemID, deltas)
 		out = append(out, ans, spoken(t, evs))
 	}
 	return out
 }
 
-func spoken(t *testing.T, evs []event) line {
+func spoken(t *testing.T, evs []peer.Event) line {
 	t.Helper()
 	var started bool
 	for _, ev := range evs {
@@ -122,12 +123,12 @@ func spoken(t *testing.T, evs []event) line {
 	return line{}
 }
 
-func checkAnswer(t *testing.T, evs []event, prev string, deltas bool) line {
+func checkAnswer(t *testing.T, evs []peer.Event, prev string, deltas bool) line {
 	t.Helper()
 	want := []string{"input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped",
 		"input_audio_buffer.committed", "conversation.item.input_audio_transcription.delta",
 		"conversation.item.input_audio_transcription.completed"}
-	var got []event
+	var got []peer.Event
 	if !deltas {
 		want = slices.Delete(want, 3, 4)
 	}
@@ -150,7 +151,7 @@ func checkAnswer(t *testing.T, evs []event, prev string, deltas bool) line {
 	return line{"candidate", got[len(got)-1].ItemID, got[len(got)-1].Transcript}
 }
 
-func types(evs []event) []string {
+func types(evs []peer.Event) []string {
 	var out []string
 	for _, ev := range evs {
 		out = append(out, ev.Type)
@@ -185,10 +186,10 @@ func checkTranscriptShape(t *testing.T, tr []line) {
 	}
 }
 
-func waitEnded(t *testing.T, e *engine.Engine, p *peer) {
+func waitEnded(t *testing.T, e *engine.Engine, p *peer.Peer) {
 	t.Helper()
 	select {
-	case <-p.closed:
+	case <-p.DataChannelClosed():
 	case <-time.After(15 * time.Second):
 		t.Fatal("the engine did not end the call")
 	}

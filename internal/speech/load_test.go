@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/interviewd/interviewd/internal/engine"
+	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
 // loadSilenceMS is the end-of-turn silence of the load test's sessions.
@@ -158,14 +159,14 @@ func TestLoadClients(t *testing.T) {
 		wg.Go(func() {
 			gate <- struct{}{}
 			p := newPeer(t, true)
-			p.call(srv, session(instructions, loadSilenceMS))
+			call(t, p, srv, session(instructions, loadSilenceMS))
 			<-gate
-			p.until("response.done", 60*time.Second)
+			p.Until("response.done", 60*time.Second)
 			ready.Done()
 			ready.Wait() // every call is up before anyone speaks
-			p.speak(u)
+			p.Send(u.packets...)
 			spoken := time.Now().Add(-u.trailingSilence())
-			evs := p.until("conversation.item.input_audio_transcription.completed", 5*time.Minute)
+			evs := p.Until("conversation.item.input_audio_transcription.completed", 5*time.Minute)
 			answered.Done()
 			lat := time.Since(spoken) - loadSilenceMS*time.Millisecond
 			mu.Lock()
@@ -184,7 +185,7 @@ func TestLoadClients(t *testing.T) {
 	fmt.Printf("LOAD %s\n", b)
 }
 
-func countType(evs []event, typ string) int {
+func countType(evs []peer.Event, typ string) int {
 	n := 0
 	for _, ev := range evs {
 		if ev.Type == typ {
