@@ -196,7 +196,7 @@ func createCall(t testing.TB, srv *httptest.Server, offer, session string) (stri
 	return answer, path.Base(loc)
 }
 
-// sideband is a test's WebSocket attached to a call.
+// sidebandClient is a test's WebSocket attached to a call.
 type sidebandClient struct {
 	conn   *websocket.Conn
 	events *events
