@@ -65,6 +65,7 @@ type Store interface {
 	Logins
 	Invitations
 	Idempotency
+	Webhooks
 }
 
 // Tenants stores organisations and their members.
@@ -194,11 +195,13 @@ type Audit interface {
 // deliveries. Deliveries are never written by callers: entering
 // in_progress, completed, abandoned or failed writes one pending delivery
 // per active endpoint of the tenant subscribed to that event, in the
-// transaction that changes the status (TransitionSession), so an event
-// cannot be lost between the change and its delivery.
+// transaction that changes the status (TransitionSession; a trigger in the
+// database), so an event cannot be lost between the change and its
+// delivery. The delivery is due at the transition's time.
 type Webhooks interface {
 	// CreateWebhookEndpoint stores e in e.TenantID, filling ID and
-	// CreatedAt; URL and Secret are required (ErrInvalid).
+	// CreatedAt; URL and Secret are required and Events must name
+	// interview.WebhookEvents (ErrInvalid).
 	CreateWebhookEndpoint(ctx context.Context, e *interview.WebhookEndpoint) error
 	// ListWebhookEndpoints returns a tenant's endpoints, newest first.
 	// Through As on PostgreSQL their Secret is empty.
@@ -207,16 +210,19 @@ type Webhooks interface {
 	// and its pending ones fail. Disabling twice keeps the first time.
 	DisableWebhookEndpoint(ctx context.Context, tenantID, id string, at time.Time) error
 	// ListWebhookDeliveries returns an endpoint's deliveries, newest first,
-	// at most limit.
+	// at most limit (0: a default).
 	ListWebhookDeliveries(ctx context.Context, tenantID, endpointID string, limit int) ([]interview.WebhookDelivery, error)
-	// ClaimWebhookDeliveries returns up to limit pending deliveries of
-	// every tenant that are due at now, oldest first, with their endpoint's
-	// URL and Secret, and moves each one's NextAttempt to now+lease, so
-	// that another sender does not take it meanwhile. It is the sender's
+	// ClaimWebhookDeliveries returns up to limit (0: a default) pending
+	// deliveries of every tenant that are due at now (NextAttempt <= now),
+	// the most overdue ones, oldest first, with their endpoint's URL and
+	// Secret, and moves each one's NextAttempt to now+lease, so that
+	// another sender does not take it meanwhile. It is the sender's
 	// (server path; through As it is ErrForbidden).
 	ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]interview.WebhookDelivery, error)
 	// RecordWebhookAttempt stores the outcome of one attempt: delivered,
 	// due again at a.Retry, or failed when a.Retry is zero. Attempts grows
-	// by one. Server path, as ClaimWebhookDeliveries.
+	// by one. Only a pending delivery takes an attempt: ErrConflict if it
+	// was delivered or failed meanwhile (its endpoint disabled), ErrNotFound
+	// if it is not in tenantID. Server path, as ClaimWebhookDeliveries.
 	RecordWebhookAttempt(ctx context.Context, tenantID, id string, a interview.WebhookAttempt) error
 }

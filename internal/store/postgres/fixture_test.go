@@ -21,6 +21,8 @@ type tenantFixture struct {
 	login                    interview.Login
 	invitation               interview.Invitation
 	idempotencyKey           string
+	endpoint                 interview.WebhookEndpoint
+	started                  interview.Session // in progress: one delivery to endpoint
 }
 
 // world is two tenants, a user who belongs to neither and a spare user
@@ -103,6 +105,15 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		Key: f.idempotencyKey, Fingerprint: "fp-" + name})
 	must("idempotency key", err)
 	must("idempotent response", s.CompleteIdempotencyKey(ctx, f.tenant.ID, f.idempotencyKey, 201, []byte(`{"id":"x"}`)))
+	f.endpoint = interview.WebhookEndpoint{TenantID: f.tenant.ID, URL: "https://hooks.invalid/" + name,
+		Secret: "whsec_" + name, CreatedBy: f.owner.ID}
+	must("webhook endpoint", s.CreateWebhookEndpoint(ctx, &f.endpoint))
+	f.started = interview.Session{TenantID: f.tenant.ID, PositionID: f.position.ID, CandidateID: f.candidate.ID}
+	must("started interview", s.CreateSession(ctx, &f.started))
+	for _, to := range []interview.Status{interview.StatusReady, interview.StatusInProgress} {
+		_, err = s.TransitionSession(ctx, f.tenant.ID, f.started.ID, to, "", time.Time{})
+		must("start interview", err)
+	}
 	return f
 }
 

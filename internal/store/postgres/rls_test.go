@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -120,7 +121,14 @@ var allowed = map[string][4]who{
 	"logins":             {none, none, none, none}, // server-only
 	"invitations":        {owner, owner, owner, owner},
 	"idempotency_keys":   {members, members, members, members},
+	"webhook_endpoints":  {owner, owner, owner, none},
+	"webhook_deliveries": {owner, none, none, none}, // written by triggers and the sender
 }
+
+// updateColumn is the column an UPDATE cell writes onto itself where the
+// authenticated role may not update tenant_id: on users only name, on
+// webhook endpoints only the columns an owner edits.
+var updateColumn = map[string]string{"users": "name", "webhook_endpoints": "disabled_at"}
 
 // matrixActor is how a cell connects: a role and the claims PostgREST
 // would set.
@@ -154,12 +162,12 @@ func TestCrossTenantAttackMatrix(t *testing.T) {
 		candidate: newMatrixActor(uuid.NewString(), strings.ToUpper(a.candidate.Email)),
 		anon:      {role: "anon"},
 	}
-	// set is the column an UPDATE writes onto itself: on users only name
-	// may be written by the authenticated role.
+	// set is the column an UPDATE writes onto itself (see updateColumn).
 	type target struct{ table, key, value, set string }
-	targets := []target{{"tenants", "id", a.tenant.ID, "id"}, {"users", "id", a.owner.ID, "name"}}
+	targets := []target{{"tenants", "id", a.tenant.ID, "id"}, {"users", "id", a.owner.ID, updateColumn["users"]}}
 	for _, table := range tenantTables(t, s.pool) {
-		targets = append(targets, target{table, "tenant_id", a.tenant.ID, "tenant_id"})
+		set := cmp.Or(updateColumn[table], "tenant_id")
+		targets = append(targets, target{table, "tenant_id", a.tenant.ID, set})
 	}
 	for _, tg := range targets {
 		expect, ok := allowed[tg.table]

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Invitations", testInvitations},
 		{"Idempotency", testIdempotency},
 		{"Housekeeping", testHousekeeping},
+		{"Webhooks", testWebhooks},
 		{"Isolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Conflict", testConflict},
