@@ -28,16 +28,6 @@ type utterance struct {
 	path    string // the Ogg file
 }
 
-// trailingSilence is how long the utterance ends with packets quieter than
-// speech (the engine's detector counts its end-of-turn silence from there).
-func (u utterance) trailingSilence() time.Duration {
-	n := 0
-	for i := len(u.packets) - 1; i >= 0 && u.packets[i].Level > 40; i-- {
-		n++
-	}
-	return time.Duration(n) * 20 * time.Millisecond
-}
-
 // part of a recorded answer: words spoken by flite, or a pause.
 type part struct {
 	text  string

@@ -27,7 +27,7 @@ type loadResult struct {
 	Calls     int     `json:"calls"`
 	Answered  int     `json:"answered"`
 	Lost      int     `json:"lost"`
-	Latencies []int64 `json:"latencies_ms"` // end of turn → transcript completed
+	Latencies []int64 `json:"latencies_ms"` // the engine's speech_stopped → transcript completed
 	Errors    []string
 }
 
@@ -165,10 +165,14 @@ func TestLoadClients(t *testing.T) {
 			ready.Done()
 			ready.Wait() // every call is up before anyone speaks
 			p.Send(u.packets...)
-			spoken := time.Now().Add(-u.trailingSilence())
-			evs := p.Until("conversation.item.input_audio_transcription.completed", 5*time.Minute)
+			// The engine's own end of turn (speech_stopped, after the
+			// end-of-turn silence) to the transcript: the work done after
+			// the candidate is considered finished.
+			evs := p.Until("input_audio_buffer.speech_stopped", 5*time.Minute)
+			stopped := time.Now()
+			evs = append(evs, p.Until("conversation.item.input_audio_transcription.completed", 5*time.Minute)...)
 			answered.Done()
-			lat := time.Since(spoken) - loadSilenceMS*time.Millisecond
+			lat := time.Since(stopped)
 			mu.Lock()
 			defer mu.Unlock()
 			if countType(evs, "input_audio_buffer.committed") == 1 {
