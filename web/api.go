@@ -31,7 +31,8 @@ func (s *server) apiRoutes(r chi.Router) {
 		r.Get("/interviews", s.apiListInterviews)
 		r.Get("/interviews/{id}", s.apiGetInterview)
 		r.Get("/interviews/{id}/transcript", s.apiTranscript)
-		s.apiRTCRoutes(r) // api_rtctoken.go
+		s.apiRTCRoutes(r)     // api_rtctoken.go
+		s.apiWebhookRoutes(r) // api_webhooks.go
 	})
 }
 

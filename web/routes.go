@@ -45,6 +45,7 @@ func (s *server) routes() http.Handler {
 			s.positionRoutes(r)  // positions.go
 			s.interviewRoutes(r) // interviews.go
 			s.teamRoutes(r)      // team.go: members, invitations, API keys
+			s.webhookRoutes(r)   // webhooks.go: endpoints and their deliveries
 		})
 		s.candidateRoutes(r) // join.go: /join/{token}
 		s.inviteRoutes(r)    // team.go: /invite/{token}

@@ -17,6 +17,7 @@ import (
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/postgres"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
+	"github.com/interviewd/interviewd/internal/webhooks"
 	"github.com/interviewd/interviewd/web"
 )
 
@@ -95,6 +96,12 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	janitor := housekeeping.New(housekeeping.Config{Store: st, Logger: logger.With("component", "housekeeping")})
 	stopJanitor := janitor.Start(ctx)
 	defer stopJanitor()
+	// The webhook outbox is sent every few seconds; stopped before the
+	// store closes (docs/webhooks.md).
+	sender := webhooks.NewSender(webhooks.Config{Store: st, PublicURL: cfg.PublicURL,
+		AllowPrivate: cfg.WebhookAllowPrivate, Logger: logger.With("component", "webhooks")})
+	stopSender := sender.Start(ctx)
+	defer stopSender()
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,

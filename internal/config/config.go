@@ -49,6 +49,10 @@ type Config struct {
 	JWTSecret string // empty: generated once and kept in DataDir
 	TenantID  string // empty: multi-tenant
 
+	// WebhookAllowPrivate lets webhooks reach loopback, private and
+	// link-local addresses; off, such deliveries are refused (SSRF).
+	WebhookAllowPrivate bool
+
 	LogLevel        string // debug | info | warn | error
 	ShutdownTimeout time.Duration
 }
@@ -107,6 +111,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if c.ShutdownTimeout, err = duration("SHUTDOWN_TIMEOUT", env("SHUTDOWN_TIMEOUT", ""), DefaultShutdownTimeout); err != nil {
+		return Config{}, err
+	}
+	if c.WebhookAllowPrivate, err = boolean("WEBHOOK_ALLOW_PRIVATE", env("WEBHOOK_ALLOW_PRIVATE", "")); err != nil {
 		return Config{}, err
 	}
 	c.PublicURL = env("PUBLIC_URL", "")
@@ -169,6 +176,18 @@ func duration(name, v string, def time.Duration) (time.Duration, error) {
 		return 0, fmt.Errorf("%s: %q is not a positive duration such as 10s", name, v)
 	}
 	return d, nil
+}
+
+// boolean reads a true/false variable; empty means false.
+func boolean(name, v string) (bool, error) {
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: %q is not true or false", name, v)
+	}
+	return b, nil
 }
 
 func (c Config) validate() error {

@@ -50,6 +50,12 @@ func TestLoadOverrides(t *testing.T) {
 	if c.PublicURL != "https://interviews.example.com" || c.SupabaseURL != "https://proj.example.co" {
 		t.Errorf("trailing slashes kept: %q %q", c.PublicURL, c.SupabaseURL)
 	}
+	if c.WebhookAllowPrivate {
+		t.Error("WEBHOOK_ALLOW_PRIVATE defaults to true")
+	}
+	if c, err := Load(envOf(map[string]string{"WEBHOOK_ALLOW_PRIVATE": "true"})); err != nil || !c.WebhookAllowPrivate {
+		t.Errorf("WEBHOOK_ALLOW_PRIVATE=true: %v %v", c.WebhookAllowPrivate, err)
+	}
 	c, err = Load(envOf(map[string]string{"ADDR": "127.0.0.1:0", "PORT": "1"}))
 	if err != nil || c.Addr != "127.0.0.1:0" || c.PublicURL != "http://localhost:0" {
 		t.Errorf("ADDR should win over PORT: %+v %v", c, err)
@@ -76,6 +82,7 @@ func TestLoadRejects(t *testing.T) {
 		{"tenant id", map[string]string{"TENANT_ID": "acme"}, "TENANT_ID"},
 		{"log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"shutdown timeout", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
+		{"webhook allow private", map[string]string{"WEBHOOK_ALLOW_PRIVATE": "maybe"}, "WEBHOOK_ALLOW_PRIVATE"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

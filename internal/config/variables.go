@@ -27,6 +27,7 @@ func Variables() []Variable {
 		{"SUPABASE_JWKS_URL", "", "key set that verifies RS256/ES256 Supabase tokens; default SUPABASE_URL/auth/v1/.well-known/jwks.json when SUPABASE_JWT_SECRET is empty"},
 		{"JWT_SECRET", "generated once, kept in DATA_DIR", "signs WebSocket tokens; at least 32 characters"},
 		{"TENANT_ID", "", "pins the instance to one tenant (per-tenant deploys); other tenants are refused"},
+		{"WEBHOOK_ALLOW_PRIVATE", "false", "lets webhooks reach loopback, private and link-local addresses (refused by default against SSRF)"},
 		{"LOG_LEVEL", DefaultLogLevel, "debug, info, warn or error"},
 		{"SHUTDOWN_TIMEOUT", DefaultShutdownTimeout.String(), "how long a stop waits for requests to finish"},
 	}

@@ -1,6 +1,7 @@
 // Package housekeeping deletes rows that would otherwise only grow: sign-in
-// sessions once they expire, Idempotency-Key records a day old, and
-// invitations a month after their links expired. A Janitor does it
+// sessions once they expire, Idempotency-Key records a day old,
+// invitations a month after their links expired, and finished webhook
+// deliveries a month old. A Janitor does it
 // periodically in the serving process.
 package housekeeping
 
@@ -29,6 +30,11 @@ const (
 	// notice who never joined and invite them again; after a month the
 	// row goes, and its link answers as an expired one does.
 	InvitationRetention = 30 * 24 * time.Hour
+	// DeliveryRetention is how long a delivered or failed webhook delivery
+	// is kept: the owner's webhooks page shows recent deliveries, to find
+	// out why an integration missed an event. Pending ones are never
+	// deleted; they fail by their retry schedule.
+	DeliveryRetention = 30 * 24 * time.Hour
 )
 
 // Store is what a Janitor deletes from: the privileged path of a
@@ -37,6 +43,7 @@ type Store interface {
 	DeleteExpiredLogins(ctx context.Context, now time.Time) (int64, error)
 	DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 	DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error)
+	DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Config is what New needs; zero Interval and Now mean the defaults.
@@ -72,7 +79,7 @@ func New(cfg Config) *Janitor {
 
 // Counts are the rows one sweep deleted.
 type Counts struct {
-	Logins, IdempotencyKeys, Invitations int64
+	Logins, IdempotencyKeys, Invitations, Deliveries int64
 }
 
 // Sweep deletes what is due now and returns the counts. A failed delete
@@ -80,10 +87,11 @@ type Counts struct {
 func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
 	now := j.now()
 	var c Counts
-	var errs [3]error
+	var errs [4]error
 	c.Logins, errs[0] = j.store.DeleteExpiredLogins(ctx, now)
 	c.IdempotencyKeys, errs[1] = j.store.DeleteIdempotencyKeys(ctx, now.Add(-IdempotencyRetention))
 	c.Invitations, errs[2] = j.store.DeleteExpiredInvitations(ctx, now.Add(-InvitationRetention))
+	c.Deliveries, errs[3] = j.store.DeleteWebhookDeliveries(ctx, now.Add(-DeliveryRetention))
 	if err := errors.Join(errs[:]...); err != nil {
 		return c, fmt.Errorf("housekeeping: %w", err)
 	}
@@ -111,7 +119,8 @@ func (j *Janitor) Run(ctx context.Context) {
 func (j *Janitor) sweepAndLog(ctx context.Context) {
 	c, err := j.Sweep(ctx)
 	attrs := []slog.Attr{slog.Int64("logins", c.Logins),
-		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations)}
+		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations),
+		slog.Int64("webhook_deliveries", c.Deliveries)}
 	if err == nil {
 		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep", attrs...)
 		return

@@ -121,8 +121,10 @@ func TestSweepRetention(t *testing.T) {
 	f.key(now.Add(-housekeeping.IdempotencyRetention + time.Minute))
 	f.invitation(now.Add(-housekeeping.InvitationRetention - time.Minute))
 	f.invitation(now.Add(-housekeeping.InvitationRetention + time.Minute))
+	f.delivery(now.Add(-housekeeping.DeliveryRetention - time.Minute))
+	f.delivery(now.Add(-housekeeping.DeliveryRetention + time.Minute))
 	c, err := housekeeping.New(housekeeping.Config{Store: s}).Sweep(t.Context())
-	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1}) {
+	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1, Deliveries: 1}) {
 		t.Errorf("sweep: %+v, %v; want one row of each", c, err)
 	}
 }
@@ -227,6 +229,30 @@ func (f *fixture) invitation(expires time.Time) func() (bool, error) {
 		_, err := f.s.GetInvitationByHash(f.t.Context(), inv.TokenHash)
 		return notFound(err)
 	}
+}
+
+// delivery makes a webhook delivery at created, as an interview that is
+// abandoned then does, and marks it delivered.
+func (f *fixture) delivery(created time.Time) {
+	ctx := f.t.Context()
+	e := interview.WebhookEndpoint{TenantID: f.tenantID, URL: "https://hooks.example.com/x", Secret: "whsec_x"}
+	must(f.t, f.s.CreateWebhookEndpoint(ctx, &e))
+	p := interview.Position{TenantID: f.tenantID, Title: "Engineer", Questions: []string{"Why?"}}
+	must(f.t, f.s.CreatePosition(ctx, &p))
+	c := interview.Candidate{TenantID: f.tenantID, Name: "Ada", Email: "ada-" + uuid.NewString() + "@example.com"}
+	must(f.t, f.s.CreateCandidate(ctx, &c))
+	v := interview.Session{TenantID: f.tenantID, PositionID: p.ID, CandidateID: c.ID,
+		JoinTokenHash: uuid.NewString(), JoinExpiresAt: created.Add(day), CreatedAt: created}
+	must(f.t, f.s.CreateSession(ctx, &v))
+	_, err := f.s.TransitionSession(ctx, f.tenantID, v.ID, interview.StatusAbandoned, "test", created)
+	must(f.t, err)
+	list, err := f.s.ListWebhookDeliveries(ctx, f.tenantID, e.ID, 0)
+	must(f.t, err)
+	if len(list) != 1 {
+		f.t.Fatalf("deliveries %+v", list)
+	}
+	must(f.t, f.s.RecordWebhookAttempt(ctx, f.tenantID, list[0].ID, interview.WebhookAttempt{At: created, Code: 200, Delivered: true}))
+	must(f.t, f.s.DisableWebhookEndpoint(ctx, f.tenantID, e.ID, created))
 }
 
 func must(t *testing.T, err error) {

@@ -225,4 +225,9 @@ type Webhooks interface {
 	// was delivered or failed meanwhile (its endpoint disabled), ErrNotFound
 	// if it is not in tenantID. Server path, as ClaimWebhookDeliveries.
 	RecordWebhookAttempt(ctx context.Context, tenantID, id string, a interview.WebhookAttempt) error
+	// DeleteWebhookDeliveries deletes the delivered and failed deliveries of
+	// every tenant created before before, and returns how many; pending
+	// ones stay whatever their age. A server job's: through As on
+	// PostgreSQL it is ErrForbidden and deletes nothing.
+	DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
 }

@@ -209,3 +209,17 @@ func (s *Store) sender() error {
 	}
 	return nil
 }
+
+// DeleteWebhookDeliveries deletes the finished deliveries of every tenant
+// created before before, and returns how many; privileged path only.
+func (s *Store) DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	if err := s.serverJob(); err != nil {
+		return 0, fmt.Errorf("delete webhook deliveries: %w", err)
+	}
+	tag, err := s.q().Exec(ctx, `DELETE FROM webhook_deliveries
+		WHERE status IN ('delivered', 'failed') AND created_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("delete webhook deliveries: %w", dbErr(err))
+	}
+	return tag.RowsAffected(), nil
+}

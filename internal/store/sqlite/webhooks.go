@@ -229,3 +229,14 @@ func deliveryNotPending(ctx context.Context, tx *sql.Tx, tenantID, id string) er
 	}
 	return interview.Errorf(interview.CodeConflict, "the webhook delivery is no longer pending")
 }
+
+// DeleteWebhookDeliveries deletes the finished deliveries of every tenant
+// created before before, and returns how many.
+func (s *Store) DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	n, err := deletedRows(s.w.ExecContext(ctx, `DELETE FROM webhook_deliveries
+		WHERE status IN ('delivered', 'failed') AND created_at < ?`, ts(before)))
+	if err != nil {
+		return 0, fmt.Errorf("delete webhook deliveries: %w", err)
+	}
+	return n, nil
+}

@@ -20,6 +20,7 @@ func testWebhooks(t *testing.T, s store.Store) {
 	t.Run("claim", func(t *testing.T) { testWebhookClaim(t, s) })
 	t.Run("attempts", func(t *testing.T) { testWebhookAttempts(t, s) })
 	t.Run("concurrent claims", func(t *testing.T) { testWebhookConcurrentClaims(t, s) })
+	t.Run("retention", func(t *testing.T) { testWebhookRetention(t, s) })
 }
 
 // newEndpoint stores an active endpoint of tenantID subscribed to events
@@ -295,5 +296,44 @@ func testWebhookConcurrentClaims(t *testing.T, s store.Store) {
 		if n != 1 {
 			t.Errorf("delivery %s claimed %d times", id, n)
 		}
+	}
+}
+
+// testWebhookRetention: the janitor's delete takes finished deliveries
+// older than the cut-off and keeps pending ones. Its rows are dated 2001,
+// long before any other test's, so a shared database loses nothing else.
+func testWebhookRetention(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	day := func(d int) time.Time { return time.Date(2001, time.January, d, 12, 0, 0, 0, time.UTC) }
+	f := newTenant(t, s)
+	e := newEndpoint(t, s, f.Tenant.ID)
+	v, w := f.session(t, s), f.session(t, s)
+	for i, to := range []interview.Status{interview.StatusReady, interview.StatusInProgress, interview.StatusCompleted} {
+		_, err := s.TransitionSession(ctx, f.Tenant.ID, v.ID, to, "test", day(i+1))
+		must(t, err)
+	}
+	_, err := s.TransitionSession(ctx, f.Tenant.ID, w.ID, interview.StatusAbandoned, "test", day(4))
+	must(t, err)
+	list := deliveries(t, s, f.Tenant.ID, e.ID)
+	if len(list) != 3 {
+		t.Fatalf("deliveries: %+v", list)
+	}
+	abandoned, completed, started := list[0], list[1], list[2]
+	must(t, s.RecordWebhookAttempt(ctx, f.Tenant.ID, started.ID, interview.WebhookAttempt{At: day(5), Code: 200, Delivered: true}))
+	must(t, s.RecordWebhookAttempt(ctx, f.Tenant.ID, abandoned.ID, interview.WebhookAttempt{At: day(5), Error: "gave up"}))
+
+	n, err := s.DeleteWebhookDeliveries(ctx, day(3)) // only the started one (day 2) is older
+	must(t, err)
+	if n < 1 {
+		t.Errorf("deleted %d, want the delivered one created on day 2", n)
+	}
+	if got := deliveries(t, s, f.Tenant.ID, e.ID); len(got) != 2 || got[0].ID != abandoned.ID || got[1].ID != completed.ID {
+		t.Errorf("after the first cut-off: %+v", got)
+	}
+	_, err = s.DeleteWebhookDeliveries(ctx, day(10))
+	must(t, err)
+	got := deliveries(t, s, f.Tenant.ID, e.ID)
+	if len(got) != 1 || got[0].ID != completed.ID || got[0].Status != interview.DeliveryPending {
+		t.Errorf("a pending delivery must stay, whatever its age: %+v", got)
 	}
 }

@@ -1,0 +1,115 @@
+package webhooks
+
+import (
+	"errors"
+	"net/http"
+	"net/netip"
+	"testing"
+
+	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+func TestPublicAddress(t *testing.T) {
+	tests := []struct {
+		ip     string
+		public bool
+	}{
+		{"93.184.215.14", true},
+		{"2606:2800:21f:cb07:6820:80da:af6b:8b2c", true},
+		{"127.0.0.1", false},
+		{"::1", false},
+		{"10.1.2.3", false},
+		{"172.16.0.1", false},
+		{"192.168.1.1", false},
+		{"169.254.169.254", false}, // cloud metadata
+		{"fe80::1", false},
+		{"fd00::1", false},
+		{"100.64.0.1", false},
+		{"0.0.0.0", false},
+		{"::", false},
+		{"224.0.0.1", false},
+		{"::ffff:127.0.0.1", false},
+		{"::ffff:10.0.0.1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ip, func(t *testing.T) {
+			if got := publicAddress(netip.MustParseAddr(tt.ip)); got != tt.public {
+				t.Errorf("publicAddress(%s) = %v, want %v", tt.ip, got, tt.public)
+			}
+		})
+	}
+}
+
+// TestClientRefusesLocalhost resolves a name to loopback: the check is on
+// the address dialled, not on the URL's text.
+func TestClientRefusesLocalhost(t *testing.T) {
+	in := newIntegrator(t, http.StatusOK)
+	_, port, _ := splitHostPort(in.URL)
+	_, err := NewClient(false).Get("http://localhost:" + port + "/")
+	if !errors.Is(err, ErrPrivateAddress) {
+		t.Fatalf("GET localhost: %v, want ErrPrivateAddress", err)
+	}
+	res, err := NewClient(true).Get("http://localhost:" + port + "/")
+	if err != nil {
+		t.Fatalf("GET localhost allowing private addresses: %v", err)
+	}
+	res.Body.Close()
+}
+
+func TestClientDoesNotFollowRedirects(t *testing.T) {
+	in := newIntegrator(t, http.StatusFound)
+	res, err := NewClient(true).Get(in.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusFound || len(in.requests()) != 1 {
+		t.Errorf("status %d after %d requests", res.StatusCode, len(in.requests()))
+	}
+}
+
+func TestCreateValidates(t *testing.T) {
+	a := hiring.KeyActor(interview.APIKey{ID: "k", TenantID: "t"})
+	tests := []struct {
+		name string
+		in   EndpointInput
+		ok   bool
+	}{
+		{"https", EndpointInput{URL: "https://ats.example.com/hooks"}, true},
+		{"http with events", EndpointInput{URL: "http://ats.example.com", Events: []string{"interview.failed", "", "interview.started", "interview.failed"}}, true},
+		{"ftp", EndpointInput{URL: "ftp://ats.example.com"}, false},
+		{"relative", EndpointInput{URL: "/hooks"}, false},
+		{"empty", EndpointInput{}, false},
+		{"credentials", EndpointInput{URL: "https://u:p@ats.example.com"}, false},
+		{"javascript", EndpointInput{URL: "javascript:alert(1)"}, false},
+		{"unknown event", EndpointInput{URL: "https://ats.example.com", Events: []string{"interview.created"}}, false},
+		{"long description", EndpointInput{URL: "https://ats.example.com", Description: string(make([]byte, 201))}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ep, err := newEndpoint(a, tt.in)
+			if (err == nil) != tt.ok {
+				t.Fatalf("newEndpoint = %v, want ok %v", err, tt.ok)
+			}
+			if err != nil && interview.ErrorCode(err) != interview.CodeInvalid {
+				t.Errorf("error code %s, want invalid_request", interview.ErrorCode(err))
+			}
+			if tt.name == "http with events" && (len(ep.Events) != 2 || ep.Events[0] != "interview.started") {
+				t.Errorf("events %v, want started and failed once each", ep.Events)
+			}
+		})
+	}
+}
+
+func TestOnlyOwnersAndKeysManage(t *testing.T) {
+	for role, ok := range map[interview.Role]bool{interview.RoleOwner: true, interview.RoleRecruiter: false, interview.RoleViewer: false} {
+		err := canManage(hiring.Actor{Kind: "user", Role: role})
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", role, err)
+		}
+	}
+	if err := canManage(hiring.KeyActor(interview.APIKey{})); err != nil {
+		t.Errorf("API key: %v", err)
+	}
+}
