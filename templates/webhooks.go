@@ -49,7 +49,7 @@ func eventHelp(event string) string {
 	case interview.EventInterviewCompleted:
 		return "the interview ended and its transcript is complete"
 	case interview.EventInterviewAbandoned:
-		return "the candidate never came or left before it started"
+		return "the candidate left and did not come back within the reconnect window, or the interview was ended before it started"
 	case interview.EventInterviewFailed:
 		return "the call could not be made"
 	}

@@ -42,7 +42,7 @@ func Webhooks(v WebhooksView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Webhooks</h1><p class=\"prose\">interviewd posts a signed JSON event to each endpoint when an interview starts, completes, is abandoned or fails, and retries for about seven hours until the endpoint answers 2xx. See docs/webhooks.md for the payload and how to verify the signature.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Webhooks</h1><p class=\"prose\">interviewd posts a signed JSON event to each endpoint when an interview starts, completes, is abandoned or fails, and retries for about seven hours until the endpoint answers 2xx. The payload and how to verify its signature are in docs/webhooks.md of the interviewd source.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
