@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // requestIDKey is the context key of the request ID.
@@ -58,15 +60,17 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// accessLog writes one line per request. It logs the path with its
-// secrets masked (logPath) and never the query string: tokens travel
-// there. The probes log at debug level so that the platform's health
-// checks do not drown the log.
+// accessLog writes one line per request and counts it in the metrics. It
+// logs the path with its secrets masked (logPath) and never the query
+// string: tokens travel there. The metrics get the route pattern instead
+// of the path. The probes log at debug level so that the platform's
+// health checks do not drown the log.
 func (s *server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rw := &responseWriter{ResponseWriter: w}
 		next.ServeHTTP(rw, r)
+		s.metrics.HTTPRequest(routePattern(r), rw.statusCode(), time.Since(start))
 		level := slog.LevelInfo
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			level = slog.LevelDebug
@@ -80,6 +84,15 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", r.RemoteAddr))
 	})
+}
+
+// routePattern is the pattern of the route that served r ("/join/{token}"),
+// known once the router has routed it; empty when none matched.
+func routePattern(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		return rc.RoutePattern()
+	}
+	return ""
 }
 
 // secretPaths are the path prefixes whose next segment is a credential:

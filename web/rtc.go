@@ -41,39 +41,41 @@ func (s *server) rtcRoutes(r chi.Router) {
 func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if s.calls == nil || s.rtcTokens == nil {
-		rtcRefuse(w, http.StatusServiceUnavailable, rtcInternal, "live interviews are not available on this server")
+		s.refuseRTC(w, http.StatusServiceUnavailable, rtcInternal, "live interviews are not available on this server")
 		return
 	}
 	if !s.rtc.byIP.allow(clientIP(r)) {
-		rtcRefuse(w, http.StatusTooManyRequests, rtcRateLimited, "too many connections from this address; wait a minute")
+		s.refuseRTC(w, http.StatusTooManyRequests, rtcRateLimited, "too many connections from this address; wait a minute")
 		return
 	}
 	if !s.originAllowed(r.Header.Get("Origin")) {
-		rtcRefuse(w, http.StatusForbidden, rtcForbidden, "this page may not open the interview's connection")
+		s.refuseRTC(w, http.StatusForbidden, rtcForbidden, "this page may not open the interview's connection")
 		return
 	}
 	q := r.URL.Query()
 	claims, err := s.rtcTokens.Verify(q.Get("token"))
 	if err != nil || claims.InterviewID != q.Get("session") ||
 		(s.pinnedTenant != "" && claims.TenantID != s.pinnedTenant) {
-		rtcRefuse(w, http.StatusUnauthorized, rtcUnauthorized, "the interview token is missing, invalid or expired")
+		s.refuseRTC(w, http.StatusUnauthorized, rtcUnauthorized, "the interview token is missing, invalid or expired")
 		return
 	}
 	if !s.rtc.byInterview.allow(claims.TenantID + "/" + claims.InterviewID) {
-		rtcRefuse(w, http.StatusTooManyRequests, rtcRateLimited, "too many connections to this interview; wait a minute")
+		s.refuseRTC(w, http.StatusTooManyRequests, rtcRateLimited, "too many connections to this interview; wait a minute")
 		return
 	}
 	conn, err := s.calls.Connect(r.Context(), claims.TenantID, claims.InterviewID)
 	if err != nil {
 		status, o := connectRefusal(err)
-		rtcRefuse(w, status, o.code, o.message)
+		s.refuseRTC(w, status, o.code, o.message)
 		return
 	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
 	if err != nil {
+		s.metrics.RTCConnection("upgrade_failed")
 		conn.Close()
 		return // Accept has answered
 	}
+	s.metrics.RTCConnection("accepted")
 	sess := newRTCSession(s, ws, conn, s.log.With(slog.String("request_id", requestIDFrom(r.Context())),
 		slog.String("interview_id", claims.InterviewID)))
 	sess.run(r.Context())
@@ -90,6 +92,12 @@ func connectRefusal(err error) (int, outcome) {
 		return http.StatusConflict, o
 	}
 	return http.StatusServiceUnavailable, o
+}
+
+// refuseRTC counts a refused /rtc attempt by its code and answers it.
+func (s *server) refuseRTC(w http.ResponseWriter, status int, code rtcCode, msg string) {
+	s.metrics.RTCConnection(strings.ToLower(string(code)))
+	rtcRefuse(w, status, code, msg)
 }
 
 // rtcRefuse answers a request that is not upgraded with the protocol's

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -39,7 +40,27 @@ type Deps struct {
 	PinnedTenant string
 	// RTCLimits tunes /rtc's rate and size limits; zero values are defaults.
 	RTCLimits RTCLimits
+	// Metrics counts requests and /rtc connections; nil counts nothing.
+	Metrics Metrics
 }
+
+// Metrics receives what the HTTP layer counts, for monitoring; its
+// methods are called from many goroutines and must not block.
+type Metrics interface {
+	// HTTPRequest counts a served request by the router's route pattern
+	// ("/join/{token}", empty when no route matched): never a raw path,
+	// which may carry a token.
+	HTTPRequest(route string, status int, d time.Duration)
+	// RTCConnection counts a /rtc attempt: accepted, upgrade_failed, or
+	// the refusal's protocol code in lower case (docs/signaling.md).
+	RTCConnection(result string)
+}
+
+// noMetrics counts nothing: Deps.Metrics nil.
+type noMetrics struct{}
+
+func (noMetrics) HTTPRequest(string, int, time.Duration) {}
+func (noMetrics) RTCConnection(string)                   {}
 
 // Mode says how this instance runs, in words for people.
 type Mode struct {
@@ -68,6 +89,7 @@ type server struct {
 	rtcTokens    *auth.RTCSigner
 	pinnedTenant string
 	rtc          *rtcGuard
+	metrics      Metrics
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -88,9 +110,13 @@ func NewServer(d Deps) http.Handler {
 		rtcTokens:    d.RTCTokens,
 		pinnedTenant: d.PinnedTenant,
 		rtc:          newRTCGuard(d.RTCLimits),
+		metrics:      d.Metrics,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.metrics == nil {
+		s.metrics = noMetrics{}
 	}
 	return s.routes()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/housekeeping"
+	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/postgres"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
@@ -73,6 +74,8 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if err != nil {
 		return err
 	}
+	// Counted always (it is cheap), served only when METRICS_ADDR is set.
+	mx := metrics.New()
 	selfURL := fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
 	if err := svc.startProvider(cfg, selfURL, logger); err != nil {
 		return err
@@ -82,7 +85,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		// not wait for: end its calls first (deferred, so after the manager).
 		defer svc.engine.Close()
 	}
-	if err := svc.startCalls(cfg, st, logger); err != nil {
+	if err := svc.startCalls(cfg, st, logger, mx); err != nil {
 		return err
 	}
 	defer svc.calls.Close()
@@ -99,7 +102,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	// The webhook outbox is sent every few seconds; stopped before the
 	// store closes (docs/webhooks.md).
 	sender := webhooks.NewSender(webhooks.Config{Store: st, PublicURL: cfg.PublicURL,
-		AllowPrivate: cfg.WebhookAllowPrivate, Logger: logger.With("component", "webhooks")})
+		AllowPrivate: cfg.WebhookAllowPrivate, Logger: logger.With("component", "webhooks"), Metrics: mx})
 	stopSender := sender.Start(ctx)
 	defer stopSender()
 	handler := web.NewServer(web.Deps{
@@ -115,6 +118,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Calls:        svc.calls,
 		RTCTokens:    svc.rtcTokens,
 		PinnedTenant: cfg.TenantID,
+		Metrics:      mx,
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -122,9 +126,18 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("interviewd is running",
-		"url", cfg.PublicURL, "listen", ln.Addr().String(), "store", where,
-		"provider", svc.providerName(cfg), "auth", cfg.Auth(), "version", version)
+	attrs := []any{"url", cfg.PublicURL, "listen", ln.Addr().String(), "store", where,
+		"provider", svc.providerName(cfg), "auth", cfg.Auth(), "version", version}
+	if cfg.MetricsAddr != "" {
+		metricsURL, stopMetrics, err := serveMetrics(cfg.MetricsAddr, mx, logger)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics() // after the main server has drained
+		attrs = append(attrs, "metrics", metricsURL)
+	}
+	logger.Info("interviewd is running", attrs...)
 	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, logger)
 }
 

@@ -83,13 +83,13 @@ func (svc *services) startProvider(cfg config.Config, selfURL string, logger *sl
 }
 
 // startCalls builds the manager of live interviews on top of the provider.
-func (svc *services) startCalls(cfg config.Config, st store.Store, logger *slog.Logger) error {
+func (svc *services) startCalls(cfg config.Config, st store.Store, logger *slog.Logger, mx calls.Metrics) error {
 	signer, err := auth.NewRTCSigner(cfg.JWTSecret, nil)
 	if err != nil {
 		return fmt.Errorf("JWT_SECRET: %w", err)
 	}
 	m, err := calls.New(calls.Config{
-		Store: st, Provider: svc.provider, Sidebands: svc.sidebands, Logger: logger.With("component", "calls"),
+		Store: st, Provider: svc.provider, Sidebands: svc.sidebands, Logger: logger.With("component", "calls"), Metrics: mx,
 		Settings: realtime.Settings{Model: cfg.RealtimeModel, Voice: cfg.RealtimeVoice, TranscribeModel: cfg.TranscribeModel},
 	})
 	if err != nil {

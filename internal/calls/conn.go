@@ -149,6 +149,12 @@ func (c *Conn) fail(err error) {
 // answer on its way to the browser does not share the CPU with it; if
 // attaching fails the call is hung up and Failures says so.
 func (c *Conn) Offer(ctx context.Context, sdp string, deliver func(Answer)) error {
+	err := c.offer(ctx, sdp, deliver)
+	c.m.cfg.Metrics.Offer(offerResult(err))
+	return err
+}
+
+func (c *Conn) offer(ctx context.Context, sdp string, deliver func(Answer)) error {
 	if err := CheckOffer(sdp); err != nil {
 		return &Error{Code: CodeBadOffer, Message: err.Error(), Retryable: true}
 	}
@@ -182,6 +188,7 @@ func (c *Conn) Offer(ctx context.Context, sdp string, deliver func(Answer)) erro
 	}
 	session := realtime.BuildSession(m.cfg.Settings, brief)
 	call, err := m.cfg.Provider.CreateCall(ctx, sdp, session)
+	m.cfg.Metrics.Upstream("create_call", result(err))
 	if err != nil {
 		return m.createFailed(l, v, err)
 	}

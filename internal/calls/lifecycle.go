@@ -24,6 +24,7 @@ func (m *Manager) attach(l *live, c *Conn, v interview.Session, call realtime.Ca
 	sb, err := m.openSideband(call.ID, session)
 	if err != nil {
 		m.log.Warn("sideband failed; hanging up", "interview_id", l.key.interview, "call_id", call.ID, "error", err.Error())
+		m.cfg.Metrics.SidebandFailed()
 		m.hangup(call.ID)
 		c.fail(sidebandError())
 		return
@@ -47,11 +48,13 @@ func (m *Manager) openSideband(callID string, session realtime.Session) (*realti
 	ctx, cancel := context.WithTimeout(m.ctx, m.cfg.SidebandTimeout)
 	defer cancel()
 	sb, err := m.cfg.Sidebands.DialSideband(ctx, callID)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		if err = sb.Send(ctx, realtime.NewSessionUpdate(session)); err != nil {
+			_ = sb.Close()
+		}
 	}
-	if err := sb.Send(ctx, realtime.NewSessionUpdate(session)); err != nil {
-		_ = sb.Close()
+	m.cfg.Metrics.Upstream("sideband", result(err))
+	if err != nil {
 		return nil, err
 	}
 	return sb, nil
@@ -109,7 +112,9 @@ func (m *Manager) stopCall(l *live) {
 func (m *Manager) hangup(callID string) {
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
 	defer cancel()
-	if err := m.cfg.Provider.Hangup(ctx, callID); err != nil {
+	err := m.cfg.Provider.Hangup(ctx, callID)
+	m.cfg.Metrics.Upstream("hangup", result(err))
+	if err != nil {
 		m.log.Debug("hangup", "call_id", callID, "error", err.Error())
 	}
 }
@@ -129,6 +134,7 @@ func (m *Manager) finish(l *live, to interview.Status, reason string, code Code)
 		info := interview.CallInfo{WebRTCStatus: "closed", WebRTCServerURL: v.WebRTCServerURL, WebRTCSessionID: v.WebRTCSessionID, CallID: v.CallID}
 		_ = m.cfg.Store.UpdateSessionCall(ctx, l.key.tenant, l.key.interview, info)
 		to, reason = v.Status, v.EndReason
+		m.cfg.Metrics.InterviewEnded(string(to))
 	}
 	m.log.Info("interview ended", "interview_id", l.key.interview, "status", string(to), "reason", reason)
 	if l.conn != nil {

@@ -24,6 +24,7 @@ type Config struct {
 	Settings  realtime.Settings
 	Logger    *slog.Logger     // nil discards
 	Now       func() time.Time // nil means time.Now
+	Metrics   Metrics          // nil counts nothing
 
 	// Grace is the reconnect window after the signalling connection is lost
 	// (default 30 s): a new offer within it continues the interview, after
@@ -63,6 +64,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Metrics == nil {
+		c.Metrics = noMetrics{}
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {

@@ -11,6 +11,7 @@ import (
 func (m *Manager) startReader(l *live, callID string, sb *realtime.Sideband) *upstream {
 	ctx, cancel := context.WithCancel(m.ctx)
 	up := &upstream{id: callID, cancel: cancel, done: make(chan struct{})}
+	m.cfg.Metrics.CallStarted()
 	m.wg.Add(1)
 	go m.read(ctx, l, up, sb)
 	return up
@@ -29,13 +30,17 @@ func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb *realtime.
 			m.log.Debug("sideband ended", "call_id", up.id, "error", err.Error())
 			break
 		}
-		if ev.Type == realtime.EvError && ev.Error != nil {
+		switch {
+		case ev.Type == realtime.EvError && ev.Error != nil:
 			m.log.Warn("provider error event", "call_id", up.id, "code", ev.Error.Code, "message", ev.Error.Message)
+		case ev.Type == realtime.EvInputTranscriptFailed:
+			m.cfg.Metrics.TranscriptError("transcription")
 		}
 		m.store(l.key, order.Observe(ev, m.now()))
 	}
 	m.store(l.key, order.Flush(m.now(), true))
 	_ = sb.Close()
+	m.cfg.Metrics.CallEnded()
 	close(up.done)
 	if !up.stopping.Load() {
 		m.callEnded(l, up)
@@ -60,7 +65,14 @@ func (m *Manager) store(k key, lines []realtime.Line) {
 	stored, err := m.cfg.Store.AppendTranscript(ctx, k.tenant, k.interview, entries)
 	if err != nil {
 		m.log.Error("store transcript", "interview_id", k.interview, "lines", len(lines), "error", err.Error())
+		m.cfg.Metrics.TranscriptError("store")
 		return
+	}
+	now := m.now()
+	for i, e := range stored { // stored is in the order given, one per line
+		if i < len(lines) {
+			m.cfg.Metrics.TranscriptStored(string(e.Speaker), now.Sub(lines[i].Finished))
+		}
 	}
 	m.publish(k, stored)
 }

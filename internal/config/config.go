@@ -55,6 +55,10 @@ type Config struct {
 
 	LogLevel        string // debug | info | warn | error
 	ShutdownTimeout time.Duration
+
+	// MetricsAddr is the host:port of the listener that serves
+	// GET /metrics, apart from the public one; empty serves no metrics.
+	MetricsAddr string
 }
 
 // Store names the storage the config selects.
@@ -105,6 +109,7 @@ func Load(getenv func(string) string) (Config, error) {
 		JWTSecret:         env("JWT_SECRET", ""),
 		TenantID:          env("TENANT_ID", ""),
 		LogLevel:          strings.ToLower(env("LOG_LEVEL", DefaultLogLevel)),
+		MetricsAddr:       env("METRICS_ADDR", ""),
 	}
 	var err error
 	if c.Addr, err = listenAddr(env("ADDR", ""), env("PORT", "")); err != nil {
@@ -198,6 +203,7 @@ func (c Config) validate() error {
 		c.checkSupabase,
 		c.checkSecrets,
 		c.checkLogLevel,
+		c.checkMetricsAddr,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -276,4 +282,23 @@ func (c Config) checkLogLevel() error {
 		return nil
 	}
 	return fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+}
+
+// checkMetricsAddr accepts an empty value (no metrics listener) or a
+// host:port other than the main listener's.
+func (c Config) checkMetricsAddr() error {
+	if c.MetricsAddr == "" {
+		return nil
+	}
+	_, p, err := net.SplitHostPort(c.MetricsAddr)
+	if err != nil || p == "" {
+		return fmt.Errorf("METRICS_ADDR: %q is not host:port", c.MetricsAddr)
+	}
+	if err := checkPort("METRICS_ADDR", p); err != nil {
+		return err
+	}
+	if c.MetricsAddr == c.Addr && p != "0" {
+		return fmt.Errorf("METRICS_ADDR: %q is the main listener; metrics need a listener of their own", c.MetricsAddr)
+	}
+	return nil
 }

@@ -56,6 +56,14 @@ func TestLoadOverrides(t *testing.T) {
 	if c, err := Load(envOf(map[string]string{"WEBHOOK_ALLOW_PRIVATE": "true"})); err != nil || !c.WebhookAllowPrivate {
 		t.Errorf("WEBHOOK_ALLOW_PRIVATE=true: %v %v", c.WebhookAllowPrivate, err)
 	}
+	if c.MetricsAddr != "" {
+		t.Errorf("METRICS_ADDR defaults to %q", c.MetricsAddr)
+	}
+	for _, addr := range []string{"127.0.0.1:9091", ":9091", "[::1]:0"} {
+		if c, err := Load(envOf(map[string]string{"METRICS_ADDR": addr})); err != nil || c.MetricsAddr != addr {
+			t.Errorf("METRICS_ADDR=%s: %q %v", addr, c.MetricsAddr, err)
+		}
+	}
 	c, err = Load(envOf(map[string]string{"ADDR": "127.0.0.1:0", "PORT": "1"}))
 	if err != nil || c.Addr != "127.0.0.1:0" || c.PublicURL != "http://localhost:0" {
 		t.Errorf("ADDR should win over PORT: %+v %v", c, err)
@@ -83,6 +91,10 @@ func TestLoadRejects(t *testing.T) {
 		{"log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"shutdown timeout", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
 		{"webhook allow private", map[string]string{"WEBHOOK_ALLOW_PRIVATE": "maybe"}, "WEBHOOK_ALLOW_PRIVATE"},
+		{"metrics addr without port", map[string]string{"METRICS_ADDR": "localhost"}, "METRICS_ADDR"},
+		{"metrics addr empty port", map[string]string{"METRICS_ADDR": "127.0.0.1:"}, "METRICS_ADDR"},
+		{"metrics addr bad port", map[string]string{"METRICS_ADDR": ":99999"}, "METRICS_ADDR"},
+		{"metrics addr is the main one", map[string]string{"PORT": "9091", "METRICS_ADDR": ":9091"}, "METRICS_ADDR"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

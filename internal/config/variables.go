@@ -30,5 +30,6 @@ func Variables() []Variable {
 		{"WEBHOOK_ALLOW_PRIVATE", "false", "lets webhooks reach loopback, private and link-local addresses (refused by default against SSRF)"},
 		{"LOG_LEVEL", DefaultLogLevel, "debug, info, warn or error"},
 		{"SHUTDOWN_TIMEOUT", DefaultShutdownTimeout.String(), "how long a stop waits for requests to finish"},
+		{"METRICS_ADDR", "", "host:port of a separate listener serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9091); empty means none"},
 	}
 }

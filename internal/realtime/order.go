@@ -11,7 +11,10 @@ type Line struct {
 	ItemID  string
 	Speaker interview.Speaker
 	Text    string
-	At      time.Time
+	At      time.Time // when the item was first seen: its place in the conversation
+	// Finished is when the event that made the line final arrived; the
+	// time from it to the line's storing is the transcript's lag.
+	Finished time.Time
 }
 
 // Ordering turns a call's events into transcript lines in conversation
@@ -33,6 +36,7 @@ type orderItem struct {
 	text     string
 	at       time.Time
 	done     bool // its transcript is final
+	finished time.Time
 	failed   bool // no transcript will come
 	released bool
 }
@@ -130,6 +134,9 @@ func (o *Ordering) finish(id string, sp interview.Speaker, text string, now time
 	if len(text) > maxTranscriptTextFromPeer {
 		text = text[:maxTranscriptTextFromPeer]
 	}
+	if !it.done {
+		it.finished = now
+	}
 	it.text, it.done = text, true
 }
 
@@ -149,7 +156,7 @@ func (o *Ordering) release(now time.Time, force bool) []Line {
 		}
 		it.released = true
 		if it.text != "" {
-			out = append(out, Line{ItemID: it.id, Speaker: it.speaker, Text: it.text, At: it.at})
+			out = append(out, Line{ItemID: it.id, Speaker: it.speaker, Text: it.text, At: it.at, Finished: it.finished})
 		}
 	}
 	o.compact()

@@ -57,7 +57,19 @@ type Config struct {
 	Batch        int
 	Workers      int
 	Now          func() time.Time
+	Metrics      Metrics // nil counts nothing
 }
+
+// Metrics receives the recorded attempts, for monitoring: result is
+// delivered, retrying (another attempt is scheduled) or failed (for good).
+type Metrics interface {
+	WebhookDelivery(result string)
+}
+
+// noMetrics counts nothing: Config.Metrics nil.
+type noMetrics struct{}
+
+func (noMetrics) WebhookDelivery(string) {}
 
 // Sender delivers the outbox: it claims due deliveries, sends each one,
 // and records the attempt.
@@ -81,6 +93,9 @@ func NewSender(cfg Config) *Sender {
 	cfg.Workers = orDefault(cfg.Workers, DefaultWorkers)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noMetrics{}
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -212,7 +227,20 @@ func (s *Sender) attempt(ctx context.Context, d interview.WebhookDelivery) {
 	defer cancel()
 	if err := s.cfg.Store.RecordWebhookAttempt(rctx, d.TenantID, d.ID, a); err != nil {
 		s.log.Warn("webhook attempt not recorded", "delivery_id", d.ID, "error", err.Error())
+		return
 	}
+	s.cfg.Metrics.WebhookDelivery(attemptResult(a))
+}
+
+// attemptResult is a recorded attempt's metric result.
+func attemptResult(a interview.WebhookAttempt) string {
+	switch {
+	case a.Delivered:
+		return "delivered"
+	case a.Retry.IsZero():
+		return "failed"
+	}
+	return "retrying"
 }
 
 // retryAt is when to try again after the n-th attempt failed at at, or
