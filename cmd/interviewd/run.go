@@ -67,6 +67,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if err != nil {
 		return fmt.Errorf("PORT/ADDR: cannot listen on %s: %w", cfg.Addr, err)
 	}
+	defer ln.Close() // on an early return; Serve has closed it otherwise
 	if derivePublicURL {
 		cfg.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	}
@@ -131,7 +132,6 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if cfg.MetricsAddr != "" {
 		metricsURL, stopMetrics, err := serveMetrics(cfg.MetricsAddr, mx, logger)
 		if err != nil {
-			ln.Close()
 			return err
 		}
 		defer stopMetrics() // after the main server has drained
