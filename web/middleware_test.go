@@ -244,3 +244,33 @@ func TestAccessLogMasksLinkTokens(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLogPath: whatever path a client sends, the log never shows the
+// segment after /join/ or /invite/, and keeps every other path as it came.
+func FuzzLogPath(f *testing.F) {
+	for _, p := range []string{"/join/ij_tok", "/join/ij_tok/room", "/invite/ivk_x", "/app/x", "/join/", "/join//room", "/joinx/a"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		got := logPath(p)
+		for _, prefix := range secretPaths {
+			rest, ok := strings.CutPrefix(p, prefix)
+			if !ok || rest == "" {
+				continue
+			}
+			// The token is replaced; what follows it is kept.
+			_, after, hasAfter := strings.Cut(rest, "/")
+			want := prefix + "{token}"
+			if hasAfter {
+				want += "/" + after
+			}
+			if got != want {
+				t.Fatalf("logPath(%q) = %q, want %q", p, got, want)
+			}
+			return
+		}
+		if got != p {
+			t.Fatalf("logPath(%q) = %q, want it unchanged", p, got)
+		}
+	})
+}

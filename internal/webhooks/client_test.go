@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"testing"
 
 	"github.com/interviewd/interviewd/internal/hiring"
@@ -112,4 +113,26 @@ func TestOnlyOwnersAndKeysManage(t *testing.T) {
 	if err := canManage(hiring.KeyActor(interview.APIKey{})); err != nil {
 		t.Errorf("API key: %v", err)
 	}
+}
+
+// FuzzCheckURL: an owner's URL is outside input. Whatever it is, CheckURL
+// does not panic, and what it accepts is an absolute http(s) URL with a
+// host and no credentials, that the sender can request.
+func FuzzCheckURL(f *testing.F) {
+	for _, s := range []string{"https://hooks.example.com/x", "http://user:pw@h/", "ftp://h/", "https://h/#f",
+		"//h/x", "https://[::1]:8080/", "https://%zz/", "https://h:99999/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if CheckURL(raw) != nil {
+			return
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil || len(raw) > 2000 {
+			t.Fatalf("accepted %q", raw)
+		}
+		if _, err := http.NewRequest(http.MethodPost, raw, nil); err != nil {
+			t.Fatalf("accepted %q, which cannot be requested: %v", raw, err)
+		}
+	})
 }
