@@ -1,6 +1,9 @@
 package interview
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Webhook events: an interview changing status. The names are what an
 // endpoint subscribes to and what each delivery's "type" says.
@@ -46,20 +49,31 @@ type WebhookEndpoint struct {
 	DisabledAt *time.Time
 }
 
+// Prepare checks what a store needs of a new endpoint, a URL and a
+// secret, and that every event is known; an empty event list (every
+// event) becomes nil. Known event names hold no comma, so a store may
+// keep the list joined by commas.
+func (e *WebhookEndpoint) Prepare() error {
+	if e.URL == "" || e.Secret == "" {
+		return Errorf(CodeInvalid, "a webhook endpoint needs a URL and a secret")
+	}
+	for _, ev := range e.Events {
+		if !slices.Contains(WebhookEvents, ev) {
+			return Errorf(CodeInvalid, "unknown webhook event %q", ev)
+		}
+	}
+	if len(e.Events) == 0 {
+		e.Events = nil
+	}
+	return nil
+}
+
 // Wants reports whether the endpoint is active and subscribed to event.
 func (e WebhookEndpoint) Wants(event string) bool {
 	if e.DisabledAt != nil {
 		return false
 	}
-	if len(e.Events) == 0 {
-		return true
-	}
-	for _, ev := range e.Events {
-		if ev == event {
-			return true
-		}
-	}
-	return false
+	return len(e.Events) == 0 || slices.Contains(e.Events, event)
 }
 
 // Delivery states.

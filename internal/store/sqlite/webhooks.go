@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -40,7 +39,7 @@ func deliveryDest(d *interview.WebhookDelivery) []any {
 // CreateWebhookEndpoint stores e in e.TenantID, filling ID and CreatedAt;
 // an unknown tenant is ErrNotFound.
 func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *interview.WebhookEndpoint) error {
-	if err := checkEndpoint(e); err != nil {
+	if err := e.Prepare(); err != nil {
 		return err
 	}
 	fillID(&e.ID)
@@ -52,24 +51,6 @@ func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *interview.WebhookE
 		e.CreatedBy, ts(e.CreatedAt), nullTS(e.DisabledAt))
 	if err != nil {
 		return fmt.Errorf("create webhook endpoint %s: %w", e.URL, dbErr(err))
-	}
-	return nil
-}
-
-// checkEndpoint checks what the caller must provide and empties an empty
-// event list, which means every event. Known event names hold no comma, so
-// the list is stored joined by commas.
-func checkEndpoint(e *interview.WebhookEndpoint) error {
-	if e.URL == "" || e.Secret == "" {
-		return interview.Errorf(interview.CodeInvalid, "a webhook endpoint needs a URL and a secret")
-	}
-	for _, ev := range e.Events {
-		if !slices.Contains(interview.WebhookEvents, ev) {
-			return interview.Errorf(interview.CodeInvalid, "unknown webhook event %q", ev)
-		}
-	}
-	if len(e.Events) == 0 {
-		e.Events = nil
 	}
 	return nil
 }
