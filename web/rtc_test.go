@@ -88,18 +88,7 @@ func TestRTCReconnect(t *testing.T) {
 		if s := a.session(v).Status; s != interview.StatusInProgress {
 			t.Fatalf("status %s during the grace window", s)
 		}
-		before := len(a.transcript(v))
-		p2, c2 := a.connect(v)
-		p2.waitEvent(realtime.EvOutputTranscriptDone)
-		rtcWait(t, "the new call's lines", func() bool { return len(a.transcript(v)) > before })
-		// The new call resumes at question 2 instead of starting over.
-		if first := a.transcript(v)[before]; !strings.HasPrefix(first.Text, "Welcome back") || !strings.Contains(first.Text, "Question 2:") {
-			t.Errorf("the resumed call opened with %q", first.Text)
-		}
-		c2.send(map[string]string{"type": msgEnd})
-		c2.closed()
-		a.waitStatus(v, interview.StatusCompleted)
-		rtcCheckGapFree(t, a.transcript(v))
+		a.resumeAndEnd(v)
 	})
 	t.Run("after the grace window", func(t *testing.T) {
 		a := newRTCApp(t, rtcOptions{calls: calls.Config{Grace: 500 * time.Millisecond}})
@@ -180,17 +169,7 @@ func TestRTCRestart(t *testing.T) {
 		if n, err := a.Calls.Recover(t.Context(), ""); err != nil || n != 1 {
 			t.Fatalf("Recover = %d, %v; want 1", n, err)
 		}
-		n := len(a.transcript(v))
-		p, c := a.connect(v)
-		p.waitEvent(realtime.EvOutputTranscriptDone)
-		rtcWait(t, "the new call's lines", func() bool { return len(a.transcript(v)) > n })
-		if first := a.transcript(v)[n]; !strings.HasPrefix(first.Text, "Welcome back") || !strings.Contains(first.Text, "Question 2:") {
-			t.Errorf("the call after the restart opened with %q", first.Text)
-		}
-		c.send(map[string]string{"type": msgEnd})
-		c.closed()
-		a.waitStatus(v, interview.StatusCompleted)
-		rtcCheckGapFree(t, a.transcript(v))
+		a.resumeAndEnd(v)
 	})
 	t.Run("nobody comes back", func(t *testing.T) {
 		old, v := before(t)
@@ -208,6 +187,25 @@ func TestRTCRestart(t *testing.T) {
 	})
 }
 
+// resumeAndEnd continues an interview whose first question was answered
+// on a new call, which must open at question 2 ("Welcome back"), then ends
+// it: completed, its transcript gap-free.
+func (a *rtcApp) resumeAndEnd(v interview.Session) {
+	t := a.t
+	t.Helper()
+	before := len(a.transcript(v))
+	p, c := a.connect(v)
+	p.waitEvent(realtime.EvOutputTranscriptDone)
+	rtcWait(t, "the new call's lines", func() bool { return len(a.transcript(v)) > before })
+	if first := a.transcript(v)[before]; !strings.HasPrefix(first.Text, "Welcome back") || !strings.Contains(first.Text, "Question 2:") {
+		t.Errorf("the new call opened with %q", first.Text)
+	}
+	c.send(map[string]string{"type": msgEnd})
+	c.closed()
+	a.waitStatus(v, interview.StatusCompleted)
+	rtcCheckGapFree(t, a.transcript(v))
+}
+
 // connect dials /rtc, offers a pion call, applies the answer and waits
 // until the peer is connected to the engine.
 func (a *rtcApp) connect(v interview.Session) (*rtcPeer, *rtcClient) {
@@ -220,7 +218,7 @@ func (a *rtcApp) connect(v interview.Session) (*rtcPeer, *rtcClient) {
 	return p, c
 }
 
-func rtcCheckGapFree(t *testing.T, entries []interview.TranscriptEntry) {
+func rtcCheckGapFree(t testing.TB, entries []interview.TranscriptEntry) {
 	t.Helper()
 	items := map[string]bool{}
 	for i, e := range entries {
