@@ -33,7 +33,7 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
-	svc, err := newServices(cfg, st)
+	svc, err := newServices(cfg, st, nil)
 	if err != nil {
 		return err
 	}

@@ -71,12 +71,12 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if derivePublicURL {
 		cfg.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	}
-	svc, err := newServices(cfg, st)
+	// Counted always (it is cheap), served only when METRICS_ADDR is set.
+	mx := metrics.New()
+	svc, err := newServices(cfg, st, mx)
 	if err != nil {
 		return err
 	}
-	// Counted always (it is cheap), served only when METRICS_ADDR is set.
-	mx := metrics.New()
 	selfURL := fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
 	if err := svc.startProvider(cfg, selfURL, logger); err != nil {
 		return err

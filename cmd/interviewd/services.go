@@ -11,6 +11,8 @@ import (
 	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/store"
@@ -37,7 +39,17 @@ type services struct {
 	rtcTokens *auth.RTCSigner
 }
 
-func newServices(cfg config.Config, st store.Store) (services, error) {
+// countEnded counts the interviews the hiring service ends itself; nil
+// metrics (the admin commands) count nothing.
+func countEnded(mx *metrics.Metrics) func(interview.Status) {
+	if mx == nil {
+		return nil
+	}
+	return func(s interview.Status) { mx.InterviewEnded(string(s)) }
+}
+
+// newServices builds the services; mx may be nil.
+func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (services, error) {
 	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: st, PinnedTenant: cfg.TenantID})
 	if err != nil {
 		return services{}, fmt.Errorf("accounts: %w", err)
@@ -49,7 +61,7 @@ func newServices(cfg config.Config, st store.Store) (services, error) {
 	svc := services{
 		accounts:   accounts,
 		recruiters: accounts,
-		hiring:     hiring.New(hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL}),
+		hiring:     hiring.New(hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL, Ended: countEnded(mx)}),
 	}
 	if cfg.Auth() == "supabase" {
 		if svc.recruiters, err = auth.NewSupabaseAccounts(auth.SupabaseConfig{

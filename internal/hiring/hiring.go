@@ -25,6 +25,7 @@ type Service struct {
 	publicURL string
 	linkTTL   time.Duration
 	now       func() time.Time
+	ended     func(interview.Status)
 }
 
 // Config configures New.
@@ -34,6 +35,10 @@ type Config struct {
 	PublicURL string        // join links are PublicURL/join/TOKEN
 	LinkTTL   time.Duration // zero means DefaultLinkTTL
 	Now       func() time.Time
+	// Ended, when set, is told each time EndInterview itself moves an
+	// interview to a terminal status (for monitoring). An interview whose
+	// live call the calls manager ended is counted there instead.
+	Ended func(status interview.Status)
 }
 
 // New returns a Service.
@@ -44,7 +49,10 @@ func New(c Config) *Service {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &Service{store: c.Store, links: c.Links, publicURL: strings.TrimRight(c.PublicURL, "/"), linkTTL: c.LinkTTL, now: c.Now}
+	if c.Ended == nil {
+		c.Ended = func(interview.Status) {}
+	}
+	return &Service{store: c.Store, links: c.Links, publicURL: strings.TrimRight(c.PublicURL, "/"), linkTTL: c.LinkTTL, now: c.Now, ended: c.Ended}
 }
 
 // Actor is who acts: a signed-in member (whose queries run under the

@@ -115,3 +115,20 @@ func TestJoinLandingRefusals(t *testing.T) {
 		t.Errorf("ended: %q", got)
 	}
 }
+
+// TestEndedHook: EndInterview tells Config.Ended once per interview it
+// ends itself, and not again for one that has ended.
+func TestEndedHook(t *testing.T) {
+	f := newJoinFixture(t)
+	var got []interview.Status
+	f.svc.ended = func(s interview.Status) { got = append(got, s) }
+	ctx := context.Background()
+	for range 2 {
+		if _, err := f.svc.EndInterview(ctx, f.owner, f.iv.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 1 || got[0] != interview.StatusAbandoned {
+		t.Errorf("Ended saw %v, want one abandoned", got)
+	}
+}

@@ -199,6 +199,7 @@ func (s *Service) EndInterview(ctx context.Context, a Actor, id string) (intervi
 		_ = db.UpdateSessionCall(ctx, a.TenantID, id, info) // the status is what matters
 	}
 	s.audit(ctx, a, "interview.ended", "interview", id, map[string]string{"status": string(v.Status)})
+	s.ended(v.Status)
 	return v, nil
 }
 

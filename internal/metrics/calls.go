@@ -17,7 +17,7 @@ func (m *Metrics) registerCalls() {
 	m.sidebandFailures = m.counter("sideband_failures_total",
 		"Answered calls the server could not attach its sideband to (dial or session.update failed); each was hung up and the candidate asked to offer again.")
 	m.interviewsEnded = m.counterVec("interviews_ended_total",
-		"Interviews the calls manager ended, by final status (endings through the lifecycle API without a live call are not counted).",
+		"Interviews that ended, by final status: by the calls manager (a live call) or by a recruiter, the candidate or an API key ending one without a live call.",
 		"status")
 	zero(m.interviewsEnded, endStatuses)
 	m.transcriptEntries = m.counterVec("transcript_entries_total",
@@ -58,7 +58,8 @@ func (m *Metrics) Upstream(op, result string) {
 	m.upstream.WithLabelValues(closed(op, upstreamOps), closed(result, upstreamResults)).Inc()
 }
 
-// InterviewEnded counts an interview the manager ended, by final status.
+// InterviewEnded counts an interview that ended, by final status: the
+// calls manager and the hiring service (no live call) each report theirs.
 func (m *Metrics) InterviewEnded(status string) {
 	m.interviewsEnded.WithLabelValues(closed(status, endStatuses)).Inc()
 }
