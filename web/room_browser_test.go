@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +16,6 @@ import (
 	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/interview"
-	"github.com/interviewd/interviewd/internal/realtime"
-	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/testenv"
 )
 
@@ -93,26 +90,8 @@ func TestBrowserMicCheck(t *testing.T) {
 // lifecycle API.
 func liveRoomApp(t *testing.T) *roomApp {
 	t.Helper()
-	return newRoomApp(t, openSQLiteStore(t), "", func(url string, st store.Store) roomWiring {
-		eng, err := engine.New(engine.Config{APIKey: rtcEngineKey, ICE: engine.ICE{LoopbackOnly: true},
-			Turn: engine.Turn{DeltaInterval: 20 * time.Millisecond}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = eng.Close() }) // after the server has stopped
-		tr := &http.Transport{}
-		t.Cleanup(tr.CloseIdleConnections)
-		m, err := calls.New(calls.Config{
-			Store:     st,
-			Provider:  realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second, Transport: tr}),
-			Sidebands: realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second}),
-			Settings:  realtime.Settings{Model: "gpt-realtime", Voice: "marin", TranscribeModel: "gpt-4o-transcribe"},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return roomWiring{engine: eng.Handler(), calls: m}
-	})
+	app, _ := newLiveRoomApp(t, engine.Config{Turn: engine.Turn{DeltaInterval: 20 * time.Millisecond}}, calls.Config{})
+	return app
 }
 
 // TestBrowserInterviewRoom is the candidate's whole interview in Chromium

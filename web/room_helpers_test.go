@@ -7,10 +7,13 @@ import (
 	"path"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/calls"
+	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -99,4 +102,34 @@ func (c *testClient) call(method, path, body string, header ...string) apiRespon
 		c.t.Fatal(err)
 	}
 	return apiResponse{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// newLiveRoomApp is a room app with live calls, wired as cmd/interviewd
+// does with the local engine: the engine from ecfg (its key and loopback
+// ICE filled in) mounted at /v1, reached over HTTP by a calls manager from
+// ccfg (store, provider, sidebands and settings filled in). It returns the
+// engine too, for tests that look inside it.
+func newLiveRoomApp(t *testing.T, ecfg engine.Config, ccfg calls.Config) (*roomApp, *engine.Engine) {
+	t.Helper()
+	var eng *engine.Engine
+	app := newRoomApp(t, openSQLiteStore(t), "", func(url string, st store.Store) roomWiring {
+		ecfg.APIKey, ecfg.ICE.LoopbackOnly = rtcEngineKey, true
+		var err error
+		if eng, err = engine.New(ecfg); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = eng.Close() }) // after the server has stopped
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		ccfg.Store = st
+		ccfg.Provider = realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second, Transport: tr})
+		ccfg.Sidebands = realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second})
+		ccfg.Settings = realtime.Settings{Model: "gpt-realtime", Voice: "marin", TranscribeModel: "gpt-4o-transcribe"}
+		m, err := calls.New(ccfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return roomWiring{engine: eng.Handler(), calls: m}
+	})
+	return app, eng
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,8 +19,6 @@ import (
 	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/interview"
-	"github.com/interviewd/interviewd/internal/realtime"
-	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/testenv"
 )
 
@@ -83,27 +80,9 @@ type reconnectRoom struct {
 func newReconnectRoom(t *testing.T, cfg calls.Config) *reconnectRoom {
 	t.Helper()
 	r := &reconnectRoom{logs: &logBuffer{}}
-	r.roomApp = newRoomApp(t, openSQLiteStore(t), "", func(url string, st store.Store) roomWiring {
-		logger := slog.New(slog.NewJSONHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		eng, err := engine.New(engine.Config{APIKey: rtcEngineKey, Logger: logger, ICE: engine.ICE{LoopbackOnly: true},
-			Turn: engine.Turn{DeltaInterval: 20 * time.Millisecond}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.engine = eng
-		t.Cleanup(func() { _ = eng.Close() }) // after the server has stopped
-		tr := &http.Transport{}
-		t.Cleanup(tr.CloseIdleConnections)
-		cfg.Store, cfg.Logger = st, logger
-		cfg.Provider = realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second, Transport: tr})
-		cfg.Sidebands = realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second})
-		cfg.Settings = realtime.Settings{Model: "gpt-realtime", Voice: "marin", TranscribeModel: "gpt-4o-transcribe"}
-		m, err := calls.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return roomWiring{engine: eng.Handler(), calls: m}
-	})
+	logger := slog.New(slog.NewJSONHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.Logger = logger
+	r.roomApp, r.engine = newLiveRoomApp(t, engine.Config{Logger: logger, Turn: engine.Turn{DeltaInterval: 20 * time.Millisecond}}, cfg)
 	t.Cleanup(func() {
 		if t.Failed() {
 			r.logs.mu.Lock()

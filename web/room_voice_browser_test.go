@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +23,6 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/speech"
-	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/testenv"
 )
 
@@ -250,30 +248,10 @@ func voiceWAV(t *testing.T, tools speech.Tools) (string, voiceLayout) {
 // manager's logs go to logs.
 func spokenRoomApp(t *testing.T, tools speech.Tools, logs *logBuffer) (*roomApp, *engine.Engine) {
 	t.Helper()
-	var eng *engine.Engine
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	app := newRoomApp(t, openSQLiteStore(t), "", func(url string, st store.Store) roomWiring {
-		var err error
-		eng, err = engine.New(engine.Config{APIKey: rtcEngineKey, ICE: engine.ICE{LoopbackOnly: true},
-			Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer, Logger: logger.With("part", "engine")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = eng.Close() }) // after the server has stopped
-		tr := &http.Transport{}
-		t.Cleanup(tr.CloseIdleConnections)
-		m, err := calls.New(calls.Config{
-			Store:     st,
-			Logger:    logger.With("part", "calls"),
-			Provider:  realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second, Transport: tr}),
-			Sidebands: realtime.NewClient(url+"/v1", rtcEngineKey, &http.Client{Timeout: 10 * time.Second}),
-			Settings:  realtime.Settings{Model: "gpt-realtime", Voice: "marin", TranscribeModel: "gpt-4o-transcribe"},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return roomWiring{engine: eng.Handler(), calls: m}
-	})
+	app, eng := newLiveRoomApp(t,
+		engine.Config{Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer, Logger: logger.With("part", "engine")},
+		calls.Config{Logger: logger.With("part", "calls")})
 	return app, eng
 }
 
