@@ -18,6 +18,10 @@ type Session struct {
 	WebRTCServerURL string // the signalling URL the candidate's browser uses
 	WebRTCSessionID string // the signalling session handed to the browser
 	CallID          string // the provider's call ID (rtc_…), from Location
+	// CurrentQuestion is the question (1-based, as numbered in the
+	// position) the interviewer asked last; 0 before the first. The calls
+	// manager records it when the model calls question_asked.
+	CurrentQuestion int
 
 	JoinTokenHash string // SHA-256 of the join link's token, hex
 	JoinVersion   int    // bumped each time the link is re-issued, which changes the token

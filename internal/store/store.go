@@ -142,6 +142,9 @@ type Sessions interface {
 	TransitionSession(ctx context.Context, tenantID, id string, to interview.Status, reason string, at time.Time) (interview.Session, error)
 	// UpdateSessionCall records the WebRTC signalling state of an interview.
 	UpdateSessionCall(ctx context.Context, tenantID, id string, call interview.CallInfo) error
+	// UpdateSessionProgress records the question the interviewer asked
+	// last (CurrentQuestion); a negative question is ErrInvalid.
+	UpdateSessionProgress(ctx context.Context, tenantID, id string, question int) error
 	// SetJoinToken replaces the join link's version, hash and expiry and
 	// clears a revocation (re-issuing the link).
 	SetJoinToken(ctx context.Context, tenantID, id string, version int, hash string, expiresAt time.Time) error

@@ -19,13 +19,13 @@ const (
 )
 
 const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
-	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id,
+	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id, s.current_question,
 	coalesce(s.join_token_hash, ''), s.join_version, s.join_expires_at, s.join_revoked_at,
 	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
 
 func sessionDest(v *interview.Session) []any {
 	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
-		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID,
+		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID, &v.CurrentQuestion,
 		&v.JoinTokenHash, &v.JoinVersion, zeroTime{&v.JoinExpiresAt}, &v.JoinRevokedAt,
 		&v.StartedAt, &v.EndedAt, &v.EndReason, &v.CreatedAt, &v.UpdatedAt}
 }
@@ -203,6 +203,17 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 		tenantID, id))
 	if err != nil {
 		return fmt.Errorf("update call of interview %s: %w", id, err)
+	}
+	return nil
+}
+
+// UpdateSessionProgress records the question the interviewer asked last;
+// the column's CHECK refuses a negative one (ErrInvalid).
+func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int) error {
+	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET current_question = $1, updated_at = $2
+		WHERE tenant_id = $3 AND id = $4`, question, now(), tenantID, id))
+	if err != nil {
+		return fmt.Errorf("update progress of interview %s: %w", id, err)
 	}
 	return nil
 }

@@ -17,13 +17,13 @@ const (
 )
 
 const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
-	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id,
+	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id, s.current_question,
 	s.join_token_hash, s.join_version, s.join_expires_at, s.join_revoked_at,
 	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
 
 func sessionDest(v *interview.Session) []any {
 	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
-		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID,
+		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID, &v.CurrentQuestion,
 		stringDest(&v.JoinTokenHash), &v.JoinVersion, timeDest{&v.JoinExpiresAt}, nullTimeDest{&v.JoinRevokedAt},
 		nullTimeDest{&v.StartedAt}, nullTimeDest{&v.EndedAt}, &v.EndReason,
 		timeDest{&v.CreatedAt}, timeDest{&v.UpdatedAt}}
@@ -179,6 +179,17 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 		ts(now()), tenantID, id))
 	if err != nil {
 		return fmt.Errorf("update call of interview %s: %w", id, err)
+	}
+	return nil
+}
+
+// UpdateSessionProgress records the question the interviewer asked last;
+// the column's CHECK refuses a negative one (ErrInvalid).
+func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int) error {
+	err := affected(s.w.ExecContext(ctx, `UPDATE interview_sessions SET current_question = ?, updated_at = ?
+		WHERE tenant_id = ? AND id = ?`, question, ts(now()), tenantID, id))
+	if err != nil {
+		return fmt.Errorf("update progress of interview %s: %w", id, err)
 	}
 	return nil
 }

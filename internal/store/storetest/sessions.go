@@ -42,6 +42,24 @@ func testSessions(t *testing.T, s store.Store) {
 			WebRTCSessionID: got.WebRTCSessionID, CallID: got.CallID,
 		}, call)
 	})
+	t.Run("question progress", func(t *testing.T) {
+		got, err := s.GetSession(ctx, f.Tenant.ID, v.ID)
+		must(t, err)
+		same(t, "before the first question", got.CurrentQuestion, 0)
+		must(t, s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, 2))
+		got, err = s.GetSession(ctx, f.Tenant.ID, v.ID)
+		must(t, err)
+		same(t, "current question", got.CurrentQuestion, 2)
+		list, err := s.ListSessions(ctx, f.Tenant.ID, interview.SessionFilter{})
+		must(t, err)
+		for _, l := range list {
+			if l.ID == v.ID {
+				same(t, "listed", l.CurrentQuestion, 2)
+			}
+		}
+		wantErr(t, "negative", s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, -1), interview.ErrInvalid)
+		wantErr(t, "unknown interview", s.UpdateSessionProgress(ctx, f.Tenant.ID, unique(), 1), store.ErrNotFound)
+	})
 	t.Run("join link", func(t *testing.T) {
 		must(t, s.RevokeJoinToken(ctx, f.Tenant.ID, v.ID, noisy(at(3))))
 		got, err := s.GetSession(ctx, f.Tenant.ID, v.ID)
