@@ -30,8 +30,9 @@ type Config struct {
 	// (default 30 s): a new offer within it continues the interview, after
 	// it the interview is abandoned.
 	Grace time.Duration
-	// Patience is how long the transcript waits for a line that holds
-	// later ones back (default 5 s).
+	// Patience is how long, with no news about it, the transcript waits for
+	// a line that holds later ones back (default realtime.DefaultPatience,
+	// 30 s); a line still being said is always waited for.
 	Patience time.Duration
 	// Settle is how long a call that the provider ended while the
 	// signalling connection is still attached waits for that connection
@@ -74,7 +75,7 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	def(&c.Grace, 30*time.Second)
-	def(&c.Patience, 5*time.Second)
+	def(&c.Patience, realtime.DefaultPatience)
 	def(&c.Settle, time.Second)
 	def(&c.SidebandDelay, time.Millisecond)
 	def(&c.SidebandTimeout, 5*time.Second)

@@ -57,7 +57,7 @@ func (m *Manager) store(k key, lines []realtime.Line) {
 	for i, ln := range lines {
 		entries[i] = interview.TranscriptEntry{
 			TenantID: k.tenant, InterviewID: k.interview, ItemID: ln.ItemID,
-			Speaker: ln.Speaker, Text: ln.Text, Timestamp: ln.At, Source: interview.SourceSideband,
+			Speaker: ln.Speaker, Text: ln.Text, Timestamp: ln.Timestamp, Interrupted: ln.Interrupted, Source: interview.SourceSideband,
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)

@@ -42,7 +42,9 @@ const MaxTranscriptText = 20000
 
 // TranscriptEntry is one line of an interview's transcript. (InterviewID,
 // ItemID) is unique: writing the same item twice stores it once. Seq is
-// assigned by the store, gap-free from 1 within an interview.
+// assigned by the store, gap-free from 1 within an interview, in spoken
+// order: by Timestamp, an entry stored later with an earlier Timestamp
+// going before the entries it precedes (whose Seq move up by one).
 type TranscriptEntry struct {
 	ID          string
 	TenantID    string
@@ -51,9 +53,13 @@ type TranscriptEntry struct {
 	ItemID      string // the provider's item ID, or one derived by the writer
 	Speaker     Speaker
 	Text        string
-	Timestamp   time.Time // when it was said
+	Timestamp   time.Time // when its speech started
 	Source      Source
 	Confidence  *float64 // 0..1 when the recogniser gives one
+	// Interrupted is true for a line cut short (the candidate spoke over
+	// the interviewer, or the call ended mid-sentence): Text is what was
+	// said of it.
+	Interrupted bool
 	CreatedAt   time.Time
 }
 

@@ -23,7 +23,7 @@ func TestLineFinished(t *testing.T) {
 	if !got[0].Finished.Equal(t0.Add(3*time.Second)) || !got[1].Finished.Equal(t0.Add(2*time.Second)) {
 		t.Errorf("finished at %v and %v", got[0].Finished, got[1].Finished)
 	}
-	if !got[1].At.Equal(t0.Add(time.Second)) {
-		t.Errorf("At changed: %v", got[1].At)
+	if !got[1].Timestamp.Equal(t0.Add(time.Second)) {
+		t.Errorf("Timestamp changed: %v", got[1].Timestamp)
 	}
 }
