@@ -10,7 +10,8 @@ import (
 )
 
 // attach runs once the provider's answer is on its way to the browser,
-// holding op (handed over by Offer): after SidebandDelay it opens the sideband, sends session.update, starts the
+// holding op (handed over by Offer): after SidebandDelay it opens the
+// sideband, sends session.update and response.create, starts the
 // reader, and moves the interview to in_progress. The rule: an interview
 // is in progress once the provider has accepted a call and the server's
 // sideband is attached to it.
@@ -44,12 +45,19 @@ func (m *Manager) attach(l *live, c *Conn, v interview.Session, call realtime.Ca
 	}
 }
 
-func (m *Manager) openSideband(callID string, session realtime.Session) (*realtime.Sideband, error) {
+// openSideband dials the call's sideband, configures the session and asks
+// the model to speak: OpenAI's model says nothing until a response is
+// requested, so without response.create the candidate would wait in
+// silence for the greeting.
+func (m *Manager) openSideband(callID string, session realtime.Session) (realtime.Sideband, error) {
 	ctx, cancel := context.WithTimeout(m.ctx, m.cfg.SidebandTimeout)
 	defer cancel()
 	sb, err := m.cfg.Sidebands.DialSideband(ctx, callID)
 	if err == nil {
-		if err = sb.Send(ctx, realtime.NewSessionUpdate(session)); err != nil {
+		if err = sb.Send(ctx, realtime.NewSessionUpdate(session)); err == nil {
+			err = sb.Send(ctx, realtime.NewResponseCreate())
+		}
+		if err != nil {
 			_ = sb.Close()
 		}
 	}

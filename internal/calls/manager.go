@@ -14,13 +14,13 @@ import (
 // Config configures a Manager; Store and Provider are required, every zero
 // knob takes the default named on it.
 type Config struct {
-	Store    store.Store      // the privileged path: the manager acts for the server
-	Provider *realtime.Client // OpenAI or the local engine; the manager cannot tell
+	Store    store.Store // the privileged path: the manager acts for the server
+	Provider Provider    // OpenAI or the local engine (*realtime.Client); the manager cannot tell
 	// Sidebands opens the sidebands; nil means Provider. Give it a client
 	// of its own (same base URL and key, another http.Client): a WebSocket
 	// upgrade keeps the pooled connection it was sent on, and would
 	// otherwise cost the next call creation a fresh connection.
-	Sidebands *realtime.Client
+	Sidebands Provider
 	Settings  realtime.Settings
 	Logger    *slog.Logger     // nil discards
 	Now       func() time.Time // nil means time.Now

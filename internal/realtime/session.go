@@ -15,6 +15,8 @@ type Session struct {
 	Instructions     string       `json:"instructions,omitempty"`
 	OutputModalities []string     `json:"output_modalities,omitempty"`
 	Audio            *AudioConfig `json:"audio,omitempty"`
+	Tools            []Tool       `json:"tools,omitempty"`
+	ToolChoice       string       `json:"tool_choice,omitempty"` // auto
 }
 
 // AudioConfig holds the input and output audio settings of a session.
@@ -54,12 +56,17 @@ type TurnDetection struct {
 	SilenceDurationMS int     `json:"silence_duration_ms,omitempty"`
 	CreateResponse    bool    `json:"create_response"`
 	InterruptResponse bool    `json:"interrupt_response"`
+	IdleTimeoutMS     int     `json:"idle_timeout_ms,omitempty"`
 }
 
 // EndOfTurnSilence is how long the candidate must be silent before an answer
 // counts as finished: long enough that a candidate who pauses to think for
 // two seconds is not cut off.
 const EndOfTurnSilence = 2500 // milliseconds
+
+// IdleTimeout is how long a silent candidate is left before the model is
+// asked to respond (it nudges them): OpenAI's maximum.
+const IdleTimeout = 30000 // milliseconds
 
 // Settings are the instance-wide defaults a session starts from.
 type Settings struct {
@@ -81,7 +88,8 @@ type Brief struct {
 
 // BuildSession returns the session for an interview: instructions that carry
 // the position and its numbered questions, the voice, candidate
-// transcription in the position's language, and patient turn detection. The
+// transcription in the position's language, patient turn detection that
+// nudges a silent candidate, and the interview's function tools. The
 // browser never chooses any of it.
 func BuildSession(s Settings, b Brief) Session {
 	voice := b.Position.Voice
@@ -100,16 +108,23 @@ func BuildSession(s Settings, b Brief) Session {
 				TurnDetection: &TurnDetection{
 					Type: "server_vad", Threshold: 0.5, PrefixPaddingMS: 300,
 					SilenceDurationMS: EndOfTurnSilence, CreateResponse: true, InterruptResponse: true,
+					IdleTimeoutMS: IdleTimeout,
 				},
 			},
 			Output: &AudioOutput{Voice: voice},
 		},
+		Tools:      InterviewTools(),
+		ToolChoice: "auto",
 	}
 }
 
-// Instructions renders the interviewer's instructions. The layout is a
-// contract with the local engine, which reads the "Candidate:" line and the
-// numbered lines under "Questions" (docs/engine.md); OpenAI reads it as prose.
+// Instructions renders the interviewer's instructions: who and what the
+// interview is for, how to run it, when to call the two function tools,
+// and the numbered questions. The layout is a contract with the local
+// engine, which reads the "Candidate:", "Position:" and "Resume at
+// question:" lines and the numbered lines under "Questions" (docs/engine.md);
+// OpenAI reads it as prose. No line of the rules is numbered or starts with
+// one of those keys.
 func Instructions(b Brief) string {
 	p := b.Position
 	var sb strings.Builder
@@ -141,12 +156,16 @@ func Instructions(b Brief) string {
 
 const rules = `
 How to run the interview:
-- Greet the candidate by name, say which position this is for, and ask the first question.
+- You speak first: greet the candidate by name, say which position this is for, and ask the first question.
 - Ask the questions below one at a time, in order, and wait for each answer. Do not skip, merge or reorder them.
+- Whenever you ask a question, call the question_asked function in that same response, with the question's number in the list below as its index. Call it again if you repeat a question.
 - If an answer is empty or unclear, ask one short follow-up, then move on.
-- Candidates may pause to think: do not interrupt a pause.
+- Candidates may pause to think: do not interrupt a pause. If the candidate stays silent for a long time, check gently that they can hear you.
 - Do not evaluate, score or give feedback on answers, and do not answer questions about the outcome.
-- After the last question, or when the time limit is near, thank the candidate and close politely.
+- Once the candidate has answered the last question, call the end_interview function with the reason "completed". Say nothing in that response: do not thank the candidate or say goodbye yet.
+- If the candidate asks to stop the interview, call end_interview with the reason "candidate_request" in the same way. If there are no questions below, tell the candidate so in one sentence and call end_interview with the reason "no_questions".
+- After end_interview you are asked for a goodbye: thank the candidate by name, say that the hiring team will be in touch, and close politely in one or two sentences.
+- If the time limit is near, move on to the last question.
 - Speak only in the interview's language.
 `
 
@@ -159,10 +178,10 @@ func resume(b Brief) string {
 		return ""
 	case b.Answered >= n:
 		return fmt.Sprintf("\nThis interview was interrupted after the candidate had answered every question.\n"+
-			"Welcome the candidate back briefly, then thank them and close politely.\nResume at question: %d\n", n+1)
+			"Welcome the candidate back briefly, then call end_interview with the reason \"completed\".\nResume at question: %d\n", n+1)
 	}
 	return fmt.Sprintf("\nThis interview was interrupted and is resuming. The candidate has already answered questions 1 to %d.\n"+
-		"Welcome the candidate back briefly and continue with question %d. Do not ask earlier questions again.\n"+
+		"Welcome the candidate back briefly and continue with question %d (call question_asked as you ask it). Do not ask earlier questions again.\n"+
 		"Resume at question: %d\n", b.Answered, b.Answered+1, b.Answered+1)
 }
 

@@ -97,7 +97,7 @@ func TestInstructionsResume(t *testing.T) {
 		t.Errorf("resume after one answer:\n%s", text)
 	}
 	b.Answered = 5
-	if text := Instructions(b); !strings.Contains(text, "\nResume at question: 3\n") || !strings.Contains(text, "close politely") {
+	if text := Instructions(b); !strings.Contains(text, "\nResume at question: 3\n") || !strings.Contains(text, "call end_interview") {
 		t.Errorf("resume after every answer:\n%s", text)
 	}
 }

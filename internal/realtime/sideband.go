@@ -16,15 +16,29 @@ import (
 // writeTimeout bounds every write on the sideband.
 const writeTimeout = 5 * time.Second
 
-// Sideband is the server's own WebSocket to a call: it sees every event of
-// the call, whatever happens to the browser.
-type Sideband struct {
+// Sideband is the server's own connection to a call: it sees every event
+// of the call, whatever happens to the browser, and sends client events.
+// Client.DialSideband's is OpenAI's WebSocket; another provider's adapter
+// gives its own (docs/ARCHITECTURE.md). Send may be called while a Read
+// waits.
+type Sideband interface {
+	// Send writes one client event as JSON.
+	Send(ctx context.Context, event any) error
+	// Read returns the next server event, skipping malformed ones; it
+	// returns ErrSidebandClosed when the provider closed the call normally.
+	Read(ctx context.Context) (Event, error)
+	// Close closes the connection normally.
+	Close() error
+}
+
+// wsSideband is a sideband over OpenAI's WebSocket.
+type wsSideband struct {
 	conn *websocket.Conn
 }
 
 // DialSideband opens {base}/realtime?call_id=ID as a WebSocket with the API
 // key (ws for http bases, wss for https).
-func (c *Client) DialSideband(ctx context.Context, callID string) (*Sideband, error) {
+func (c *Client) DialSideband(ctx context.Context, callID string) (Sideband, error) {
 	if !validCallID(callID) {
 		return nil, fmt.Errorf("sideband: bad call ID %q", callID)
 	}
@@ -46,11 +60,11 @@ func (c *Client) DialSideband(ctx context.Context, callID string) (*Sideband, er
 		return nil, &UpstreamError{Status: status, Code: "sideband", Message: "could not open the call's sideband"}
 	}
 	conn.SetReadLimit(MaxEventSize)
-	return &Sideband{conn: conn}, nil
+	return &wsSideband{conn: conn}, nil
 }
 
 // Send writes one client event as JSON.
-func (s *Sideband) Send(ctx context.Context, event any) error {
+func (s *wsSideband) Send(ctx context.Context, event any) error {
 	b, err := json.Marshal(event)
 	if err != nil {
 		return err
@@ -63,7 +77,7 @@ func (s *Sideband) Send(ctx context.Context, event any) error {
 // Read returns the next server event. Malformed events are skipped; it
 // returns an error only when the connection ends (io.EOF-like
 // ErrSidebandClosed for a normal close).
-func (s *Sideband) Read(ctx context.Context) (Event, error) {
+func (s *wsSideband) Read(ctx context.Context) (Event, error) {
 	for {
 		typ, b, err := s.conn.Read(ctx)
 		if err != nil {
@@ -86,7 +100,7 @@ func (s *Sideband) Read(ctx context.Context) (Event, error) {
 var ErrSidebandClosed = errors.New("sideband closed")
 
 // Close closes the sideband normally.
-func (s *Sideband) Close() error {
+func (s *wsSideband) Close() error {
 	return s.conn.Close(websocket.StatusNormalClosure, "")
 }
 
