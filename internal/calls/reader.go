@@ -8,7 +8,7 @@ import (
 )
 
 // startReader starts the goroutine that reads a call's sideband.
-func (m *Manager) startReader(l *live, callID string, sb *realtime.Sideband) *upstream {
+func (m *Manager) startReader(l *live, callID string, sb realtime.Sideband) *upstream {
 	ctx, cancel := context.WithCancel(m.ctx)
 	up := &upstream{id: callID, cancel: cancel, done: make(chan struct{})}
 	m.cfg.Metrics.CallStarted()
@@ -21,7 +21,7 @@ func (m *Manager) startReader(l *live, callID string, sb *realtime.Sideband) *up
 // each as soon as it is released. When the sideband ends it stores every
 // line still held back, then, unless the manager itself ended the call,
 // reports that the provider did.
-func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb *realtime.Sideband) {
+func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb realtime.Sideband) {
 	defer m.wg.Done()
 	order := realtime.NewOrdering(m.cfg.Patience)
 	for {
