@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -8,7 +9,7 @@ import (
 // recognized is the recogniser's answer for a committed utterance.
 type recognized struct {
 	itemID  string
-	audio   bool // from commitAudio, not a text message
+	auto    bool // the voice detector ended the turn: respond to it
 	seconds float64
 	text    Transcript
 	err     error
@@ -30,22 +31,30 @@ func (c *call) handleClient(in clientInput) {
 		c.updateSession(in)
 	case "response.create":
 		c.respond(in)
-	case "response.cancel", "output_audio_buffer.clear":
+	case "response.cancel":
 		if c.iv.line == nil {
-			c.reply(in, invalidRequest(0, "response_cancel_not_active", "", "There is no active response to cancel."))
+			c.reply(in, errNotActive)
 			return
 		}
-		c.finishLine("cancelled")
+		c.cancelResponse("client_cancelled", false)
+	case "output_audio_buffer.clear":
+		if c.iv.line == nil {
+			c.reply(in, errNotActive)
+			return
+		}
+		c.cancelResponse("client_cancelled", true)
 	case "input_audio_buffer.commit":
 		pcm := c.audio.take()
-		c.commitAudio(newID("item_"), pcm, pcm.Duration())
+		c.commitAudio(newID("item_"), pcm, pcm.Duration(), false)
 	case "input_audio_buffer.clear":
 		c.audio.take()
 		c.emit(plainEvent{hdr("input_audio_buffer.cleared")})
 	case "conversation.item.create":
-		c.textAnswer(in)
+		c.createItem(in)
 	}
 }
+
+var errNotActive = invalidRequest(0, "response_cancel_not_active", "", "There is no active response to cancel.")
 
 func (c *call) reply(in clientInput, e *apiError) {
 	in.from.send(encode(newErrorEvent(withEventID(e, in.ev.EventID))))
@@ -67,62 +76,83 @@ func (c *call) updateSession(in clientInput) {
 	c.mu.Lock()
 	c.sess = s
 	c.mu.Unlock()
-	if c.iv.phase == phaseWaiting {
+	if !c.iv.greeted {
 		c.iv.script = parseInstructions(s.Instructions)
 	}
 	c.emit(newSessionEvent("session.updated", c.sessID, s, c.expires))
 }
 
-// respond handles response.create: it starts the interview early, or
-// repeats the current question.
+// respond handles response.create: the interviewer responds now, or once
+// the call is ready when it is not yet; one response at a time.
 func (c *call) respond(in clientInput) {
 	switch {
-	case c.iv.phase == phaseWaiting:
-		c.iv.wantGreet = true
-		c.checkPeer()
-	case c.iv.line != nil:
+	case c.iv.line != nil || c.iv.requested:
 		c.reply(in, invalidRequest(0, "conversation_already_has_active_response", "",
 			"Conversation already has an active response in progress."))
-	case c.iv.phase == phaseAwaiting:
-		c.startLine(c.iv.repeat(), lineQuestion)
+	case c.ready():
+		c.startResponse()
 	default:
-		c.reply(in, invalidRequest(0, "interview_ended", "", "The interview has ended."))
+		c.iv.requested = true
 	}
 }
 
-// commit adds a user item to the conversation, chained to the one before.
+// commit adds a user audio item to the conversation, chained to the one
+// before: committed, then the item (its transcript still null).
 func (c *call) commit(itemID string) {
 	ev := committedEvent{header: hdr("input_audio_buffer.committed"), ItemID: itemID}
 	if prev := c.iv.lastItem; prev != "" {
 		ev.PreviousItemID = &prev
 	}
 	c.emit(ev)
-	c.iv.lastItem = itemID
+	content := []contentObject{{Type: "input_audio", Transcript: json.RawMessage("null")}}
+	c.userItem(itemObject{ID: itemID, Object: "realtime.item", Type: "message", Status: "completed",
+		Role: "user", Content: &content})
 }
 
-// textAnswer takes a user text message as the candidate's answer (text mode).
-func (c *call) textAnswer(in clientInput) {
-	a := in.ev.answer
-	if a.ID == "" {
-		a.ID = newID("item_")
-	} else if a.ID == c.iv.lastItem {
-		c.reply(in, invalidValue("item.id", "Item id "+a.ID+" already exists."))
+// userItem emits conversation.item.added and .done for a finished item.
+func (c *call) userItem(item itemObject) {
+	prev := c.addItem(item)
+	c.emit(conversationItemEvent{header: hdr("conversation.item.done"), PreviousItemID: prev, Item: item})
+}
+
+// createItem adds a client's item: a user text message (the candidate's
+// answer when a response is next requested) or a function call's output.
+// It starts nothing by itself, and is accepted during a response too.
+func (c *call) createItem(in clientInput) {
+	it := in.ev.item
+	if it.ID == "" {
+		it.ID = newID("item_")
+	} else if c.iv.items[it.ID] {
+		c.reply(in, invalidValue("item.id", "Item id "+it.ID+" already exists."))
 		return
 	}
-	c.commit(a.ID)
-	c.transcribed(recognized{itemID: a.ID, text: Transcript{Text: a.Text}})
+	item := itemObject{ID: it.ID, Object: "realtime.item", Type: it.Type, Status: "completed"}
+	if it.Type == "function_call_output" {
+		out := it.Output
+		item.Status, item.CallID, item.Output = "", it.CallID, &out
+		c.userItem(item)
+		return
+	}
+	text := it.Text
+	content := []contentObject{{Type: "input_text", Text: &text}}
+	item.Role, item.Content = "user", &content
+	c.userItem(item)
+	c.iv.heard(it.ID)
+	c.iv.transcribed(it.ID, text == "")
 }
 
 // commitAudio ends the current utterance and hands its audio to the
 // recogniser, off the run goroutine; transcribed takes the result. At most
 // Limits.MaxRecognitions recognitions run at once, engine-wide; the others
-// wait their turn.
-func (c *call) commitAudio(itemID string, pcm PCM, spoken time.Duration) {
+// wait their turn. A turn the voice detector ended (auto) asks for a
+// response once its transcript is in.
+func (c *call) commitAudio(itemID string, pcm PCM, spoken time.Duration, auto bool) {
 	c.commit(itemID)
+	c.iv.heard(itemID)
 	c.iv.pending++
 	u := Utterance{Audio: pcm, Language: c.sess.Language}
 	c.goTracked(func() {
-		r := recognized{itemID: itemID, audio: true, seconds: spoken.Seconds()}
+		r := recognized{itemID: itemID, auto: auto, seconds: spoken.Seconds()}
 		select {
 		case c.e.recognitions <- struct{}{}:
 			r.text, r.err = c.e.cfg.Recognizer.Recognize(c.ctx, u)
@@ -134,11 +164,12 @@ func (c *call) commitAudio(itemID string, pcm PCM, spoken time.Duration) {
 	})
 }
 
+// transcribed emits the answer's transcript, then lets the interviewer
+// respond to the turn. The engine waits for its own recogniser before it
+// responds, where OpenAI's model hears the audio itself.
 func (c *call) transcribed(r recognized) {
-	if r.audio {
-		c.iv.pending--
-	}
-	if r.audio && r.err == nil && r.text.Text != "" && r.text.Note == "" {
+	c.iv.pending--
+	if r.err == nil && r.text.Text != "" && r.text.Note == "" {
 		c.emit(transcriptionDeltaEvent{header: hdr("conversation.item.input_audio_transcription.delta"),
 			ItemID: r.itemID, Delta: r.text.Text})
 	}
@@ -152,11 +183,15 @@ func (c *call) transcribed(r recognized) {
 			ItemID: r.itemID, Transcript: r.text.Text, Note: r.text.Note,
 			Usage: durationUsage{Type: "duration", Seconds: r.seconds}})
 	}
-	c.answered(r.err == nil && strings.TrimSpace(r.text.Text) == "")
+	c.iv.transcribed(r.itemID, r.err == nil && strings.TrimSpace(r.text.Text) == "")
+	if r.auto {
+		c.userTurnDone()
+	}
 }
 
 // voiceActivity turns the voice detector's transitions into OpenAI's
-// speech events; the end of speech commits the answer, as server_vad does.
+// speech events; speech interrupts the response in progress
+// (interrupt_response), and its end commits the answer, as server_vad does.
 func (c *call) voiceActivity(v voiceInput) {
 	ms := v.at.Milliseconds()
 	switch {
@@ -164,10 +199,13 @@ func (c *call) voiceActivity(v voiceInput) {
 		c.t.idle.Stop()
 		c.iv.speechItem = newID("item_")
 		c.emit(speechEvent{header: hdr("input_audio_buffer.speech_started"), AudioStartMS: &ms, ItemID: c.iv.speechItem})
+		if c.iv.line != nil && c.sess.Turn.interruptResponse() {
+			c.cancelResponse("turn_detected", true)
+		}
 	case v.voice == VoiceStopped && c.iv.speechItem != "":
 		id := c.iv.speechItem
 		c.iv.speechItem = ""
 		c.emit(speechEvent{header: hdr("input_audio_buffer.speech_stopped"), AudioEndMS: &ms, ItemID: id})
-		c.commitAudio(id, v.audio, v.spoken)
+		c.commitAudio(id, v.audio, v.spoken, true)
 	}
 }

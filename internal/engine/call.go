@@ -41,8 +41,11 @@ type call struct {
 	lost      bool
 	ending    bool
 
-	iv interview // owned by the run goroutine, as is t
+	iv interview // owned by the run goroutine, as are t and audioZero
 	t  *timers
+	// audioZero is when the peer connected: the origin of the audio
+	// offsets of input_audio_buffer.timeout_triggered.
+	audioZero time.Time
 }
 
 // ending is why a call ended: the close code its sidebands get and a reason.
@@ -55,7 +58,6 @@ func (e ending) Error() string { return e.reason }
 
 var (
 	endHangup     = ending{websocket.StatusNormalClosure, "call hung up"}
-	endFinished   = ending{websocket.StatusNormalClosure, "interview finished"}
 	endPeerGone   = ending{websocket.StatusNormalClosure, "peer connection closed"}
 	endNoConnect  = ending{websocket.StatusNormalClosure, "peer never connected"}
 	endShutdown   = ending{websocket.StatusGoingAway, "server shutting down"}
@@ -80,15 +82,17 @@ func newCall(e *Engine, sess session, offer offerInfo) *call {
 func (c *call) stop(reason ending) { c.cancel(reason) }
 
 // goTracked runs fn as one of the call's goroutines, unless the call is
-// already ending (then fn's resources are being closed anyway).
-func (c *call) goTracked(fn func()) {
+// already ending (then fn's resources are being closed anyway); it reports
+// whether fn runs.
+func (c *call) goTracked(fn func()) bool {
 	if !c.track() {
-		return
+		return false
 	}
 	go func() {
 		defer c.wg.Done()
 		fn()
 	}()
+	return true
 }
 
 func (c *call) track() bool {

@@ -13,12 +13,14 @@ import (
 )
 
 // connect creates a call and connects it; with a sideband it is attached
-// before the peer connects, as the provider client does.
+// before the peer connects, and asks for the greeting (response.create),
+// as interviewd does.
 func connect(t *testing.T, srv *httptest.Server, dataChannel bool, instructions string) (*client, *sidebandClient, string) {
 	t.Helper()
 	cl := newClient(t, dataChannel)
 	answer, callID := createCall(t, srv, cl.Offer(), testSession(instructions))
 	sb := dialSideband(t, srv, callID)
+	sb.send(t, peer.ResponseCreate())
 	cl.Answer(answer)
 	cl.WaitConnected()
 	return cl, sb, callID
@@ -29,10 +31,7 @@ func TestHangupEndsCall(t *testing.T) {
 	e, srv := startEngine(t)
 	cl, sb, callID := connect(t, srv, true, testInstructions)
 	sb.events.until("response.done")
-	resp, body := post(t, srv.URL+"/v1/realtime/calls/"+callID+"/hangup", testKey, "", nil)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("hangup: %d %s", resp.StatusCode, body)
-	}
+	hangup(t, srv, callID)
 	if code := sb.closeStatus(t); code != websocket.StatusNormalClosure {
 		t.Errorf("sideband closed with %v", code)
 	}
@@ -52,8 +51,8 @@ func TestInvalidEventsKeepCallAlive(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t)
 	cl, sb, _ := connect(t, srv, true, testInstructions)
-	cl.events.until("response.done")
-	_, greetItem := checkResponse(t, sb.events.until("response.done"))
+	cl.events.until("output_audio_buffer.stopped")
+	greetItem := sb.events.response().itemID
 
 	bad := []struct {
 		event any
@@ -82,7 +81,7 @@ func TestInvalidEventsKeepCallAlive(t *testing.T) {
 		t.Errorf("sideband: %s", ev.Raw)
 	}
 	cl.Say("Still here.")
-	evs := cl.events.until("input_audio_buffer.committed")
+	evs := cl.events.until("conversation.item.added")
 	if len(evs) != 1 || *evs[0].PreviousItemID != greetItem {
 		t.Errorf("the call did not go on cleanly: %v", evs)
 	}
@@ -103,18 +102,23 @@ func TestCommitWithoutRecognizer(t *testing.T) {
 	_, srv := startEngine(t)
 	cl, sb, _ := connect(t, srv, true, testInstructions)
 	go cl.Send(peer.Silence(10 * peer.Frame)...)
-	cl.events.until("response.done")
-	sb.events.until("response.done")
+	sb.events.response()
 	sb.send(t, map[string]any{"type": "input_audio_buffer.commit"})
-	evs := sb.events.until("response.done")
-	if evs[0].Type != "input_audio_buffer.committed" || evs[1].Type != "conversation.item.input_audio_transcription.completed" {
-		t.Fatalf("events %s, %s", evs[0].Raw, evs[1].Raw)
+	evs := sb.events.until("conversation.item.input_audio_transcription.completed")
+	types := []string{"input_audio_buffer.committed", "conversation.item.added", "conversation.item.done",
+		"conversation.item.input_audio_transcription.completed"}
+	for i, ev := range evs {
+		if ev.Type != types[i] {
+			t.Fatalf("event %d: %s, want %s", i, ev.Raw, types[i])
+		}
 	}
-	if evs[1].Transcript != NoRecognizerText || !strings.Contains(evs[1].Note, "no speech recogniser") {
-		t.Errorf("transcription %s", evs[1].Raw)
+	if evs[3].Transcript != NoRecognizerText || !strings.Contains(evs[3].Note, "no speech recogniser") {
+		t.Errorf("transcription %s", evs[3].Raw)
 	}
-	if q, _ := checkResponse(t, evs[2:]); !strings.Contains(q, "Why do you want") {
-		t.Errorf("next line %q", q)
+	sb.events.expectQuiet(300 * time.Millisecond) // without turn detection, no response by itself
+	sb.send(t, peer.ResponseCreate())
+	if q := sb.events.response(); !strings.Contains(q.text, "Why do you want") {
+		t.Errorf("next line %q", q.text)
 	}
 }
 
@@ -192,7 +196,7 @@ func TestSidebandOnlyCall(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t)
 	_, sb, _ := connect(t, srv, false, testInstructions)
-	evs := sb.events.until("response.done")
+	evs := sb.events.until("output_audio_buffer.stopped")
 	if evs[0].Type != "response.created" {
 		t.Errorf("first sideband event %s", evs[0].Raw)
 	}
@@ -202,44 +206,63 @@ func TestSidebandOnlyCall(t *testing.T) {
 		!strings.Contains(ev.Session.Instructions, "Ada Lovelace") {
 		t.Errorf("session.update answered with %s", ev.Raw)
 	}
-	sb.send(t, map[string]any{"type": "response.create"})
-	if q, _ := checkResponse(t, sb.events.until("response.done")); !strings.Contains(q, "repeat the question: Tell me about a project") {
-		t.Errorf("response.create while waiting gave %q", q)
+	sb.send(t, peer.ResponseCreate())
+	if q := sb.events.response(); !strings.HasPrefix(q.text, "Take your time.") || !strings.Contains(q.text, "Tell me about a project") {
+		t.Errorf("response.create without an answer gave %q", q.text)
 	}
 }
 
-// TestNoQuestionsGreetsAndCloses: instructions without the convention give
-// a generic greeting, and the call ends by itself.
-func TestNoQuestionsGreetsAndCloses(t *testing.T) {
+// TestNoQuestions: instructions without the convention give a generic
+// greeting; with the tools it calls end_interview after it, without them
+// it says goodbye. The engine ends the call in neither case.
+func TestNoQuestions(t *testing.T) {
 	checkLeaks(t)
 	e, srv := startEngine(t)
 	_, sb, _ := connect(t, srv, true, "You are a helpful assistant.")
-	text, _ := checkResponse(t, sb.events.until("response.done"))
-	if !strings.HasPrefix(text, "Hello, and thank you for joining.") {
-		t.Errorf("greeting %q", text)
+	if r := sb.events.response(); !strings.HasPrefix(r.text, "Hello, and thank you for joining.") ||
+		!strings.HasSuffix(r.text, "Goodbye!") || len(r.calls) != 0 {
+		t.Errorf("greeting %q, calls %v", r.text, r.calls)
 	}
-	if code := sb.closeStatus(t); code != websocket.StatusNormalClosure {
-		t.Errorf("sideband closed with %v", code)
+	cl := newClient(t, true)
+	answer, callID := createCall(t, srv, cl.Offer(), toolSession("You are a helpful assistant."))
+	tools := dialSideband(t, srv, callID)
+	tools.send(t, peer.ResponseCreate())
+	cl.Answer(answer)
+	cl.WaitConnected()
+	r := tools.events.response()
+	if !strings.Contains(r.text, "no questions prepared") || r.call(t, "end_interview").Arguments != `{"reason":"no_questions"}` ||
+		*r.calls[0].OutputIndex != 1 {
+		t.Errorf("greeting %q, calls %v", r.text, r.calls)
 	}
-	waitFor(t, "the call to end", func() bool { return e.ActiveCalls() == 0 })
+	replies, _ := peer.FunctionReplies(r.calls)
+	sendAll(t, tools, replies)
+	if bye := tools.events.response(); bye.text != "Thank you for your time. Goodbye!" {
+		t.Errorf("goodbye %q", bye.text)
+	}
+	tools.events.expectQuiet(300*time.Millisecond, "conversation.item.added", "conversation.item.done")
+	if e.ActiveCalls() != 2 {
+		t.Errorf("%d calls active, want both", e.ActiveCalls())
+	}
 }
 
 // TestResponseCancel cancels the greeting mid-line: the transcript holds
-// what was sent, the response is cancelled, and the answer still counts.
+// what was sent, the response is cancelled by the client, the audio buffer
+// stops after response.done, and the answer still counts.
 func TestResponseCancel(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t, func(c *Config) { c.Turn.DeltaInterval = 50 * time.Millisecond })
 	cl, sb, _ := connect(t, srv, true, testInstructions)
-	sb.events.until("response.output_audio_transcript.delta")
+	start := sb.events.until("response.output_audio_transcript.delta")
 	cl.SendEvent(map[string]any{"type": "response.cancel"})
-	evs := sb.events.until("response.done")
-	done, last := evs[len(evs)-4], evs[len(evs)-1]
-	if !strings.HasPrefix(done.Transcript, "Hello Ada") || strings.Contains(done.Transcript, "proud") ||
-		!strings.Contains(last.Raw, `"status":"cancelled"`) {
-		t.Errorf("cancelled line: %s / %s", done.Raw, last.Raw)
+	r := checkResponse(t, append(start, sb.events.until("output_audio_buffer.stopped")...))
+	if !strings.HasPrefix(r.text, "Hello Ada") || strings.Contains(r.text, "proud") || r.done.Response.Status != "cancelled" ||
+		r.done.Response.StatusDetails == nil || r.done.Response.StatusDetails.Reason != "client_cancelled" ||
+		r.done.Response.Output[0].Status != "incomplete" {
+		t.Errorf("cancelled line %q: %s", r.text, r.done.Raw)
 	}
 	sb.send(t, peer.UserMessage("An answer anyway."))
-	if q, _ := checkResponse(t, sb.events.until("response.done")[2:]); !strings.Contains(q, "Why do you want") {
-		t.Errorf("next line %q", q)
+	sb.send(t, peer.ResponseCreate())
+	if q := sb.events.response(); !strings.Contains(q.text, "Why do you want") {
+		t.Errorf("next line %q", q.text)
 	}
 }

@@ -21,13 +21,17 @@ type clientEvent struct {
 	Session json.RawMessage `json:"session"`
 	Item    json.RawMessage `json:"item"`
 
-	answer answerItem // conversation.item.create only
+	item itemInput // conversation.item.create only
 }
 
-// answerItem is a user message that stands in for a spoken answer.
-type answerItem struct {
-	ID   string
-	Text string
+// itemInput is an item a client adds to the conversation: a user message
+// with text, or the output of a function call.
+type itemInput struct {
+	ID     string
+	Type   string // "message" or "function_call_output"
+	Text   string
+	CallID string
+	Output string
 }
 
 var clientEventTypes = map[string]bool{
@@ -70,45 +74,53 @@ func decodeClientEvent(data []byte, limit int64) (clientEvent, *apiError) {
 		return ev, withEventID(invalidValue("type", fmt.Sprintf("Invalid value: '%s'. Supported values are: %s.",
 			clip(ev.Type, 64), supportedTypes())), ev.EventID)
 	case ev.Type == "conversation.item.create":
-		item, err := parseAnswerItem(ev.Item)
+		item, err := parseItem(ev.Item)
 		if err != nil {
 			return ev, withEventID(err, ev.EventID)
 		}
-		ev.answer = item
+		ev.item = item
 	}
 	return ev, nil
 }
 
-func parseAnswerItem(raw json.RawMessage) (answerItem, *apiError) {
+func parseItem(raw json.RawMessage) (itemInput, *apiError) {
 	var it struct {
 		ID      string `json:"id"`
 		Type    string `json:"type"`
 		Role    string `json:"role"`
+		CallID  string `json:"call_id"`
+		Output  string `json:"output"`
 		Content []struct {
 			Type string `json:"type"`
 			Text string `json:"text"`
 		} `json:"content"`
 	}
 	if len(raw) == 0 || isNull(raw) {
-		return answerItem{}, missingParam("item")
+		return itemInput{}, missingParam("item")
 	}
 	if err := json.Unmarshal(raw, &it); err != nil {
-		return answerItem{}, invalidValue("item", "The item must be an object: "+err.Error())
-	}
-	if it.Type != "message" || it.Role != "user" {
-		return answerItem{}, invalidValue("item", "The engine accepts only user messages (type 'message', role 'user').")
+		return itemInput{}, invalidValue("item", "The item must be an object: "+err.Error())
 	}
 	if it.ID != "" && !validItemID(it.ID) {
-		return answerItem{}, invalidValue("item.id", "The item id must be at most 32 letters, digits, '_' or '-'.")
+		return itemInput{}, invalidValue("item.id", "The item id must be at most 32 letters, digits, '_' or '-'.")
+	}
+	switch {
+	case it.Type == "function_call_output":
+		if it.CallID == "" {
+			return itemInput{}, missingParam("item.call_id")
+		}
+		return itemInput{ID: it.ID, Type: it.Type, CallID: clip(it.CallID, 64), Output: it.Output}, nil
+	case it.Type != "message" || it.Role != "user":
+		return itemInput{}, invalidValue("item", "The engine accepts user messages (type 'message', role 'user') and 'function_call_output' items.")
 	}
 	var parts []string
 	for _, p := range it.Content {
 		if p.Type != "input_text" && p.Type != "text" {
-			return answerItem{}, invalidValue("item.content", "The engine accepts only 'input_text' content.")
+			return itemInput{}, invalidValue("item.content", "The engine accepts only 'input_text' content.")
 		}
 		parts = append(parts, strings.TrimSpace(p.Text))
 	}
-	return answerItem{ID: it.ID, Text: strings.TrimSpace(strings.Join(parts, " "))}, nil
+	return itemInput{ID: it.ID, Type: it.Type, Text: strings.TrimSpace(strings.Join(parts, " "))}, nil
 }
 
 func invalidEvent(eventID, msg string) *apiError {

@@ -53,20 +53,17 @@ type Turn struct {
 	DeltaInterval time.Duration
 	// WordsPerDelta is how many words one transcript delta carries (default 3).
 	WordsPerDelta int
-	// SidebandWait is how long a connected call that has a data channel but
-	// no sideband waits for one before it greets (default 1 s), so that a
-	// server that writes the transcript from the sideband hears question 1.
+	// SidebandWait is how long a response requested before everyone is
+	// listening (the data channel when offered, and a sideband) waits for
+	// them once the call is connected (default 1 s), so that a server that
+	// writes the transcript from the sideband hears the greeting.
 	SidebandWait time.Duration
-	// HangupDelay is the pause between the closing line and the end of the
-	// call (default 1 s).
+	// HangupDelay is not used: the engine never ends a call by itself, as
+	// OpenAI does not. It is kept so that existing configurations compile.
 	HangupDelay time.Duration
 	// Silence is the end-of-turn silence the voice detector uses when the
 	// session's turn_detection names none (default 1.5 s).
 	Silence time.Duration
-	// AnswerWait is how long the interviewer waits for an answer to start
-	// before its one follow-up, and again before it moves on, when the
-	// session's turn_detection has no idle_timeout_ms (default 30 s).
-	AnswerWait time.Duration
 }
 
 // Limits caps sizes, durations and concurrency.
@@ -118,9 +115,7 @@ func (c Config) withDefaults() Config {
 func (t Turn) withDefaults() Turn {
 	orDuration(&t.DeltaInterval, 60*time.Millisecond)
 	orDuration(&t.SidebandWait, time.Second)
-	orDuration(&t.HangupDelay, time.Second)
 	orDuration(&t.Silence, 1500*time.Millisecond)
-	orDuration(&t.AnswerWait, 30*time.Second)
 	if t.WordsPerDelta <= 0 {
 		t.WordsPerDelta = 3
 	}

@@ -21,20 +21,20 @@ type sessionEvent struct {
 }
 
 type sessionObject struct {
-	Type             string      `json:"type"`
-	Object           string      `json:"object"`
-	ID               string      `json:"id"`
-	Model            string      `json:"model"`
-	OutputModalities []string    `json:"output_modalities"`
-	Instructions     string      `json:"instructions"`
-	ExpiresAt        int64       `json:"expires_at"`
-	Audio            sessionIO   `json:"audio"`
-	MaxOutputTokens  string      `json:"max_output_tokens"`
-	ToolChoice       string      `json:"tool_choice"`
-	Tools            []struct{}  `json:"tools"`
-	Tracing          *struct{}   `json:"tracing"`
-	Prompt           *struct{}   `json:"prompt"`
-	Include          *[]struct{} `json:"include"`
+	Type             string          `json:"type"`
+	Object           string          `json:"object"`
+	ID               string          `json:"id"`
+	Model            string          `json:"model"`
+	OutputModalities []string        `json:"output_modalities"`
+	Instructions     string          `json:"instructions"`
+	ExpiresAt        int64           `json:"expires_at"`
+	Audio            sessionIO       `json:"audio"`
+	MaxOutputTokens  string          `json:"max_output_tokens"`
+	ToolChoice       json.RawMessage `json:"tool_choice"`
+	Tools            json.RawMessage `json:"tools"`
+	Tracing          *struct{}       `json:"tracing"`
+	Prompt           *struct{}       `json:"prompt"`
+	Include          *[]struct{}     `json:"include"`
 }
 
 type sessionIO struct {
@@ -66,7 +66,7 @@ func newSessionEvent(typ, id string, s session, expires time.Time) sessionEvent 
 	return sessionEvent{header: hdr(typ), Session: sessionObject{
 		Type: "realtime", Object: "realtime.session", ID: id, Model: s.Model,
 		OutputModalities: []string{"audio"}, Instructions: s.Instructions,
-		ExpiresAt: expires.Unix(), MaxOutputTokens: "inf", ToolChoice: "auto", Tools: []struct{}{},
+		ExpiresAt: expires.Unix(), MaxOutputTokens: "inf", ToolChoice: s.ToolChoice, Tools: s.Tools,
 		Audio: sessionIO{
 			Input: sessionInput{Format: pcm24k, Transcription: s.Transcription,
 				NoiseReduction: s.NoiseReduction, TurnDetection: s.TurnDetection},
@@ -81,17 +81,23 @@ type responseEvent struct {
 }
 
 type responseObject struct {
-	Object           string        `json:"object"`
-	ID               string        `json:"id"`
-	Status           string        `json:"status"`
-	StatusDetails    *struct{}     `json:"status_details"`
-	Output           []itemObject  `json:"output"`
-	ConversationID   string        `json:"conversation_id"`
-	OutputModalities []string      `json:"output_modalities"`
-	MaxOutputTokens  string        `json:"max_output_tokens"`
-	Audio            responseAudio `json:"audio"`
-	Usage            *usageObject  `json:"usage"`
-	Metadata         *struct{}     `json:"metadata"`
+	Object           string         `json:"object"`
+	ID               string         `json:"id"`
+	Status           string         `json:"status"`
+	StatusDetails    *statusDetails `json:"status_details"`
+	Output           []itemObject   `json:"output"`
+	ConversationID   string         `json:"conversation_id"`
+	OutputModalities []string       `json:"output_modalities"`
+	MaxOutputTokens  string         `json:"max_output_tokens"`
+	Audio            responseAudio  `json:"audio"`
+	Usage            *usageObject   `json:"usage"`
+	Metadata         *struct{}      `json:"metadata"`
+}
+
+// statusDetails says why a response did not complete.
+type statusDetails struct {
+	Type   string `json:"type"`
+	Reason string `json:"reason"`
 }
 
 type responseAudio struct {
@@ -103,24 +109,54 @@ type sessionOutputVoice struct {
 	Voice  string      `json:"voice"`
 }
 
+// usageObject is a response's token usage in OpenAI's shape; the engine
+// counts no tokens, so every count is zero.
 type usageObject struct {
-	TotalTokens  int `json:"total_tokens"`
-	InputTokens  int `json:"input_tokens"`
-	OutputTokens int `json:"output_tokens"`
+	TotalTokens        int                `json:"total_tokens"`
+	InputTokens        int                `json:"input_tokens"`
+	OutputTokens       int                `json:"output_tokens"`
+	InputTokenDetails  inputTokenDetails  `json:"input_token_details"`
+	OutputTokenDetails outputTokenDetails `json:"output_token_details"`
 }
 
+type inputTokenDetails struct {
+	TextTokens   int `json:"text_tokens"`
+	AudioTokens  int `json:"audio_tokens"`
+	ImageTokens  int `json:"image_tokens"`
+	CachedTokens int `json:"cached_tokens"`
+}
+
+type outputTokenDetails struct {
+	TextTokens  int `json:"text_tokens"`
+	AudioTokens int `json:"audio_tokens"`
+}
+
+// itemObject is a conversation item: a message, a function_call or a
+// function_call_output; the fields of the other types are left out.
 type itemObject struct {
-	ID      string          `json:"id"`
-	Object  string          `json:"object"`
-	Type    string          `json:"type"`
-	Status  string          `json:"status"`
-	Role    string          `json:"role"`
-	Content []contentObject `json:"content"`
+	ID        string           `json:"id"`
+	Object    string           `json:"object"`
+	Type      string           `json:"type"`
+	Status    string           `json:"status,omitempty"`
+	Role      string           `json:"role,omitempty"`
+	Content   *[]contentObject `json:"content,omitempty"`
+	CallID    string           `json:"call_id,omitempty"`
+	Name      string           `json:"name,omitempty"`
+	Arguments *string          `json:"arguments,omitempty"`
+	Output    *string          `json:"output,omitempty"`
 }
 
+// contentObject is one content part of a message: output_audio with its
+// transcript, input_audio (transcript null until transcribed) or input_text.
 type contentObject struct {
-	Type       string `json:"type"`
-	Transcript string `json:"transcript"`
+	Type       string          `json:"type"`
+	Text       *string         `json:"text,omitempty"`
+	Transcript json.RawMessage `json:"transcript,omitempty"`
+}
+
+func transcriptJSON(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
 }
 
 type audioBufferEvent struct {
@@ -133,6 +169,81 @@ type outputItemEvent struct {
 	ResponseID  string     `json:"response_id"`
 	OutputIndex int        `json:"output_index"`
 	Item        itemObject `json:"item"`
+}
+
+// conversationItemEvent is conversation.item.added and .done.
+type conversationItemEvent struct {
+	header
+	PreviousItemID *string    `json:"previous_item_id"`
+	Item           itemObject `json:"item"`
+}
+
+type contentPartEvent struct {
+	header
+	ResponseID   string     `json:"response_id"`
+	ItemID       string     `json:"item_id"`
+	OutputIndex  int        `json:"output_index"`
+	ContentIndex int        `json:"content_index"`
+	Part         partObject `json:"part"`
+}
+
+type partObject struct {
+	Type       string `json:"type"`
+	Transcript string `json:"transcript"`
+}
+
+// outputAudioDoneEvent is response.output_audio.done.
+type outputAudioDoneEvent struct {
+	header
+	ResponseID   string `json:"response_id"`
+	ItemID       string `json:"item_id"`
+	OutputIndex  int    `json:"output_index"`
+	ContentIndex int    `json:"content_index"`
+}
+
+type functionArgsDeltaEvent struct {
+	header
+	ResponseID  string `json:"response_id"`
+	ItemID      string `json:"item_id"`
+	OutputIndex int    `json:"output_index"`
+	CallID      string `json:"call_id"`
+	Delta       string `json:"delta"`
+}
+
+type functionArgsDoneEvent struct {
+	header
+	ResponseID  string `json:"response_id"`
+	ItemID      string `json:"item_id"`
+	OutputIndex int    `json:"output_index"`
+	CallID      string `json:"call_id"`
+	Name        string `json:"name"`
+	Arguments   string `json:"arguments"`
+}
+
+type truncatedEvent struct {
+	header
+	ItemID       string `json:"item_id"`
+	ContentIndex int    `json:"content_index"`
+	AudioEndMS   int64  `json:"audio_end_ms"`
+}
+
+type rateLimitsEvent struct {
+	header
+	RateLimits []rateLimit `json:"rate_limits"`
+}
+
+type rateLimit struct {
+	Name         string  `json:"name"`
+	Limit        int     `json:"limit"`
+	Remaining    int     `json:"remaining"`
+	ResetSeconds float64 `json:"reset_seconds"`
+}
+
+// newRateLimits reports generous, never-exhausted limits: the engine has none.
+func newRateLimits() rateLimitsEvent {
+	return rateLimitsEvent{header: hdr("rate_limits.updated"), RateLimits: []rateLimit{
+		{Name: "requests", Limit: 1000, Remaining: 999, ResetSeconds: 60},
+		{Name: "tokens", Limit: 50000, Remaining: 50000, ResetSeconds: 60}}}
 }
 
 type transcriptDeltaEvent struct {
@@ -192,6 +303,14 @@ type speechEvent struct {
 	header
 	AudioStartMS *int64 `json:"audio_start_ms,omitempty"`
 	AudioEndMS   *int64 `json:"audio_end_ms,omitempty"`
+	ItemID       string `json:"item_id"`
+}
+
+// timeoutEvent is input_audio_buffer.timeout_triggered.
+type timeoutEvent struct {
+	header
+	AudioStartMS int64  `json:"audio_start_ms"`
+	AudioEndMS   int64  `json:"audio_end_ms"`
 	ItemID       string `json:"item_id"`
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -64,9 +65,73 @@ func TestChunksRebuildTheLine(t *testing.T) {
 
 func TestGreetingWithoutName(t *testing.T) {
 	iv := newInterview(script{Questions: []string{"Q?"}})
-	text, kind := iv.greeting()
-	if kind != lineQuestion || !strings.HasPrefix(text, "Hello, and thank you") || !strings.Contains(text, "one question") {
-		t.Errorf("greeting %q", text)
+	r := iv.decide(withTools)
+	if r.before == nil || r.before.args != `{"index":1}` || !strings.HasPrefix(r.text, "Hello, and thank you") ||
+		!strings.Contains(r.text, "one question") {
+		t.Errorf("greeting %+v", r)
+	}
+}
+
+func withTools(string) bool    { return true }
+func withoutTools(string) bool { return false }
+
+// TestInterviewerDecides walks the interviewer through a whole interview,
+// with the function tools and without them.
+func TestInterviewerDecides(t *testing.T) {
+	s := script{Candidate: "Ada", Questions: []string{"One?", "Two?"}}
+	type step struct {
+		answer     string // "-" for no answer at all
+		text, call string // a prefix of the message; the function call (name args)
+		after      string // a function call after the message
+	}
+	calls := func(fc *funcCall) string {
+		if fc == nil {
+			return ""
+		}
+		return fc.name + " " + fc.args
+	}
+	for _, tt := range []struct {
+		name  string
+		tool  func(string) bool
+		steps []step
+	}{
+		{"with tools", withTools, []step{
+			{answer: "-", text: "Hello Ada", call: `question_asked {"index":1}`},
+			{answer: "-", text: "Take your time."},
+			{answer: "", text: "Sorry, I did not catch that."},
+			{answer: "", text: "Thank you. And the last question: Two?", call: `question_asked {"index":2}`},
+			{answer: "Because.", call: `end_interview {"reason":"completed"}`},
+			{answer: "-", text: "Thank you, Ada. That was the last question"},
+			{answer: "Bye!", text: "Goodbye."},
+		}},
+		{"without tools", withoutTools, []step{
+			{answer: "-", text: "Hello Ada"},
+			{answer: "A compiler.", text: "Thank you. And the last question: Two?"},
+			{answer: "-", text: "Take your time."},
+			{answer: "-", text: "Thank you, Ada. That was the last question"},
+			{answer: "-", text: "Goodbye."},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			iv := newInterview(s)
+			for i, st := range tt.steps {
+				if st.answer != "-" {
+					iv.heard(fmt.Sprint("item_", i))
+					iv.transcribed(fmt.Sprint("item_", i), st.answer == "")
+				}
+				r := iv.decide(tt.tool)
+				if r.after != nil && r.after.name == toolEndInterview || r.before != nil && r.before.name == toolEndInterview {
+					iv.ended = true // the engine sets it as it emits the call
+				}
+				if !strings.HasPrefix(r.text, st.text) || calls(r.before) != st.call || calls(r.after) != st.after {
+					t.Fatalf("step %d: %q before %q after %q, want %q, %q, %q", i, r.text, calls(r.before), calls(r.after), st.text, st.call, st.after)
+				}
+			}
+		})
+	}
+	iv := newInterview(script{})
+	if r := iv.decide(withTools); !strings.Contains(r.text, "no questions") || calls(r.after) != `end_interview {"reason":"no_questions"}` {
+		t.Errorf("no questions: %+v", r)
 	}
 }
 
@@ -87,7 +152,7 @@ func FuzzParseInstructions(f *testing.F) {
 			}
 		}
 		iv := newInterview(s)
-		if line, _ := iv.greeting(); line == "" {
+		if r := iv.decide(withTools); r.text == "" && r.before == nil {
 			t.Fatal("empty greeting")
 		}
 	})
@@ -103,20 +168,18 @@ func TestResume(t *testing.T) {
 		t.Fatalf("script %+v", s)
 	}
 	iv := newInterview(s)
-	line, kind := iv.greeting()
-	if kind != lineQuestion || !strings.HasPrefix(line, "Welcome back, Ada.") || !strings.HasSuffix(line, "Question 2: Second?") {
-		t.Errorf("greeting %q (%v)", line, kind)
+	r := iv.decide(withTools)
+	if r.before == nil || r.before.args != `{"index":2}` || !strings.HasPrefix(r.text, "Welcome back, Ada.") ||
+		!strings.HasSuffix(r.text, "Question 2: Second?") {
+		t.Errorf("greeting %+v", r)
 	}
-	if iv.first() != 1 {
-		t.Errorf("first question index %d, want 1", iv.first())
-	}
-	iv.asked = iv.first()
-	if next, _ := iv.next(); !strings.HasSuffix(next, "Third?") {
-		t.Errorf("after the resumed question comes %q", next)
+	iv.heard("item_1")
+	if next := iv.decide(withTools); !strings.HasSuffix(next.text, "Third?") || next.before.args != `{"index":3}` {
+		t.Errorf("after the resumed question comes %+v", next)
 	}
 	done := newInterview(parseInstructions("Resume at question: 4\nQuestions:\n1. A?\n2. B?\n3. C?\n"))
-	if line, kind := done.greeting(); kind != lineClosing || !strings.Contains(line, "Welcome back") {
-		t.Errorf("resume after every question: %q (%v)", line, kind)
+	if r := done.decide(withTools); r.after == nil || r.after.name != toolEndInterview || !strings.Contains(r.text, "Welcome back") {
+		t.Errorf("resume after every question: %+v", r)
 	}
 	for _, bad := range []string{"Resume at question: x", "Resume at question: -1", "Resume at question: 999999"} {
 		if s := parseInstructions(bad + "\nQuestions:\n1. A?\n"); s.Resume != 0 {

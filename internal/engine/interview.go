@@ -1,61 +1,142 @@
 package engine
 
-import "fmt"
-
-// interview is the interviewer's progress through the script. Only the run
-// goroutine touches it.
-type interview struct {
-	script     script
-	phase      phase
-	asked      int    // index of the question asked last; -1 before the first
-	advance    bool   // an answer arrived while its question was being spoken
-	retry      string // a follow-up to speak once the current line ends
-	followed   int    // the question that had its one follow-up; -1 for none
-	pending    int    // answers committed and still being recognised
-	timeUp     bool   // the script's time limit passed
-	wantGreet  bool   // response.create asked for the greeting
-	greetDue   bool   // the wait for every listener is over
-	connected  bool   // the peer has connected once
-	lastItem   string // the conversation's last item, for previous_item_id
-	speechItem string // the item of the utterance the voice detector hears
-	line       *line  // the response being spoken, if any
-}
-
-type phase int
-
-const (
-	phaseWaiting  phase = iota // not greeted yet
-	phaseSpeaking              // a line is being spoken
-	phaseAwaiting              // a question was asked; waiting for the answer
-	phaseClosing               // the closing line is being spoken
-	phaseDone                  // the closing line was spoken; the call is ending
+import (
+	"fmt"
+	"strconv"
+	"time"
 )
 
+// The function tools the structured interviewer calls, when the session
+// declares them (docs/engine.md, "Function calling").
+const (
+	toolQuestionAsked = "question_asked"
+	toolEndInterview  = "end_interview"
+)
+
+// interview is what the interviewer (the engine's "model") knows of the
+// conversation. Only the run goroutine touches it.
+type interview struct {
+	script    script
+	greeted   bool
+	asked     int    // index of the question asked last; -1 before the first
+	answered  bool   // a user item came after the question was asked
+	empty     bool   // that answer had no words
+	answerID  string // the item of that answer
+	caught    int    // the question that had its "did not catch that"; -1 for none
+	nudged    int    // the question that had its nudge; -1 for none
+	ended     bool   // end_interview was called, or the closing was spoken without it
+	endReason string // end_interview's reason
+	farewell  bool   // the goodbye has been spoken
+
+	lastItem   string          // the conversation's last item, for previous_item_id
+	items      map[string]bool // every item id in the conversation
+	speechItem string          // the item of the utterance the voice detector hears
+	pending    int             // answers committed and still being recognised
+	line       *line           // the response in progress, if any
+
+	connected bool      // the peer has connected once
+	waited    bool      // SidebandWait has passed since it connected
+	requested bool      // response.create came before the call was ready
+	queued    bool      // a user turn asked for a response while one was in progress
+	idleFrom  time.Time // when the wait for speech began (idle_timeout_ms)
+}
+
 func newInterview(s script) interview {
-	return interview{script: s, asked: -1, followed: -1}
+	return interview{script: s, asked: -1, caught: -1, nudged: -1, items: map[string]bool{}}
 }
 
-// first is the index of the question the call starts with: 0, or where a
-// resumed interview continues.
-func (iv *interview) first() int {
-	return max(iv.script.Resume-1, 0)
+// reply is what the interviewer puts in one response: a function call
+// before the spoken message (question_asked), the message, and a function
+// call after it (end_interview). Any of them may be missing.
+type reply struct {
+	before *funcCall
+	text   string
+	after  *funcCall
 }
 
-// greeting is the first line: a welcome by name and question 1, or, with no
-// questions, a welcome that closes the interview. A resumed interview is
-// welcomed back at the question it stopped before.
-func (iv *interview) greeting() (string, lineKind) {
+type funcCall struct{ name, args string }
+
+// decide is the interviewer's next response, from the conversation so far.
+// tool reports whether the session lets it call a function.
+func (iv *interview) decide(tool func(string) bool) reply {
+	switch {
+	case iv.farewell:
+		return reply{text: "Goodbye."}
+	case iv.ended:
+		iv.farewell = true
+		return reply{text: iv.goodbye()}
+	case !iv.greeted:
+		iv.greeted = true
+		return iv.greeting(tool)
+	case iv.asked < 0 || iv.asked >= len(iv.script.Questions):
+		return iv.finish(tool, "no_questions", "")
+	case iv.answered && iv.empty && iv.caught != iv.asked:
+		iv.caught, iv.answered = iv.asked, false
+		return reply{text: iv.notCaught()}
+	case !iv.answered && iv.nudged != iv.asked:
+		iv.nudged = iv.asked
+		return reply{text: iv.nudge()}
+	}
+	return iv.advance(tool)
+}
+
+// advance asks the next question, or ends the interview after the last.
+func (iv *interview) advance(tool func(string) bool) reply {
+	if iv.asked+1 >= len(iv.script.Questions) {
+		return iv.finish(tool, "completed", "")
+	}
+	prefix := "Thank you. Next question: "
+	if iv.asked+2 == len(iv.script.Questions) {
+		prefix = "Thank you. And the last question: "
+	}
+	return iv.ask(tool, iv.asked+1, prefix)
+}
+
+// ask moves to question i (0-based); question_asked comes first in the
+// response, so a question cut short still counts as asked.
+func (iv *interview) ask(tool func(string) bool, i int, prefix string) reply {
+	iv.asked, iv.answered, iv.empty = i, false, false
+	r := reply{text: prefix + iv.script.Questions[i]}
+	if tool(toolQuestionAsked) {
+		r.before = &funcCall{toolQuestionAsked, `{"index":` + strconv.Itoa(i+1) + `}`}
+	}
+	return r
+}
+
+// finish ends the interview: with end_interview, the call (after a message
+// when there is one; the goodbye follows its output); without it, the
+// closing line at once.
+func (iv *interview) finish(tool func(string) bool, reason, message string) reply {
+	iv.endReason = reason
+	if !tool(toolEndInterview) {
+		iv.ended, iv.farewell = true, true
+		if message != "" {
+			return reply{text: message + " " + iv.goodbye()}
+		}
+		return reply{text: iv.goodbye()}
+	}
+	call := &funcCall{toolEndInterview, `{"reason":"` + reason + `"}`}
+	if message == "" {
+		return reply{before: call}
+	}
+	return reply{text: message, after: call}
+}
+
+// greeting is the first response: a welcome by name and question 1 (or,
+// for a resumed interview, a welcome back at its question), or, with no
+// questions left, a welcome that ends the interview.
+func (iv *interview) greeting(tool func(string) bool) reply {
 	s := iv.script
+	if s.Resume > 1 {
+		return iv.welcomeBack(tool)
+	}
 	hello := "Hello"
 	if s.Candidate != "" {
 		hello += " " + s.Candidate
 	}
-	if s.Resume > 1 {
-		return iv.welcomeBack()
-	}
 	if len(s.Questions) == 0 {
-		return hello + ", and thank you for joining. This interview has no questions prepared, " +
-			"so we will end here. Goodbye!", lineClosing
+		return iv.finish(tool, "no_questions",
+			hello+", and thank you for joining. This interview has no questions prepared, so we will end here.")
 	}
 	for_ := ""
 	if s.Position != "" {
@@ -65,12 +146,12 @@ func (iv *interview) greeting() (string, lineKind) {
 	if n := len(s.Questions); n > 1 {
 		count = fmt.Sprintf("%d questions", n)
 	}
-	return fmt.Sprintf("%s, and thank you for joining this interview%s. I will ask you %s; "+
-		"take your time with each answer. Here is the first one: %s", hello, for_, count, s.Questions[0]), lineQuestion
+	return iv.ask(tool, 0, fmt.Sprintf("%s, and thank you for joining this interview%s. I will ask you %s; "+
+		"take your time with each answer. Here is the first one: ", hello, for_, count))
 }
 
 // welcomeBack opens a call that continues an interrupted interview.
-func (iv *interview) welcomeBack() (string, lineKind) {
+func (iv *interview) welcomeBack(tool func(string) bool) reply {
 	s := iv.script
 	back := "Welcome back"
 	if s.Candidate != "" {
@@ -78,33 +159,20 @@ func (iv *interview) welcomeBack() (string, lineKind) {
 	}
 	i := s.Resume - 1
 	if i >= len(s.Questions) {
-		return back + ". You had already answered every question, so this concludes our interview. " +
-			"The team will be in touch about the next steps. Goodbye!", lineClosing
+		return iv.finish(tool, "completed", back+". You had already answered every question.")
 	}
-	return fmt.Sprintf("%s. We were interrupted, so let us continue where we left off. Question %d: %s",
-		back, i+1, s.Questions[i]), lineQuestion
+	return iv.ask(tool, i, fmt.Sprintf("%s. We were interrupted, so let us continue where we left off. Question %d: ",
+		back, i+1))
 }
 
-// next is the line after an answer: the next question or the closing.
-func (iv *interview) next() (string, lineKind) {
-	if iv.asked+1 >= len(iv.script.Questions) {
-		return iv.closing(), lineClosing
-	}
-	prefix := "Thank you. Next question: "
-	if iv.asked+2 == len(iv.script.Questions) {
-		prefix = "Thank you. And the last question: "
-	}
-	return prefix + iv.script.Questions[iv.asked+1], lineQuestion
-}
-
-func (iv *interview) closing() string {
+// goodbye is the closing line, spoken once the interview has ended.
+func (iv *interview) goodbye() string {
 	thanks := "Thank you"
 	if n := iv.script.Candidate; n != "" {
 		thanks += ", " + n
 	}
-	if iv.timeUp {
-		return "We have reached the time available for this interview, so we will stop here. " +
-			thanks + ". The team will be in touch about the next steps. Goodbye!"
+	if iv.endReason == "no_questions" {
+		return thanks + " for your time. Goodbye!"
 	}
 	return thanks + ". That was the last question, and it concludes our interview. " +
 		"The team will be in touch about the next steps. Goodbye!"
@@ -127,11 +195,17 @@ func (iv *interview) question() string {
 	return iv.script.Questions[iv.asked]
 }
 
-func (iv *interview) repeat() string {
-	if iv.asked < 0 || iv.asked >= len(iv.script.Questions) {
-		return "Please go ahead whenever you are ready."
+// heard records a user item: an answer to the question asked last, until
+// its transcript says whether it had words.
+func (iv *interview) heard(itemID string) {
+	iv.answered, iv.empty, iv.answerID = true, false, itemID
+}
+
+// transcribed records whether the answer itemID had words.
+func (iv *interview) transcribed(itemID string, empty bool) {
+	if itemID == iv.answerID {
+		iv.empty = empty
 	}
-	return "Let me repeat the question: " + iv.script.Questions[iv.asked]
 }
 
 // chunks splits a line into transcript deltas of a few words each; joined,
@@ -152,10 +226,4 @@ func chunks(text string, words int) []string {
 		out = append(out, text[start:])
 	}
 	return out
-}
-
-// isAnswerable reports whether an answer now counts for the current question.
-func (iv *interview) isAnswerable() bool {
-	return iv.asked >= 0 && iv.asked < len(iv.script.Questions) &&
-		(iv.phase == phaseAwaiting || iv.phase == phaseSpeaking)
 }

@@ -1,89 +1,248 @@
 package engine
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/interviewd/interviewd/internal/testenv/peer"
 )
 
-// responseTypes is the order of a spoken line's events, deltas collapsed.
-var responseTypes = []string{
-	"response.created", "output_audio_buffer.started", "response.output_item.added",
-	"response.output_audio_transcript.delta", "response.output_audio_transcript.done",
-	"response.output_item.done", "output_audio_buffer.stopped", "response.done",
+// The GA order of a response's events: a function call item and a spoken
+// message (deltas collapsed).
+var (
+	callTypes = []string{"response.output_item.added", "conversation.item.added",
+		"response.function_call_arguments.delta", "response.function_call_arguments.done",
+		"response.output_item.done", "conversation.item.done"}
+	messageTypes = []string{"response.output_item.added", "conversation.item.added", "response.content_part.added",
+		"output_audio_buffer.started", "response.output_audio_transcript.delta", "response.output_audio.done",
+		"response.output_audio_transcript.done", "response.content_part.done", "response.output_item.done",
+		"conversation.item.done"}
+)
+
+// spoken is one response as a test reads it.
+type spoken struct {
+	text, itemID string  // the message's transcript and item; "" without one
+	calls        []event // response.function_call_arguments.done, in output order
+	done         event   // response.done
 }
 
-// checkResponse checks one line's events and returns its transcript and item id.
-func checkResponse(t *testing.T, evs []event) (string, string) {
+// call returns the response's call of the function name, or fails.
+func (s spoken) call(t *testing.T, name string) event {
 	t.Helper()
-	var types []string
-	var deltas strings.Builder
+	for _, c := range s.calls {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no %s call in the response %s", name, s.done.Raw)
+	return event{}
+}
+
+// response reads the next response (events before it are skipped): up to
+// response.done, and the output_audio_buffer.stopped that follows a
+// message's audio. It checks the events' order.
+func (s *events) response() spoken {
+	s.t.Helper()
+	evs := s.until("response.done")
+	i := len(evs) - 1
+	for i > 0 && evs[i].Type != "response.created" {
+		i--
+	}
+	evs = evs[i:]
+	if hasType(evs, "output_audio_buffer.started") {
+		evs = append(evs, s.next())
+	}
+	return checkResponse(s.t, evs)
+}
+
+func hasType(evs []event, typ string) bool {
 	for _, ev := range evs {
-		if ev.Type == "response.output_audio_transcript.delta" {
+		if ev.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// checkResponse checks one response's events, from response.created, in
+// GA order; items the client added meanwhile (function call outputs) are
+// left out. The trailing output_audio_buffer.stopped is optional.
+func checkResponse(t testing.TB, evs []event) spoken {
+	t.Helper()
+	var got, want []string
+	var deltas strings.Builder
+	var r spoken
+	want = append(want, "response.created", "rate_limits.updated")
+	for _, ev := range evs {
+		switch {
+		case ev.Item != nil && (ev.Item.Type == "function_call_output" || ev.Item.Role == "user"):
+			continue
+		case ev.Type == "response.output_item.added" && ev.Item.Type == "function_call":
+			want = append(want, callTypes...)
+		case ev.Type == "response.output_item.added":
+			want = append(want, messageTypes...)
+			r.itemID = ev.Item.ID
+		case ev.Type == "response.function_call_arguments.done":
+			r.calls = append(r.calls, ev)
+		case ev.Type == "response.output_audio_transcript.delta":
 			deltas.WriteString(ev.Delta)
-			if n := len(types); n > 0 && types[n-1] == ev.Type {
+			if n := len(got); n > 0 && got[n-1] == ev.Type {
 				continue
 			}
+		case ev.Type == "response.output_audio_transcript.done":
+			r.text = ev.Transcript
+		case ev.Type == "response.done":
+			r.done = ev
 		}
-		types = append(types, ev.Type)
+		got = append(got, ev.Type)
 	}
-	if strings.Join(types, " ") != strings.Join(responseTypes, " ") {
-		t.Fatalf("response events:\n got %v\nwant %v", types, responseTypes)
+	want = append(want, "response.done")
+	if r.itemID != "" && got[len(got)-1] == "output_audio_buffer.stopped" {
+		want = append(want, "output_audio_buffer.stopped")
 	}
-	done := evs[len(evs)-4]
-	if done.Transcript != deltas.String() || done.ItemID == "" || !strings.HasPrefix(done.ResponseID, "resp_") {
-		t.Fatalf("transcript.done %+v does not match deltas %q", done, deltas.String())
+	if !hasType(evs, "response.output_audio_transcript.delta") && r.text == "" {
+		want = removeType(want, "response.output_audio_transcript.delta")
 	}
-	return done.Transcript, done.ItemID
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("response events:\n got %v\nwant %v", got, want)
+	}
+	if r.text != deltas.String() || r.done.Response == nil || !strings.HasPrefix(r.done.Response.ID, "resp_") {
+		t.Fatalf("transcript %q does not match the deltas %q, or response.done %s", r.text, deltas.String(), r.done.Raw)
+	}
+	return r
 }
 
-// TestInterviewRunsToTheEnd is the whole text-mode interview: greeting with
-// question 1, two answers, question 2, the closing line and the call ending
-// by itself, seen identically on the data channel and on a sideband.
+func removeType(types []string, typ string) []string {
+	var out []string
+	for _, x := range types {
+		if x != typ {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// expectQuiet fails if an event other than the allowed types arrives
+// within d.
+func (s *events) expectQuiet(d time.Duration, allowed ...string) {
+	s.t.Helper()
+	deadline := time.After(d)
+	for {
+		select {
+		case ev, ok := <-s.ch:
+			if !ok {
+				s.t.Fatal("event stream closed")
+			}
+			if !strings.Contains(" "+strings.Join(allowed, " ")+" ", " "+ev.Type+" ") {
+				s.t.Fatalf("unexpected event %s", ev.Raw)
+			}
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// toolSession is testSession with interviewd's two function tools.
+func toolSession(instructions string) string {
+	var s map[string]any
+	_ = json.Unmarshal([]byte(testSession(instructions)), &s)
+	s["tools"] = []map[string]any{
+		{"type": "function", "name": "question_asked", "description": "a question is asked",
+			"parameters": map[string]any{"type": "object", "properties": map[string]any{
+				"index": map[string]any{"type": "integer", "minimum": 1}}, "required": []string{"index"}}},
+		{"type": "function", "name": "end_interview", "description": "the interview is over",
+			"parameters": map[string]any{"type": "object", "properties": map[string]any{
+				"reason": map[string]any{"type": "string", "enum": []string{"completed", "candidate_request", "no_questions"}}},
+				"required": []string{"reason"}}},
+	}
+	s["tool_choice"] = "auto"
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestInterviewRunsToTheEnd is a whole text-mode interview as interviewd
+// drives it: silence until response.create on the sideband, the greeting
+// with question_asked first, text answers that start nothing until
+// response.create, end_interview, the goodbye after its output, and no
+// hangup by the engine: the call lasts until the client hangs up. The data
+// channel and the sideband hear the same events.
 func TestInterviewRunsToTheEnd(t *testing.T) {
 	checkLeaks(t)
 	e, srv := startEngine(t)
 	cl := newClient(t, true)
-	answer, callID := createCall(t, srv, cl.Offer(), testSession(testInstructions))
+	answer, callID := createCall(t, srv, cl.Offer(), toolSession(testInstructions))
 	sb := dialSideband(t, srv, callID)
 	cl.Answer(answer)
 	cl.WaitConnected()
-	go cl.Send(peer.Silence(5 * peer.Frame)...)
 
 	created := cl.events.next()
-	if created.Type != "session.created" || created.Session == nil || created.Session.Audio.Output.Voice != "cedar" {
+	if created.Type != "session.created" || created.Session == nil || created.Session.Audio.Output.Voice != "cedar" ||
+		!strings.Contains(created.Raw, `"name":"question_asked"`) || !strings.Contains(created.Raw, `"tool_choice":"auto"`) {
 		t.Fatalf("first data channel event: %s", created.Raw)
 	}
-	greetDC := cl.events.until("response.done")
-	greetSB := sb.events.until("response.done")
+	sb.events.expectQuiet(500 * time.Millisecond) // never speaks at connect
+	sb.send(t, peer.ResponseCreate())
+	greetDC, greetSB := cl.events.until("response.done"), sb.events.until("response.done")
 	sameEvents(t, greetDC, greetSB)
-	greeting, greetItem := checkResponse(t, greetDC)
+	greet := checkResponse(t, greetDC)
 	for _, want := range []string{"Ada Lovelace", "Backend Engineer", "Tell me about a project you are proud of."} {
-		if !strings.Contains(greeting, want) {
-			t.Errorf("greeting %q lacks %q", greeting, want)
+		if !strings.Contains(greet.text, want) {
+			t.Errorf("greeting %q lacks %q", greet.text, want)
 		}
 	}
+	q1 := greet.call(t, "question_asked")
+	if q1.Arguments != `{"index":1}` || *q1.OutputIndex != 0 || !strings.HasPrefix(q1.CallID, "call_") || q1.ItemID == "" {
+		t.Errorf("question_asked %s", q1.Raw)
+	}
+	if out := greet.done.Response.Output; len(out) != 2 || out[0].Type != "function_call" || out[1].Type != "message" {
+		t.Errorf("response.done output %s", greet.done.Raw)
+	}
+	if ev := sb.events.next(); ev.Type != "output_audio_buffer.stopped" || ev.ResponseID != greet.done.Response.ID {
+		t.Fatalf("after the greeting's response.done: %s", ev.Raw)
+	}
+	sb.send(t, peer.FunctionOutput(q1.CallID, `{"ok":true}`))
+	checkUserItem(t, sb.events, "function_call_output", greet.itemID)
 
 	cl.Say("I built a compiler for a tiny language.")
-	afterFirst := cl.events.until("response.done")
-	sameEvents(t, afterFirst, sb.events.until("response.done"))
-	answerItem := checkAnswer(t, afterFirst[:2], greetItem, "I built a compiler for a tiny language.")
-	q2, _ := checkResponse(t, afterFirst[2:])
-	if !strings.Contains(q2, "Why do you want to work with us?") {
-		t.Errorf("second question %q", q2)
+	checkUserItem(t, sb.events, "message", "")
+	sb.events.expectQuiet(300 * time.Millisecond) // a text item starts nothing
+	sb.send(t, peer.ResponseCreate())
+	q2 := sb.events.response()
+	if q2.done.Response.Output[0].Type != "function_call" {
+		t.Errorf("question_asked is not first: %s", q2.done.Raw)
 	}
-	_ = answerItem
+	if !strings.Contains(q2.text, "Why do you want to work with us?") || q2.call(t, "question_asked").Arguments != `{"index":2}` {
+		t.Errorf("second question %q, calls %v", q2.text, q2.calls)
+	}
+	replies, _ := peer.FunctionReplies(q2.calls)
+	sendAll(t, sb, replies)
 
-	sb.send(t, peer.UserMessage("Because I like your product."))
-	closing := sb.events.until("response.done")
-	sameEvents(t, cl.events.until("response.done"), closing)
-	closingText, _ := checkResponse(t, closing[2:])
-	if !strings.Contains(closingText, "Thank you, Ada Lovelace") || !strings.Contains(closingText, "Goodbye") {
-		t.Errorf("closing line %q", closingText)
+	cl.Reply("Because I like your product.")
+	end := sb.events.response()
+	if end.itemID != "" || len(end.calls) != 1 || end.calls[0].Name != "end_interview" ||
+		end.calls[0].Arguments != `{"reason":"completed"}` {
+		t.Fatalf("after the last answer: %q, calls %v", end.text, end.calls)
 	}
+	replies, ended := peer.FunctionReplies(end.calls)
+	if !ended {
+		t.Fatal("end_interview not seen")
+	}
+	sendAll(t, sb, replies)
+	bye := sb.events.response()
+	if !strings.Contains(bye.text, "Thank you, Ada Lovelace") || !strings.Contains(bye.text, "Goodbye") || len(bye.calls) != 0 {
+		t.Errorf("goodbye %q, calls %v", bye.text, bye.calls)
+	}
+	sb.events.expectQuiet(500*time.Millisecond, "conversation.item.added", "conversation.item.done")
+	if e.ActiveCalls() != 1 {
+		t.Fatal("the engine ended the call by itself")
+	}
+	hangup(t, srv, callID)
 	if code := sb.closeStatus(t); code != websocket.StatusNormalClosure {
 		t.Errorf("sideband closed with %v, want 1000", code)
 	}
@@ -91,17 +250,35 @@ func TestInterviewRunsToTheEnd(t *testing.T) {
 	<-cl.DataChannelClosed()
 }
 
-// checkAnswer checks committed + transcription.completed and returns the item id.
-func checkAnswer(t *testing.T, evs []event, prev, text string) string {
+// checkUserItem reads conversation.item.added and .done of an item the
+// client created (or a user audio item) and returns its id.
+func checkUserItem(t *testing.T, s *events, typ, prev string) string {
 	t.Helper()
-	committed, done := evs[0], evs[1]
-	if committed.Type != "input_audio_buffer.committed" || committed.PreviousItemID == nil || *committed.PreviousItemID != prev {
-		t.Fatalf("committed event %s, want previous_item_id %s", committed.Raw, prev)
+	added, done := s.next(), s.next()
+	if added.Type != "conversation.item.added" || done.Type != "conversation.item.done" || added.Item == nil ||
+		added.Item.Type != typ || done.Item.ID != added.Item.ID {
+		t.Fatalf("item events %s / %s, want a %s", added.Raw, done.Raw, typ)
 	}
-	if done.Type != "conversation.item.input_audio_transcription.completed" || done.ItemID != committed.ItemID || done.Transcript != text {
-		t.Fatalf("transcription event %s", done.Raw)
+	if prev != "" && (added.PreviousItemID == nil || *added.PreviousItemID != prev) {
+		t.Errorf("item %s, want previous_item_id %s", added.Raw, prev)
 	}
-	return committed.ItemID
+	return added.Item.ID
+}
+
+func sendAll(t *testing.T, sb *sidebandClient, evs []map[string]any) {
+	t.Helper()
+	for _, ev := range evs {
+		sb.send(t, ev)
+	}
+}
+
+// hangup ends the call as interviewd does, and checks the reply.
+func hangup(t *testing.T, srv *httptest.Server, callID string) {
+	t.Helper()
+	resp, body := post(t, srv.URL+"/v1/realtime/calls/"+callID+"/hangup", testKey, "", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("hangup: %d %s", resp.StatusCode, body)
+	}
 }
 
 // sameEvents checks that two connections heard the same events in order.

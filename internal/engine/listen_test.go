@@ -21,12 +21,15 @@ func newMic(t testing.TB, levels bool) *client {
 	return newPeerClient(t, peer.Options{AudioLevel: levels})
 }
 
-// call creates a call with session on srv and waits until it is connected.
+// call creates a call with session on srv, waits until it is connected
+// and asks for the greeting.
 func (c *client) call(srv *httptest.Server, session string) string {
 	c.t.Helper()
 	answer, callID := createCall(c.t, srv, c.Offer(), session)
 	c.Answer(answer)
 	c.WaitConnected()
+	c.events.until("session.created") // the data channel is open
+	c.SendEvent(peer.ResponseCreate())
 	if c.audioLevel && !strings.Contains(answer, sdp.AudioLevelURI) {
 		c.t.Fatalf("the answer does not negotiate the audio level:\n%s", answer)
 	}
@@ -146,8 +149,7 @@ func lastLine(t *testing.T, evs []event) string {
 	t.Helper()
 	for i := len(evs) - 1; i >= 0; i-- {
 		if evs[i].Type == "response.created" {
-			text, _ := checkResponse(t, evs[i:])
-			return text
+			return checkResponse(t, evs[i:]).text
 		}
 	}
 	t.Fatal("no response")
@@ -160,11 +162,10 @@ func lastLine(t *testing.T, evs []event) string {
 func TestFollowUps(t *testing.T) {
 	checkLeaks(t)
 	_, srv := startEngine(t, func(c *Config) {
-		c.Turn.AnswerWait = 700 * time.Millisecond
 		c.Recognizer = emptyRecognizer{}
 	})
 	m := newMic(t, true)
-	m.call(srv, sessionWithSilence(testInstructions, 500, nil))
+	m.call(srv, sessionWithSilence(testInstructions, 500, map[string]any{"idle_timeout_ms": 700}))
 	line := func() string { return lastLine(t, m.events.until("response.done")) }
 	line() // greeting and question 1
 	if q := line(); !strings.HasPrefix(q, "Take your time.") {

@@ -16,7 +16,7 @@ type clientInput struct {
 
 // timers are the run goroutine's clocks; a stopped timer never fires.
 type timers struct {
-	connect, expire, greet, pace, limit, hangup, idle *time.Timer
+	connect, expire, wait, pace, idle *time.Timer
 }
 
 func newTimers(connect, expire time.Duration) *timers {
@@ -26,17 +26,18 @@ func newTimers(connect, expire time.Duration) *timers {
 		return t
 	}
 	return &timers{connect: time.NewTimer(connect), expire: time.NewTimer(expire),
-		greet: stopped(), pace: stopped(), limit: stopped(), hangup: stopped(), idle: stopped()}
+		wait: stopped(), pace: stopped(), idle: stopped()}
 }
 
 func (t *timers) stop() {
-	for _, x := range []*time.Timer{t.connect, t.expire, t.greet, t.pace, t.limit, t.hangup, t.idle} {
+	for _, x := range []*time.Timer{t.connect, t.expire, t.wait, t.pace, t.idle} {
 		x.Stop()
 	}
 }
 
-// run is the call's one goroutine of control: it owns the interview, and
-// returns (then finishes the call) when the call's context ends.
+// run is the call's one goroutine of control: it owns the conversation,
+// and returns (then finishes the call) when the call's context ends. The
+// engine never ends a call by itself, except at Limits.MaxDuration.
 func (c *call) run() {
 	defer c.finish()
 	c.t = newTimers(c.e.cfg.Limits.ConnectTimeout, time.Until(c.expires))
@@ -52,15 +53,11 @@ func (c *call) run() {
 			c.handle(in)
 		case <-t.pace.C:
 			c.tick()
-		case <-t.greet.C:
-			c.iv.greetDue = true
+		case <-t.wait.C:
+			c.iv.waited = true
 			c.checkPeer()
-		case <-t.limit.C:
-			c.timeUp()
 		case <-t.idle.C:
-			c.noAnswer()
-		case <-t.hangup.C:
-			c.stop(endFinished)
+			c.idleTimeout()
 		case <-t.connect.C:
 			c.stop(endNoConnect)
 		case <-t.expire.C:
@@ -69,48 +66,44 @@ func (c *call) run() {
 	}
 }
 
-// checkPeer reacts to the peer's state and to new listeners. It ends a
-// lost call. Once connected, it greets as soon as everyone who will hear
-// the call is there: the data channel if the offer has one, and a sideband
-// (a server writes the transcript from it); after SidebandWait, or on
-// response.create, anyone listening is enough.
+// checkPeer reacts to the peer's state and to new listeners: it ends a
+// lost call, and starts a response that was requested before the call was
+// ready.
 func (c *call) checkPeer() {
 	c.mu.Lock()
 	connected, lost := c.connected, c.lost
-	dcOpen, sidebands := c.dc != nil, len(c.sidebands) > 0
 	c.mu.Unlock()
 	if lost {
 		c.stop(endPeerGone)
 		return
 	}
-	if !connected || c.iv.phase != phaseWaiting {
+	if !connected {
 		return
 	}
 	if !c.iv.connected {
-		c.iv.connected = true
+		c.iv.connected, c.audioZero = true, time.Now()
 		c.t.connect.Stop()
-		c.t.greet.Reset(c.e.cfg.Turn.SidebandWait)
+		c.t.wait.Reset(c.e.cfg.Turn.SidebandWait)
 	}
-	everyone := (dcOpen || !c.offer.dataChannel) && sidebands
-	anyone := dcOpen || sidebands
-	if everyone || anyone && (c.iv.wantGreet || c.iv.greetDue) {
-		c.greet()
+	if c.iv.requested && c.iv.line == nil && c.ready() {
+		c.iv.requested = false
+		c.startResponse()
 	}
 }
 
-func (c *call) greet() {
-	if c.iv.phase != phaseWaiting {
-		return
+// ready reports whether a response may start: the peer is connected and
+// everyone who will hear it is there, the data channel if the offer has
+// one and a sideband (a server writes the transcript from it); after
+// SidebandWait, anyone listening is enough.
+func (c *call) ready() bool {
+	if !c.iv.connected {
+		return false
 	}
-	c.t.greet.Stop()
-	if d := c.iv.script.TimeLimit; d > 0 {
-		c.t.limit.Reset(d)
-	}
-	text, kind := c.iv.greeting()
-	if kind == lineQuestion {
-		c.iv.asked = c.iv.first()
-	}
-	c.startLine(text, kind)
+	c.mu.Lock()
+	dcOpen, sidebands := c.dc != nil, len(c.sidebands) > 0
+	c.mu.Unlock()
+	everyone := (dcOpen || !c.offer.dataChannel) && sidebands
+	return everyone || (dcOpen || sidebands) && c.iv.waited
 }
 
 func (c *call) handle(in input) {
@@ -128,103 +121,54 @@ func (c *call) handle(in input) {
 	}
 }
 
-// afterLine decides what follows a finished line.
-func (c *call) afterLine(kind lineKind) {
-	if kind == lineClosing {
-		c.iv.phase = phaseDone
-		c.t.hangup.Reset(c.e.cfg.Turn.HangupDelay)
+// userTurnDone asks for a response after a user turn, as server VAD does
+// with create_response; during a response it starts once that one ends.
+func (c *call) userTurnDone() {
+	if !c.sess.Turn.createResponse() {
 		return
 	}
-	c.iv.phase = phaseAwaiting
-	switch {
-	case c.iv.timeUp:
-		c.startLine(c.iv.closing(), lineClosing)
-	case c.iv.retry != "":
-		text := c.iv.retry
-		c.iv.retry, c.iv.advance = "", false
-		c.startLine(text, lineQuestion)
-	case c.iv.advance:
-		c.iv.advance = false
-		c.nextLine()
-	default:
-		c.awaitAnswer()
+	if c.iv.line != nil {
+		c.iv.queued = true
+		return
 	}
+	c.startResponse()
 }
 
-// answered moves the interview on after an answer's transcript is final.
-// An empty answer (no words) gets one follow-up per question.
-func (c *call) answered(empty bool) {
-	if !c.iv.isAnswerable() {
+// awaitSpeech starts turn_detection.idle_timeout_ms once a response has
+// ended and nobody speaks, as OpenAI does; without it the engine waits.
+func (c *call) awaitSpeech() {
+	ms := c.sess.Turn.IdleTimeoutMS
+	if !c.listens() || ms == nil || *ms <= 0 || c.iv.speechItem != "" || c.iv.line != nil {
 		return
 	}
-	c.t.idle.Stop()
-	if empty && c.iv.followed != c.iv.asked {
-		c.iv.followed = c.iv.asked
-		c.followUp(c.iv.notCaught())
-		return
-	}
-	if c.iv.phase == phaseSpeaking {
-		c.iv.advance = true
-		return
-	}
-	c.nextLine()
+	c.iv.idleFrom = time.Now()
+	c.t.idle.Reset(time.Duration(*ms) * time.Millisecond)
 }
 
-func (c *call) followUp(text string) {
-	if c.iv.phase == phaseSpeaking {
-		c.iv.retry = text
-		return
-	}
-	c.startLine(text, lineQuestion)
-}
-
-// awaitAnswer starts the wait for an answer when the engine listens: after
-// turn_detection.idle_timeout_ms (or Turn.AnswerWait) without speech the
-// interviewer follows up once, then moves on.
-func (c *call) awaitAnswer() {
-	if !c.listens() || c.iv.speechItem != "" || c.iv.pending > 0 || !c.iv.isAnswerable() {
-		return
-	}
-	wait := c.e.cfg.Turn.AnswerWait
-	if ms := c.sess.Turn.IdleTimeoutMS; ms != nil && *ms > 0 {
-		wait = time.Duration(*ms) * time.Millisecond
-	}
-	c.t.idle.Reset(wait)
-}
-
-// listens reports whether the call's answers end by voice detection.
+// listens reports whether the call's turns end by voice detection.
 func (c *call) listens() bool {
 	_, none := c.e.cfg.VoiceDetector.(NoVoiceDetector)
 	return !none && c.sess.Turn.Type != ""
 }
 
-// noAnswer follows up once on a question nobody answered, then moves on.
-func (c *call) noAnswer() {
-	if c.iv.phase != phaseAwaiting || c.iv.speechItem != "" || c.iv.pending > 0 || !c.iv.isAnswerable() {
+// idleTimeout commits the silence since the last response as an empty
+// user audio item and responds to it, as OpenAI's idle timeout does.
+func (c *call) idleTimeout() {
+	if c.iv.line != nil || c.iv.speechItem != "" || c.iv.pending > 0 {
 		return
 	}
-	if c.iv.followed != c.iv.asked {
-		c.iv.followed = c.iv.asked
-		c.startLine(c.iv.nudge(), lineQuestion)
-		return
-	}
-	c.nextLine()
+	id := newID("item_")
+	c.emit(timeoutEvent{header: hdr("input_audio_buffer.timeout_triggered"),
+		AudioStartMS: c.audioMS(c.iv.idleFrom), AudioEndMS: c.audioMS(time.Now()), ItemID: id})
+	c.commit(id)
+	c.emit(transcriptionCompletedEvent{header: hdr("conversation.item.input_audio_transcription.completed"),
+		ItemID: id, Usage: durationUsage{Type: "duration"}})
+	c.userTurnDone()
 }
 
-func (c *call) nextLine() {
-	text, kind := c.iv.next()
-	if kind == lineQuestion {
-		c.iv.asked++
-	}
-	c.startLine(text, kind)
-}
-
-// timeUp ends the interview politely at the script's time limit.
-func (c *call) timeUp() {
-	c.iv.timeUp = true
-	if c.iv.phase == phaseAwaiting {
-		c.startLine(c.iv.closing(), lineClosing)
-	}
+// audioMS is t as an offset into the call's audio.
+func (c *call) audioMS(t time.Time) int64 {
+	return max(t.Sub(c.audioZero).Milliseconds(), 0)
 }
 
 // expire ends the call at the session's maximum duration, as OpenAI does.

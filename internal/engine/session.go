@@ -33,6 +33,9 @@ type session struct {
 	NoiseReduction json.RawMessage
 	TurnDetection  json.RawMessage
 	Turn           TurnDetection
+	Tools          json.RawMessage // the client's tools array, echoed as sent
+	ToolChoice     json.RawMessage // "auto", "none", "required" or a function
+	Functions      map[string]bool // the names of the function tools
 }
 
 func defaultSession() session {
@@ -45,16 +48,20 @@ func defaultSession() session {
 		NoiseReduction: null,
 		TurnDetection:  json.RawMessage(`{"type":"server_vad","threshold":0.5,"prefix_padding_ms":300,"silence_duration_ms":500,"create_response":true,"interrupt_response":true}`),
 		Turn:           TurnDetection{Type: "server_vad"},
+		Tools:          json.RawMessage("[]"),
+		ToolChoice:     json.RawMessage(`"auto"`),
 	}
 }
 
 // sessionWire is a session object as clients send it; pointers and raw
 // messages tell "absent" from "null".
 type sessionWire struct {
-	Type         *string    `json:"type"`
-	Model        *string    `json:"model"`
-	Instructions *string    `json:"instructions"`
-	Audio        *audioWire `json:"audio"`
+	Type         *string         `json:"type"`
+	Model        *string         `json:"model"`
+	Instructions *string         `json:"instructions"`
+	Audio        *audioWire      `json:"audio"`
+	Tools        json.RawMessage `json:"tools"`
+	ToolChoice   json.RawMessage `json:"tool_choice"`
 }
 
 type audioWire struct {
@@ -96,6 +103,10 @@ func applySession(s session, raw []byte) (session, *apiError) {
 	}
 	if w.Instructions != nil {
 		s.Instructions = *w.Instructions
+	}
+	s, err := applyTools(s, w)
+	if err != nil {
+		return s, err
 	}
 	if w.Audio == nil {
 		return s, nil
@@ -189,4 +200,75 @@ func parseTurnDetection(raw json.RawMessage) (TurnDetection, error) {
 		}
 	}
 	return td, nil
+}
+
+// applyTools takes the session's tools and tool_choice. Only function
+// tools are called; null resets them to none and "auto".
+func applyTools(s session, w sessionWire) (session, *apiError) {
+	if w.Tools != nil {
+		names, err := functionNames(w.Tools)
+		if err != nil {
+			return s, invalidValue("session.tools", err.Error())
+		}
+		s.Tools, s.Functions = w.Tools, names
+		if isNull(w.Tools) {
+			s.Tools = json.RawMessage("[]")
+		}
+	}
+	if w.ToolChoice != nil {
+		s.ToolChoice = w.ToolChoice
+		if isNull(w.ToolChoice) {
+			s.ToolChoice = json.RawMessage(`"auto"`)
+		}
+	}
+	return s, nil
+}
+
+func functionNames(raw json.RawMessage) (map[string]bool, error) {
+	var tools []struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	}
+	if isNull(raw) {
+		return nil, nil
+	}
+	if err := json.Unmarshal(raw, &tools); err != nil {
+		return nil, fmt.Errorf("tools must be an array of tool objects: %w", err)
+	}
+	names := map[string]bool{}
+	for i, t := range tools {
+		if t.Type == "function" && t.Name == "" {
+			return nil, fmt.Errorf("tools[%d] is a function without a name", i)
+		}
+		if t.Type == "function" {
+			names[t.Name] = true
+		}
+	}
+	return names, nil
+}
+
+// calls reports whether the model may call the function name: the session
+// declares it and tool_choice does not forbid it.
+func (s session) calls(name string) bool {
+	if !s.Functions[name] {
+		return false
+	}
+	var choice string
+	if json.Unmarshal(s.ToolChoice, &choice) == nil {
+		return choice != "none"
+	}
+	var fn struct {
+		Name string `json:"name"`
+	}
+	return json.Unmarshal(s.ToolChoice, &fn) == nil && (fn.Name == "" || fn.Name == name)
+}
+
+// createResponse is turn_detection.create_response (default true).
+func (td TurnDetection) createResponse() bool {
+	return td.Type != "" && (td.CreateResponse == nil || *td.CreateResponse)
+}
+
+// interruptResponse is turn_detection.interrupt_response (default true).
+func (td TurnDetection) interruptResponse() bool {
+	return td.Type != "" && (td.InterruptResponse == nil || *td.InterruptResponse)
 }

@@ -34,8 +34,12 @@ func TestApplySessionMerges(t *testing.T) {
 
 func TestDecodeClientEvent(t *testing.T) {
 	ev, err := decodeClientEvent([]byte(`{"type":"conversation.item.create","event_id":"e1","item":{"id":"item_mine","type":"message","role":"user","content":[{"type":"input_text","text":" Hi "},{"type":"input_text","text":"there"}]}}`), 1<<10)
-	if err != nil || ev.answer != (answerItem{ID: "item_mine", Text: "Hi there"}) {
-		t.Fatalf("got %+v, %v", ev.answer, err)
+	if err != nil || ev.item != (itemInput{ID: "item_mine", Type: "message", Text: "Hi there"}) {
+		t.Fatalf("got %+v, %v", ev.item, err)
+	}
+	ev, err = decodeClientEvent([]byte(`{"type":"conversation.item.create","item":{"type":"function_call_output","call_id":"call_1","output":"{\"ok\":true}"}}`), 1<<10)
+	if err != nil || ev.item != (itemInput{Type: "function_call_output", CallID: "call_1", Output: `{"ok":true}`}) {
+		t.Fatalf("function_call_output: %+v, %v", ev.item, err)
 	}
 	if _, err := decodeClientEvent(bytes.Repeat([]byte(" "), 2<<10), 1<<10); err == nil || *err.Code != "invalid_event" {
 		t.Errorf("oversized event: %v", err)

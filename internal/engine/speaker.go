@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtp"
@@ -54,20 +55,26 @@ func (s *speaker) frames(p PCM) [][]byte {
 	return out
 }
 
-// play sends frames in real time until they are all sent or ctx ends.
-func (s *speaker) play(ctx context.Context, frames [][]byte) {
+// play sends frames in real time until they are all sent or ctx ends,
+// counting the packets sent in sent. It checks ctx before every packet, so
+// a cancelled line stops within a packet.
+func (s *speaker) play(ctx context.Context, frames [][]byte, sent *atomic.Int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tick := time.NewTicker(speakFrame)
 	defer tick.Stop()
 	ts := uint32(time.Since(s.start) * speakRate / time.Second)
 	for i, f := range frames {
+		if ctx.Err() != nil {
+			return
+		}
 		pkt := &rtp.Packet{Header: rtp.Header{Version: 2, Marker: i == 0, SequenceNumber: s.seq,
 			Timestamp: ts + uint32(i*speakSamples)}, Payload: f}
 		s.seq++
 		if s.track.WriteRTP(pkt) != nil {
 			return // the peer is closing
 		}
+		sent.Add(1)
 		select {
 		case <-ctx.Done():
 			return

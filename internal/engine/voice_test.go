@@ -35,6 +35,36 @@ func (c *packetCounter) Feed(Frame) Voice {
 	return VoiceNone
 }
 
+// checkUserTurn checks the events of a user audio turn in GA order, up to
+// its transcript: speech_started, speech_stopped, committed (chained to
+// prev), the item added and done with a null transcript, the transcription.
+func checkUserTurn(t *testing.T, evs []event, prev string) {
+	t.Helper()
+	types := []string{"input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped",
+		"input_audio_buffer.committed", "conversation.item.added", "conversation.item.done",
+		"conversation.item.input_audio_transcription.completed"}
+	if len(evs) < len(types) {
+		t.Fatalf("user turn: %d events", len(evs))
+	}
+	id := evs[0].ItemID
+	for i, want := range types {
+		ev := evs[i]
+		if ev.Item != nil {
+			ev.ItemID = ev.Item.ID
+		}
+		if ev.Type != want || ev.ItemID != id {
+			t.Fatalf("event %d: %s, want %s for item %s", i, evs[i].Raw, want, id)
+		}
+	}
+	if c := evs[2]; c.PreviousItemID == nil || *c.PreviousItemID != prev {
+		t.Errorf("commit %s, want previous_item_id %s", c.Raw, prev)
+	}
+	if it := evs[3].Item; it.Role != "user" || len(it.Content) != 1 || it.Content[0].Type != "input_audio" ||
+		it.Content[0].Transcript != nil {
+		t.Errorf("user item %s", evs[3].Raw)
+	}
+}
+
 func TestVoiceDetectorDrivesAnswers(t *testing.T) {
 	checkLeaks(t)
 	det := &packetTurns{}
@@ -43,21 +73,15 @@ func TestVoiceDetectorDrivesAnswers(t *testing.T) {
 		t.Errorf("capabilities %v", e.Capabilities())
 	}
 	cl, sb, _ := connect(t, srv, true, testInstructions)
-	_, greetItem := checkResponse(t, sb.events.until("response.done"))
+	greetItem := sb.events.response().itemID
 	go cl.Send(peer.Silence(15 * peer.Frame)...)
-	evs := sb.events.until("response.done")
-	types := []string{"input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped",
-		"input_audio_buffer.committed", "conversation.item.input_audio_transcription.completed"}
-	for i, want := range types {
-		if evs[i].Type != want || evs[i].ItemID != evs[0].ItemID {
-			t.Fatalf("event %d: %s, want %s for item %s", i, evs[i].Raw, want, evs[0].ItemID)
-		}
+	evs := sb.events.until("response.created")
+	checkUserTurn(t, evs, greetItem)
+	if evs[5].Note == "" {
+		t.Errorf("transcript %s", evs[5].Raw)
 	}
-	if *evs[2].PreviousItemID != greetItem || evs[3].Note == "" {
-		t.Errorf("commit %s / transcript %s", evs[2].Raw, evs[3].Raw)
-	}
-	if q, _ := checkResponse(t, evs[4:]); !strings.Contains(q, "Why do you want") {
-		t.Errorf("next line %q", q)
+	if q := checkResponse(t, append(evs[6:], sb.events.until("response.done")...)); !strings.Contains(q.text, "Why do you want") {
+		t.Errorf("next line %q", q.text)
 	}
 	if td := det.settings.Load(); td == nil || td.Type != "server_vad" || *td.SilenceDurationMS != 1200 {
 		t.Errorf("detector settings %+v", td)

@@ -12,17 +12,60 @@ import (
 // Event is a server event as tests read it: the fields they check and the
 // event's JSON as it came.
 type Event struct {
-	Type           string        `json:"type"`
-	EventID        string        `json:"event_id"`
-	ItemID         string        `json:"item_id"`
-	ResponseID     string        `json:"response_id"`
-	PreviousItemID *string       `json:"previous_item_id"`
-	Delta          string        `json:"delta"`
-	Transcript     string        `json:"transcript"`
-	Note           string        `json:"note"`
-	Error          *EventError   `json:"error"`
-	Session        *EventSession `json:"session"`
-	Raw            string        `json:"-"`
+	Type           string         `json:"type"`
+	EventID        string         `json:"event_id"`
+	ItemID         string         `json:"item_id"`
+	ResponseID     string         `json:"response_id"`
+	PreviousItemID *string        `json:"previous_item_id"`
+	Delta          string         `json:"delta"`
+	Transcript     string         `json:"transcript"`
+	Note           string         `json:"note"`
+	Name           string         `json:"name"`
+	CallID         string         `json:"call_id"`
+	Arguments      string         `json:"arguments"`
+	OutputIndex    *int           `json:"output_index"`
+	AudioStartMS   *int64         `json:"audio_start_ms"`
+	AudioEndMS     *int64         `json:"audio_end_ms"`
+	Item           *EventItem     `json:"item"`
+	Part           *EventPart     `json:"part"`
+	Response       *EventResponse `json:"response"`
+	Error          *EventError    `json:"error"`
+	Session        *EventSession  `json:"session"`
+	Raw            string         `json:"-"`
+}
+
+// EventItem is a conversation item: a message, a function call or its output.
+type EventItem struct {
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	Status    string `json:"status"`
+	Role      string `json:"role"`
+	CallID    string `json:"call_id"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+	Output    string `json:"output"`
+	Content   []struct {
+		Type       string  `json:"type"`
+		Text       string  `json:"text"`
+		Transcript *string `json:"transcript"`
+	} `json:"content"`
+}
+
+// EventPart is the content part of response.content_part.added and .done.
+type EventPart struct {
+	Type       string `json:"type"`
+	Transcript string `json:"transcript"`
+}
+
+// EventResponse is the response of response.created and response.done.
+type EventResponse struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	StatusDetails *struct {
+		Type   string `json:"type"`
+		Reason string `json:"reason"`
+	} `json:"status_details"`
+	Output []EventItem `json:"output"`
 }
 
 // EventError is the error of an error event.
@@ -60,6 +103,36 @@ func UserMessage(text string) map[string]any {
 	return map[string]any{"type": "conversation.item.create", "item": map[string]any{
 		"type": "message", "role": "user",
 		"content": []map[string]any{{"type": "input_text", "text": text}}}}
+}
+
+// ResponseCreate is the client event that asks the model to respond.
+func ResponseCreate() map[string]any { return map[string]any{"type": "response.create"} }
+
+// FunctionOutput is the client event that gives a function call its output.
+func FunctionOutput(callID, output string) map[string]any {
+	return map[string]any{"type": "conversation.item.create", "item": map[string]any{
+		"type": "function_call_output", "call_id": callID, "output": output}}
+}
+
+// FunctionReplies are the client events interviewd sends for the function
+// calls among evs (response.function_call_arguments.done): each call's
+// output, and after end_interview a response.create for the goodbye.
+// ended reports whether end_interview was among them.
+func FunctionReplies(evs []Event) (replies []map[string]any, ended bool) {
+	for _, ev := range evs {
+		if ev.Type != "response.function_call_arguments.done" {
+			continue
+		}
+		switch ev.Name {
+		case "end_interview":
+			ended = true
+			replies = append(replies, FunctionOutput(ev.CallID,
+				`{"ok":true,"note":"The interview is over. Say a short goodbye."}`), ResponseCreate())
+		default:
+			replies = append(replies, FunctionOutput(ev.CallID, `{"ok":true}`))
+		}
+	}
+	return replies, ended
 }
 
 func (p *Peer) openDataChannel() {
@@ -141,8 +214,29 @@ func (p *Peer) SendText(s string) error {
 	return p.dc.SendText(s)
 }
 
-// Say answers in text on the data channel (UserMessage).
+// Say adds a user text message on the data channel (UserMessage); it
+// starts no response by itself.
 func (p *Peer) Say(text string) {
 	p.t.Helper()
 	p.SendEvent(UserMessage(text))
+}
+
+// Reply answers in text the way a client of OpenAI does: the user
+// message, then response.create.
+func (p *Peer) Reply(text string) {
+	p.t.Helper()
+	p.SendEvent(UserMessage(text))
+	p.SendEvent(ResponseCreate())
+}
+
+// AnswerCalls sends, on the data channel, what interviewd sends for the
+// function calls among evs (FunctionReplies) and reports whether
+// end_interview was called.
+func (p *Peer) AnswerCalls(evs []Event) bool {
+	p.t.Helper()
+	replies, ended := FunctionReplies(evs)
+	for _, r := range replies {
+		p.SendEvent(r)
+	}
+	return ended
 }
