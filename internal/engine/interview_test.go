@@ -174,7 +174,7 @@ func toolSession(instructions string) string {
 // channel and the sideband hear the same events.
 func TestInterviewRunsToTheEnd(t *testing.T) {
 	checkLeaks(t)
-	e, srv := startEngine(t)
+	e, srv := startEngine(t, func(c *Config) { c.Turn.DeltaInterval = 20 * time.Millisecond })
 	cl := newClient(t, true)
 	answer, callID := createCall(t, srv, cl.Offer(), toolSession(testInstructions))
 	sb := dialSideband(t, srv, callID)
@@ -213,15 +213,21 @@ func TestInterviewRunsToTheEnd(t *testing.T) {
 	checkUserItem(t, sb.events, "message", "")
 	sb.events.expectQuiet(300 * time.Millisecond) // a text item starts nothing
 	sb.send(t, peer.ResponseCreate())
-	q2 := sb.events.response()
+	// interviewd answers question_asked at once, during the response.
+	start := sb.events.until("response.function_call_arguments.done")
+	replies, _ := peer.FunctionReplies(start[len(start)-1:])
+	sendAll(t, sb, replies)
+	rest := sb.events.until("output_audio_buffer.stopped")
+	if !outputBefore(rest, "response.done") {
+		t.Errorf("function_call_output during the response was not added before response.done: %v", eventTypes(rest))
+	}
+	q2 := checkResponse(t, append(start, rest...))
 	if q2.done.Response.Output[0].Type != "function_call" {
 		t.Errorf("question_asked is not first: %s", q2.done.Raw)
 	}
 	if !strings.Contains(q2.text, "Why do you want to work with us?") || q2.call(t, "question_asked").Arguments != `{"index":2}` {
 		t.Errorf("second question %q, calls %v", q2.text, q2.calls)
 	}
-	replies, _ := peer.FunctionReplies(q2.calls)
-	sendAll(t, sb, replies)
 
 	cl.Reply("Because I like your product.")
 	end := sb.events.response()
@@ -263,6 +269,21 @@ func checkUserItem(t *testing.T, s *events, typ, prev string) string {
 		t.Errorf("item %s, want previous_item_id %s", added.Raw, prev)
 	}
 	return added.Item.ID
+}
+
+// outputBefore reports whether a function_call_output item was added and
+// done before the first event of type typ.
+func outputBefore(evs []event, typ string) bool {
+	n := 0
+	for _, ev := range evs {
+		if ev.Type == typ {
+			break
+		}
+		if ev.Item != nil && ev.Item.Type == "function_call_output" {
+			n++
+		}
+	}
+	return n == 2
 }
 
 func sendAll(t *testing.T, sb *sidebandClient, evs []map[string]any) {

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -129,4 +130,39 @@ func FuzzClientEvent(f *testing.F) {
 			_, _ = applySession(defaultSession(), ev.Session)
 		}
 	})
+}
+
+// TestSessionTools: the session's tools are kept and echoed as sent; the
+// interviewer calls only the function tools declared, and none with
+// tool_choice "none"; a function without a name is refused.
+func TestSessionTools(t *testing.T) {
+	s, err := applySession(defaultSession(), []byte(toolSession("Candidate: X")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.calls(toolQuestionAsked) || !s.calls(toolEndInterview) || s.calls("other") {
+		t.Errorf("functions %v", s.Functions)
+	}
+	ev := string(encode(newSessionEvent("session.updated", "sess_1", s, time.Unix(1, 0))))
+	if !strings.Contains(ev, `"tools":[{`) || !strings.Contains(ev, `"name":"end_interview"`) || !strings.Contains(ev, `"tool_choice":"auto"`) {
+		t.Errorf("session event %s", ev)
+	}
+	none, err := applySession(s, []byte(`{"type":"realtime","tool_choice":"none"}`))
+	if err != nil || none.calls(toolQuestionAsked) {
+		t.Errorf("tool_choice none: %v %v", none.Functions, err)
+	}
+	one, _ := applySession(s, []byte(`{"type":"realtime","tool_choice":{"type":"function","name":"end_interview"}}`))
+	if one.calls(toolQuestionAsked) || !one.calls(toolEndInterview) {
+		t.Error("tool_choice naming a function")
+	}
+	cleared, _ := applySession(s, []byte(`{"type":"realtime","tools":null}`))
+	if cleared.calls(toolEndInterview) || string(cleared.Tools) != "[]" {
+		t.Errorf("tools null: %s", cleared.Tools)
+	}
+	if _, err := applySession(s, []byte(`{"type":"realtime","tools":[{"type":"function"}]}`)); err == nil || *err.Param != "session.tools" {
+		t.Errorf("a function without a name: %+v", err)
+	}
+	if _, err := applySession(s, []byte(`{"type":"realtime","tools":{"type":"function"}}`)); err == nil {
+		t.Error("tools as an object")
+	}
 }
