@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,8 +94,8 @@ func newPeer(t testing.TB, levels bool) *peer.Peer {
 }
 
 // call offers to the engine behind srv with session, applies the answer,
-// waits until the peer is connected and returns the answer.
-func call(t testing.TB, p *peer.Peer, srv *httptest.Server, session string) string {
+// waits until the peer is connected and returns the answer and the call id.
+func call(t testing.TB, p *peer.Peer, srv *httptest.Server, session string) (string, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -118,7 +119,20 @@ func call(t testing.TB, p *peer.Peer, srv *httptest.Server, session string) stri
 	}
 	p.Answer(string(answer))
 	p.WaitConnected()
-	return string(answer)
+	return string(answer), path.Base(resp.Header.Get("Location"))
+}
+
+// hangup ends the call as interviewd does once the goodbye is heard.
+func hangup(t testing.TB, srv *httptest.Server, callID string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/realtime/calls/"+callID+"/hangup", nil)
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("hangup: %d", resp.StatusCode)
+	}
 }
 
 func must(t testing.TB, err error) {
@@ -128,9 +142,21 @@ func must(t testing.TB, err error) {
 	}
 }
 
+// session is the session interviewd builds: the instructions, server VAD
+// with the given end-of-turn silence, and the two function tools.
 func session(instructions string, silenceMS int) string {
 	b, _ := json.Marshal(map[string]any{
 		"type": "realtime", "model": "gpt-realtime", "instructions": instructions,
+		"tools": []map[string]any{
+			{"type": "function", "name": "question_asked", "description": "Call when you ask question N.",
+				"parameters": map[string]any{"type": "object", "properties": map[string]any{
+					"index": map[string]any{"type": "integer", "minimum": 1}}, "required": []string{"index"}}},
+			{"type": "function", "name": "end_interview", "description": "Call once the interview is over.",
+				"parameters": map[string]any{"type": "object", "properties": map[string]any{
+					"reason": map[string]any{"type": "string", "enum": []string{"completed", "candidate_request", "no_questions"}}},
+					"required": []string{"reason"}}},
+		},
+		"tool_choice": "auto",
 		"audio": map[string]any{
 			"input": map[string]any{
 				"transcription":  map[string]any{"model": "gpt-4o-transcribe", "language": "en"},
@@ -147,7 +173,7 @@ func startEngine(t testing.TB, tools Tools, tweak ...func(*engine.Config)) (*eng
 	t.Helper()
 	cfg := engine.Config{APIKey: testKey, ICE: engine.ICE{LoopbackOnly: true},
 		Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer,
-		Turn: engine.Turn{SidebandWait: 100 * time.Millisecond, HangupDelay: 200 * time.Millisecond}}
+		Turn: engine.Turn{SidebandWait: 100 * time.Millisecond}}
 	for _, f := range tweak {
 		f(&cfg)
 	}

@@ -24,7 +24,7 @@ func TestDegradedMode(t *testing.T) {
 		t.Fatalf("capabilities %q", caps)
 	}
 	p := newPeer(t, true) // with the audio-level extension: no decoding at all
-	call(t, p, srv, session(instructions, 1500))
+	_, callID := call(t, p, srv, session(instructions, 1500))
 	tr := runInterview(t, p, recorded, false)
 	checkTranscriptShape(t, tr)
 	for _, i := range []int{1, 3} {
@@ -35,5 +35,5 @@ func TestDegradedMode(t *testing.T) {
 	if p.Heard() != 0 {
 		t.Errorf("heard %d audio packets in text mode", p.Heard())
 	}
-	waitEnded(t, e, p)
+	hangUpAfterGoodbye(t, e, srv, callID, p)
 }

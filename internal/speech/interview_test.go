@@ -10,6 +10,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"net/http/httptest"
+
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/testenv"
 	"github.com/interviewd/interviewd/internal/testenv/peer"
@@ -58,7 +60,8 @@ type line struct{ speaker, itemID, text string }
 // flite's answers (Opus from an Ogg file, in real time, without the
 // audio-level extension, so the energy detector decides) after each
 // question. The engine speaks both questions, hears both answers,
-// transcribes them with pocketsphinx and ends the call by itself.
+// transcribes them with pocketsphinx, calls end_interview and says goodbye
+// when asked; the call lasts until the client hangs up.
 func TestSpokenInterview(t *testing.T) {
 	checkLeaks(t)
 	tools := detected(t)
@@ -68,7 +71,7 @@ func TestSpokenInterview(t *testing.T) {
 		t.Fatalf("capabilities %s", c)
 	}
 	p := newPeer(t, false)
-	answer := call(t, p, srv, session(instructions, endOfTurn))
+	answer, callID := call(t, p, srv, session(instructions, endOfTurn))
 	if !strings.Contains(answer, "maxplaybackrate=16000;sprop-maxcapturerate=16000") || !hasLine(answer, "a=rtpmap:0 PCMU/8000") {
 		t.Errorf("answer does not ask for SILK wideband or offer PCMU:\n%s", answer)
 	}
@@ -84,25 +87,57 @@ func TestSpokenInterview(t *testing.T) {
 	if heard := p.Heard(); heard < 200 {
 		t.Errorf("heard %d PCMU packets from the interviewer; want its lines as audio", heard)
 	}
+	hangUpAfterGoodbye(t, e, srv, callID, p)
+}
+
+// hangUpAfterGoodbye checks that the engine keeps the call after the
+// goodbye, as OpenAI does, then hangs up as interviewd does.
+func hangUpAfterGoodbye(t *testing.T, e *engine.Engine, srv *httptest.Server, callID string, p *peer.Peer) {
+	t.Helper()
+	time.Sleep(500 * time.Millisecond)
+	if e.ActiveCalls() != 1 {
+		t.Fatal("the engine ended the call by itself")
+	}
+	hangup(t, srv, callID)
 	waitEnded(t, e, p)
 }
 
-// runInterview answers each question when it has been asked and returns
-// the transcript in conversation order. It checks the events of each
-// answer: speech_started, speech_stopped, committed (chained to the
-// question), the transcription delta and completed.
+// runInterview drives the interview as interviewd does: response.create
+// for the greeting, each function call answered (and response.create
+// after end_interview, for the goodbye), each answer played once its
+// question has been asked. It returns the transcript in conversation
+// order, and checks the events of each answer: speech_started,
+// speech_stopped, committed (chained to the item before it), the
+// transcription delta and completed.
 func runInterview(t *testing.T, p *peer.Peer, recorded []utterance, deltas bool) []line {
 	t.Helper()
-	var out []line
+	p.SendEvent(peer.ResponseCreate())
 	evs := p.Until("response.done", 60*time.Second)
-	out = append(out, spoken(t, evs))
+	out := []line{spoken(t, evs)}
+	if p.AnswerCalls(evs) {
+		t.Fatal("end_interview at the greeting")
+	}
 	for _, u := range recorded {
 		go p.Send(u.packets...)
 		evs = p.Until("response.done", 60*time.Second)
-		ans := checkAnswer(t, evs, out[len(out)-1].itemID, deltas)
-		out = append(out, ans, spoken(t, evs))
+		out = append(out, checkAnswer(t, evs, out[len(out)-1].itemID, deltas))
+		if hasType(evs, "response.output_audio_transcript.done") {
+			out = append(out, spoken(t, evs))
+		}
+		if p.AnswerCalls(evs) {
+			out = append(out, spoken(t, p.Until("output_audio_buffer.stopped", 60*time.Second)))
+		}
 	}
 	return out
+}
+
+func hasType(evs []peer.Event, typ string) bool {
+	for _, ev := range evs {
+		if ev.Type == typ {
+			return true
+		}
+	}
+	return false
 }
 
 func spoken(t *testing.T, evs []peer.Event) line {
@@ -135,6 +170,10 @@ func checkAnswer(t *testing.T, evs []peer.Event, prev string, deltas bool) line 
 	for _, ev := range evs {
 		if strings.HasPrefix(ev.Type, "input_audio_buffer.") || strings.HasPrefix(ev.Type, "conversation.item.input_audio_transcription.") {
 			got = append(got, ev)
+		}
+		// The function call's output interviewd added comes before the answer.
+		if ev.Type == "conversation.item.added" && len(got) == 0 {
+			prev = ev.Item.ID
 		}
 	}
 	if len(got) != len(want) {

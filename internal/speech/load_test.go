@@ -161,6 +161,7 @@ func TestLoadClients(t *testing.T) {
 			p := newPeer(t, true)
 			call(t, p, srv, session(instructions, loadSilenceMS))
 			<-gate
+			p.SendEvent(peer.ResponseCreate()) // the greeting, as interviewd asks for it
 			p.Until("response.done", 60*time.Second)
 			ready.Done()
 			ready.Wait() // every call is up before anyone speaks

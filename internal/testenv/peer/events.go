@@ -143,6 +143,7 @@ func (p *Peer) openDataChannel() {
 	p.dc = dc
 	dc.OnMessage(func(m webrtc.DataChannelMessage) { p.deliver(m.Data) })
 	var once sync.Once
+	dc.OnOpen(func() { close(p.dcOpen) })
 	dc.OnClose(func() { once.Do(func() { close(p.dcClosed) }) })
 }
 
@@ -206,10 +207,18 @@ func (p *Peer) SendEvent(v any) {
 }
 
 // SendText sends text as it is on the data channel: a test's way to send
-// what is not a valid event.
+// what is not a valid event. It waits, at most ConnectTimeout, for the
+// channel to open.
 func (p *Peer) SendText(s string) error {
 	if p.dc == nil {
 		return fmt.Errorf("the peer has no data channel")
+	}
+	select {
+	case <-p.dcOpen:
+	case <-p.stop:
+		return fmt.Errorf("the peer is closed")
+	case <-time.After(ConnectTimeout):
+		return fmt.Errorf("the data channel did not open within %v", ConnectTimeout)
 	}
 	return p.dc.SendText(s)
 }

@@ -69,6 +69,7 @@ type Peer struct {
 	levelID uint8
 
 	connected chan struct{}
+	dcOpen    chan struct{}
 	dcClosed  chan struct{}
 	stop      chan struct{}
 	wake      chan struct{} // Play gave the microphone something
@@ -94,7 +95,7 @@ func New(t testing.TB, o Options) *Peer {
 		t.Fatalf("new peer connection: %v", err)
 	}
 	p := &Peer{t: t, opts: o, pc: pc, events: make(chan Event, 1024), connected: make(chan struct{}),
-		dcClosed: make(chan struct{}), stop: make(chan struct{}), wake: make(chan struct{}, 1)}
+		dcOpen: make(chan struct{}), dcClosed: make(chan struct{}), stop: make(chan struct{}), wake: make(chan struct{}, 1)}
 	t.Cleanup(p.Close)
 	p.track, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "mic", "candidate")
 	if err != nil {
