@@ -11,7 +11,6 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/interviewd/interviewd/internal/calls"
-	"github.com/interviewd/interviewd/internal/interview"
 )
 
 // rtcSession is one browser's signalling connection: it relays offers and
@@ -63,9 +62,10 @@ func (x *rtcSession) run(ctx context.Context) {
 }
 
 // replay sends the transcript stored so far, so that a room that
-// reconnects has the lines stored while it was away. It runs after
-// Subscribe: a line stored in between comes twice, and the room keeps one
-// per item. A failed read costs the room those lines, not the call.
+// reconnects has the lines stored while it was away, then the question
+// reached, when the interviewer has asked one. It runs after Subscribe: a
+// line stored in between comes twice, and the room keeps one per item. A
+// failed read costs the room those lines, not the call.
 func (x *rtcSession) replay(ctx context.Context) {
 	entries, err := x.s.store.ListTranscript(ctx, x.conn.TenantID(), x.conn.InterviewID(), 0)
 	if err != nil {
@@ -76,6 +76,9 @@ func (x *rtcSession) replay(ctx context.Context) {
 		if x.send(ctx, transcriptMessage(e)) != nil {
 			return
 		}
+	}
+	if p, err := x.conn.Progress(ctx); err == nil && p.Question > 0 {
+		_ = x.send(ctx, progressMessage(p))
 	}
 }
 
@@ -92,9 +95,9 @@ func (x *rtcSession) readLoop(ctx context.Context) {
 	}
 }
 
-// watch relays what the manager says: transcript entries, a call that
+// watch relays what the manager says: transcript entries, progress, a call that
 // failed after its answer, and the end of this connection's part.
-func (x *rtcSession) watch(ctx context.Context, echo <-chan interview.TranscriptEntry) {
+func (x *rtcSession) watch(ctx context.Context, echo <-chan calls.Update) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -105,19 +108,19 @@ func (x *rtcSession) watch(ctx context.Context, echo <-chan interview.Transcript
 			return
 		case err := <-x.conn.Failures():
 			x.report(ctx, outcomeOf(err))
-		case e, ok := <-echo:
+		case u, ok := <-echo:
 			if !ok {
 				echo = nil
 				continue
 			}
-			_ = x.send(ctx, transcriptMessage(e))
+			_ = x.send(ctx, updateMessage(u))
 		}
 	}
 }
 
 // drain sends the entries stored while the interview ended, which the
 // manager publishes before it closes the subscription.
-func (x *rtcSession) drain(ctx context.Context, echo <-chan interview.TranscriptEntry) {
+func (x *rtcSession) drain(ctx context.Context, echo <-chan calls.Update) {
 	if echo == nil {
 		return
 	}
@@ -125,11 +128,11 @@ func (x *rtcSession) drain(ctx context.Context, echo <-chan interview.Transcript
 	defer t.Stop()
 	for {
 		select {
-		case e, ok := <-echo:
+		case u, ok := <-echo:
 			if !ok {
 				return
 			}
-			_ = x.send(ctx, transcriptMessage(e))
+			_ = x.send(ctx, updateMessage(u))
 		case <-t.C:
 			return
 		}

@@ -28,6 +28,7 @@ const (
 	msgSDPAnswer  = "sdp_answer"
 	msgSession    = "session"
 	msgTranscript = "transcript"
+	msgProgress   = "progress"
 	msgError      = "error"
 	msgPong       = "pong"
 )
@@ -109,6 +110,8 @@ type serverMessage struct {
 	CallID      string          `json:"callId,omitempty"`
 	ExpiresAt   string          `json:"expiresAt,omitempty"`
 	Entry       *transcriptJSON `json:"entry,omitempty"`
+	Question    int             `json:"question,omitempty"`
+	Total       int             `json:"total,omitempty"`
 	Code        rtcCode         `json:"code,omitempty"`
 	Message     string          `json:"message,omitempty"`
 }
@@ -127,6 +130,19 @@ func transcriptMessage(e interview.TranscriptEntry) serverMessage {
 		Seq: e.Seq, Speaker: string(e.Speaker), Text: e.Text,
 		Timestamp: e.Timestamp.UTC().Format(time.RFC3339Nano), ItemID: e.ItemID,
 	}}
+}
+
+// progressMessage is the question the interviewer reached, of how many.
+func progressMessage(p calls.Progress) serverMessage {
+	return serverMessage{Type: msgProgress, Question: p.Question, Total: p.Total}
+}
+
+// updateMessage is what a subscriber's update becomes on the wire.
+func updateMessage(u calls.Update) serverMessage {
+	if u.Progress != nil {
+		return progressMessage(*u.Progress)
+	}
+	return transcriptMessage(*u.Entry)
 }
 
 func errorMessage(code rtcCode, msg string) serverMessage {

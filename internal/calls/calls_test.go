@@ -92,8 +92,8 @@ func TestSlowSubscriberDropped(t *testing.T) {
 	defer cancelOther()
 	for seq := int64(1); seq <= 3; seq++ {
 		m.Publish("t", "i", []interview.TranscriptEntry{{Seq: seq}})
-		if e := <-fast; e.Seq != seq {
-			t.Fatalf("fast got %d", e.Seq)
+		if u := <-fast; u.Entry == nil || u.Entry.Seq != seq {
+			t.Fatalf("fast got %+v", u)
 		}
 	}
 	m.Publish("t", "i", []interview.TranscriptEntry{{Seq: 2}}) // a repeat is not sent again

@@ -24,6 +24,7 @@ func (m *Manager) startReader(l *live, callID string, sb realtime.Sideband) *ups
 func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb realtime.Sideband) {
 	defer m.wg.Done()
 	order := realtime.NewOrdering(m.cfg.Patience)
+	tools := m.newTools(l, up, sb)
 	for {
 		ev, err := sb.Read(ctx)
 		if err != nil {
@@ -37,7 +38,9 @@ func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb realtime.S
 			m.cfg.Metrics.TranscriptError("transcription")
 		}
 		m.store(l.key, order.Observe(ev, m.now()))
+		tools.observe(ctx, ev)
 	}
+	tools.stop()
 	m.store(l.key, order.Flush(m.now(), true))
 	_ = sb.Close()
 	m.cfg.Metrics.CallEnded()

@@ -1,10 +1,25 @@
 package calls
 
 import (
+	"context"
 	"sync"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
+
+// Update is one thing a subscriber learns about a live interview: a stored
+// transcript entry, or the question the interviewer reached. Exactly one
+// of the two is set.
+type Update struct {
+	Entry    *interview.TranscriptEntry
+	Progress *Progress
+}
+
+// Progress is the question the interviewer asked last, of how many.
+type Progress struct {
+	Question int // 1-based; 0 before the first question
+	Total    int // the position's questions
+}
 
 // hub is the subscribers of one interview.
 type hub struct {
@@ -13,21 +28,22 @@ type hub struct {
 }
 
 type subscriber struct {
-	ch   chan interview.TranscriptEntry
+	ch   chan Update
 	once sync.Once
 }
 
 func (s *subscriber) close() { s.once.Do(func() { close(s.ch) }) }
 
-// Subscribe returns the transcript entries stored for an interview of
-// tenantID from now on, as they are stored, and a function that ends the
-// subscription. The channel is closed when the interview ends through the
+// Subscribe returns the updates of an interview of tenantID from now on:
+// each transcript entry as it is stored and each question reached, and a
+// function that ends the subscription. The channel is closed when the interview ends through the
 // manager, when the manager closes, or when the subscriber falls more than
 // SubscriberBuffer entries behind: a slow subscriber is dropped, it never
 // holds up a call. Entries stored before Subscribe are the caller's to read
-// from the store (the /rtc connection replays them after subscribing).
-func (m *Manager) Subscribe(tenantID, interviewID string) (<-chan interview.TranscriptEntry, func()) {
-	s := &subscriber{ch: make(chan interview.TranscriptEntry, m.cfg.SubscriberBuffer)}
+// from the store (the /rtc connection replays them after subscribing), as
+// is the progress (Conn.Progress).
+func (m *Manager) Subscribe(tenantID, interviewID string) (<-chan Update, func()) {
+	s := &subscriber{ch: make(chan Update, m.cfg.SubscriberBuffer)}
 	k := key{tenantID, interviewID}
 	m.mu.Lock()
 	if m.closed {
@@ -76,17 +92,41 @@ func (m *Manager) publish(k key, entries []interview.TranscriptEntry) {
 			continue
 		}
 		h.lastSeq = e.Seq
-		for s := range h.subs {
-			select {
-			case s.ch <- e:
-			default:
-				delete(h.subs, s)
-				s.close()
-			}
-		}
+		h.send(Update{Entry: &e})
 	}
 	if len(h.subs) == 0 {
 		delete(m.hubs, k)
+	}
+}
+
+// send gives u to every subscriber, dropping one whose buffer is full.
+// The caller holds m.mu.
+func (h *hub) send(u Update) {
+	for s := range h.subs {
+		select {
+		case s.ch <- u:
+		default:
+			delete(h.subs, s)
+			s.close()
+		}
+	}
+}
+
+// progress records the question the interviewer reached and publishes it.
+// A failed write is logged: the call goes on.
+func (m *Manager) progress(k key, question, total int) {
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
+	defer cancel()
+	if err := m.cfg.Store.UpdateSessionProgress(ctx, k.tenant, k.interview, question); err != nil {
+		m.log.Error("record progress", "interview_id", k.interview, "question", question, "error", err.Error())
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if h := m.hubs[k]; h != nil {
+		h.send(Update{Progress: &Progress{Question: question, Total: total}})
+		if len(h.subs) == 0 {
+			delete(m.hubs, k)
+		}
 	}
 }
 
