@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/config"
@@ -37,16 +38,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return admin(ctx, args[2:], getenv, stdout)
 		case "healthcheck":
 			return healthcheck(ctx, getenv)
-		case "serve":
+		case "serve", "engine":
 		default:
-			return fmt.Errorf("unknown command %q (want serve, admin, healthcheck or version)", args[1])
+			return fmt.Errorf("unknown command %q (want serve, engine, admin, healthcheck or version)", args[1])
 		}
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, getenv("PUBLIC_URL") == "", stdout)
+	derive := strings.TrimSpace(getenv("PUBLIC_URL")) == ""
+	if len(args) > 1 && args[1] == "engine" {
+		return serveEngine(ctx, cfg, derive, stdout)
+	}
+	return serve(ctx, cfg, derive, stdout)
 }
 
 // serve opens the store, listens and serves until ctx ends, then drains.

@@ -44,15 +44,24 @@ var urlPattern = regexp.MustCompile(`url=(http://\S+)`)
 // function that stops it and returns run's error.
 func start(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
 	t.Helper()
+	return startCommand(t, []string{"interviewd"}, env)
+}
+
+// startCommand runs interviewd in-process with args and env, and returns
+// the URL its start-up line names (without the engine command's /v1) and
+// a function that stops it and returns run's error.
+func startCommand(t *testing.T, args []string, env map[string]string) (string, *syncBuffer, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"interviewd"}, func(k string) string { return env[k] }, out, out)
+		done <- run(ctx, args, func(k string) string { return env[k] }, out, out)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := urlPattern.FindStringSubmatch(out.String()); m != nil {
+			m[1] = strings.TrimSuffix(m[1], "/v1")
 			waitHealthy(t, m[1])
 			stop := func() error {
 				cancel()

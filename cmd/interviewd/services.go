@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/realtime"
-	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -74,18 +72,23 @@ func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (servic
 	return svc, nil
 }
 
-// startProvider builds the realtime provider: OpenAI when a key is set,
-// else the local engine, which interviewd serves at /v1 on its own listener
-// and reaches over loopback at selfURL, through the same client code.
+// startProvider builds the realtime provider: OpenAI (or whatever
+// OpenAI-compatible server OPENAI_BASE_URL names, such as a standalone
+// `interviewd engine`) when a key is set, else the local engine, which
+// interviewd serves at /v1 on its own listener and reaches over loopback at
+// selfURL, through the same client code.
 func (svc *services) startProvider(cfg config.Config, selfURL string, logger *slog.Logger) error {
 	base, key := cfg.OpenAIBaseURL, cfg.OpenAIAPIKey
 	if key == "" {
-		key = auth.NewToken("sk-local-") // per process: only this process calls its engine
-		tools := speech.Detect(context.Background(), nil)
-		eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine"),
-			Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer})
+		// ENGINE_API_KEY lets other clients use the built-in engine too;
+		// unset, only this process can.
+		key = cfg.EngineAPIKey
+		if key == "" {
+			key = auth.NewToken("sk-local-")
+		}
+		eng, err := newEngine(key, logger)
 		if err != nil {
-			return fmt.Errorf("local engine: %w", err)
+			return err
 		}
 		svc.engine, base = eng, selfURL+"/v1"
 	}
@@ -115,6 +118,9 @@ func (svc *services) startCalls(cfg config.Config, st store.Store, logger *slog.
 // speech tools when it is the local engine.
 func (svc *services) providerName(cfg config.Config) string {
 	if svc.engine == nil {
+		if cfg.OpenAIBaseURL != config.DefaultOpenAIBaseURL {
+			return cfg.Provider() + " at " + cfg.OpenAIBaseURL
+		}
 		return cfg.Provider()
 	}
 	return cfg.Provider() + " (" + svc.engine.Capabilities().String() + ")"

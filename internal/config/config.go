@@ -25,6 +25,8 @@ const (
 	DefaultLogLevel        = "info"
 	DefaultShutdownTimeout = 10 * time.Second
 	minJWTSecretLen        = 32
+	// MinEngineAPIKeyLen is the shortest ENGINE_API_KEY accepted.
+	MinEngineAPIKeyLen = 32
 )
 
 // Config is interviewd's whole configuration.
@@ -35,8 +37,11 @@ type Config struct {
 
 	DatabaseURL string // empty: SQLite in DataDir
 
-	OpenAIAPIKey    string // empty: the local realtime engine
-	OpenAIBaseURL   string
+	OpenAIAPIKey  string // empty: the local realtime engine
+	OpenAIBaseURL string
+	// EngineAPIKey is the local engine's key: the built-in engine's when
+	// set (empty: random per process), and required by `interviewd engine`.
+	EngineAPIKey    string
 	RealtimeModel   string
 	RealtimeVoice   string
 	TranscribeModel string
@@ -99,6 +104,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DatabaseURL:       env("DATABASE_URL", ""),
 		OpenAIAPIKey:      env("OPENAI_API_KEY", ""),
 		OpenAIBaseURL:     strings.TrimRight(env("OPENAI_BASE_URL", DefaultOpenAIBaseURL), "/"),
+		EngineAPIKey:      env("ENGINE_API_KEY", ""),
 		RealtimeModel:     env("REALTIME_MODEL", DefaultRealtimeModel),
 		RealtimeVoice:     env("REALTIME_VOICE", DefaultRealtimeVoice),
 		TranscribeModel:   env("TRANSCRIBE_MODEL", DefaultTranscribeModel),
@@ -268,10 +274,23 @@ func (c Config) checkSecrets() error {
 	if c.JWTSecret != "" && len(c.JWTSecret) < minJWTSecretLen {
 		return fmt.Errorf("JWT_SECRET: must have at least %d characters", minJWTSecretLen)
 	}
+	if c.EngineAPIKey != "" && len(c.EngineAPIKey) < MinEngineAPIKeyLen {
+		return fmt.Errorf("ENGINE_API_KEY: must have at least %d characters", MinEngineAPIKeyLen)
+	}
 	if c.TenantID != "" {
 		if _, err := uuid.Parse(c.TenantID); err != nil {
 			return fmt.Errorf("TENANT_ID: %q is not a UUID", c.TenantID)
 		}
+	}
+	return nil
+}
+
+// RequireEngineKey is the check `interviewd engine` adds: its clients
+// authenticate with ENGINE_API_KEY, so it must be set (Load has checked
+// its length).
+func (c Config) RequireEngineKey() error {
+	if c.EngineAPIKey == "" {
+		return fmt.Errorf("ENGINE_API_KEY: required by interviewd engine (at least %d characters; clients send it as their OpenAI API key)", MinEngineAPIKeyLen)
 	}
 	return nil
 }

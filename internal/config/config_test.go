@@ -87,6 +87,7 @@ func TestLoadRejects(t *testing.T) {
 		{"supabase without key", map[string]string{"SUPABASE_URL": "https://x.example"}, "SUPABASE_ANON_KEY"},
 		{"supabase key alone", map[string]string{"SUPABASE_ANON_KEY": "k"}, "SUPABASE_URL"},
 		{"short jwt secret", map[string]string{"JWT_SECRET": "short"}, "JWT_SECRET"},
+		{"short engine api key", map[string]string{"ENGINE_API_KEY": "sk-31-characters-long-0123456789"[:31]}, "ENGINE_API_KEY"},
 		{"tenant id", map[string]string{"TENANT_ID": "acme"}, "TENANT_ID"},
 		{"log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"shutdown timeout", map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
@@ -106,6 +107,24 @@ func TestLoadRejects(t *testing.T) {
 				t.Errorf("error %q should be one line starting with %s:", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestEngineAPIKey: ENGINE_API_KEY is optional for serve and required by
+// the engine command, which names it in one line when it is missing.
+func TestEngineAPIKey(t *testing.T) {
+	c, err := Load(envOf(nil))
+	if err != nil || c.EngineAPIKey != "" {
+		t.Fatalf("default: %q %v", c.EngineAPIKey, err)
+	}
+	err = c.RequireEngineKey()
+	if err == nil || !strings.HasPrefix(err.Error(), "ENGINE_API_KEY:") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("missing key: %v", err)
+	}
+	key := strings.Repeat("k", MinEngineAPIKeyLen)
+	c, err = Load(envOf(map[string]string{"ENGINE_API_KEY": " " + key + " "}))
+	if err != nil || c.EngineAPIKey != key || c.RequireEngineKey() != nil {
+		t.Errorf("a %d-character key: %q %v", len(key), c.EngineAPIKey, err)
 	}
 }
 
