@@ -21,6 +21,34 @@ var files embed.FS
 // db and returns how many it applied. On PostgreSQL a session advisory lock
 // makes concurrent starts apply each migration once.
 func Up(ctx context.Context, db *sql.DB, dialect string) (int, error) {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return 0, err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("apply migrations: %w", err)
+	}
+	return len(results), nil
+}
+
+// UpTo applies the pending migrations of dialect up to and including
+// version, and returns how many it applied: tests write data with an older
+// schema with it, then migrate the rest with Up.
+func UpTo(ctx context.Context, db *sql.DB, dialect string, version int64) (int, error) {
+	p, err := provider(db, dialect)
+	if err != nil {
+		return 0, err
+	}
+	results, err := p.UpTo(ctx, version)
+	if err != nil {
+		return 0, fmt.Errorf("apply migrations up to %d: %w", version, err)
+	}
+	return len(results), nil
+}
+
+// provider is goose's runner of dialect's migrations on db.
+func provider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	var (
 		gd   goose.Dialect
 		opts []goose.ProviderOption
@@ -32,23 +60,19 @@ func Up(ctx context.Context, db *sql.DB, dialect string) (int, error) {
 		gd = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return 0, fmt.Errorf("migration lock: %w", err)
+			return nil, fmt.Errorf("migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	default:
-		return 0, fmt.Errorf("migrations: unknown dialect %q", dialect)
+		return nil, fmt.Errorf("migrations: unknown dialect %q", dialect)
 	}
 	sub, err := fs.Sub(files, dialect)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	p, err := goose.NewProvider(gd, db, sub, opts...)
 	if err != nil {
-		return 0, fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("apply migrations: %w", err)
-	}
-	return len(results), nil
+	return p, nil
 }

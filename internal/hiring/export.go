@@ -10,18 +10,29 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
-// lastCue is how long the last line of a WebVTT export stays on screen.
-const lastCue = 5 * time.Second
+// A WebVTT cue lasts as long as its line is estimated to take to say
+// (words / 2.5 per second + 1 s, as the calls manager estimates a
+// goodbye), and ends where the next line begins if that is sooner; a line
+// at the same time as the one before it still shows for minCue.
+const (
+	wordsPerSecond = 2.5
+	minCue         = 500 * time.Millisecond
+)
+
+// InterruptedMark follows the text of a line cut short in the text and
+// WebVTT exports and on the recruiter's page.
+const InterruptedMark = " — interrupted"
 
 // ExportEntry is one transcript line as the JSON export and the API show it.
 type ExportEntry struct {
-	Seq        int64    `json:"seq"`
-	Speaker    string   `json:"speaker"`
-	Text       string   `json:"text"`
-	Timestamp  string   `json:"timestamp"`
-	ItemID     string   `json:"itemId"`
-	Source     string   `json:"source"`
-	Confidence *float64 `json:"confidence"`
+	Seq         int64    `json:"seq"`
+	Speaker     string   `json:"speaker"`
+	Text        string   `json:"text"`
+	Timestamp   string   `json:"timestamp"`
+	ItemID      string   `json:"itemId"`
+	Source      string   `json:"source"`
+	Confidence  *float64 `json:"confidence"`
+	Interrupted bool     `json:"interrupted"`
 }
 
 // ExportEntries converts stored entries to their exported shape.
@@ -31,21 +42,49 @@ func ExportEntries(entries []interview.TranscriptEntry) []ExportEntry {
 		out = append(out, ExportEntry{
 			Seq: e.Seq, Speaker: string(e.Speaker), Text: e.Text,
 			Timestamp: e.Timestamp.UTC().Format(time.RFC3339Nano), ItemID: e.ItemID,
-			Source: string(e.Source), Confidence: e.Confidence,
+			Source: string(e.Source), Confidence: e.Confidence, Interrupted: e.Interrupted,
 		})
 	}
 	return out
 }
 
+// TranscriptStart is the instant a transcript's times count from: its
+// first line. Entries in Seq order have non-decreasing timestamps, so no
+// offset from it is negative (Offset clamps at 0 all the same).
+func TranscriptStart(entries []interview.TranscriptEntry) time.Time {
+	if len(entries) == 0 {
+		return time.Time{}
+	}
+	return entries[0].Timestamp
+}
+
+// Offset is how long after start a line was said, never negative.
+func Offset(at, start time.Time) time.Duration {
+	return max(at.Sub(start), 0)
+}
+
+// Clock writes an offset as "mm:ss", minutes going past 59.
+func Clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// LineText is an entry's text as people read it: a line cut short is
+// marked so.
+func LineText(e interview.TranscriptEntry) string {
+	if e.Interrupted {
+		return e.Text + InterruptedMark
+	}
+	return e.Text
+}
+
 // WriteText writes the transcript as plain text, one "[mm:ss] Speaker: text"
-// line per entry, timed from the first entry.
+// line per entry, timed from the first (TranscriptStart).
 func WriteText(w io.Writer, iv Interview, entries []interview.TranscriptEntry) error {
 	fmt.Fprintf(w, "Interview with %s for %s\n", iv.Candidate.Name, iv.Position.Title)
 	fmt.Fprintf(w, "Status: %s\n\n", iv.Status)
-	start := firstTime(entries)
+	start := TranscriptStart(entries)
 	for _, e := range entries {
-		d := e.Timestamp.Sub(start)
-		if _, err := fmt.Fprintf(w, "[%02d:%02d] %s: %s\n", int(d.Minutes()), int(d.Seconds())%60, SpeakerLabel(e.Speaker), e.Text); err != nil {
+		if _, err := fmt.Fprintf(w, "[%s] %s: %s\n", Clock(Offset(e.Timestamp, start)), SpeakerLabel(e.Speaker), LineText(e)); err != nil {
 			return err
 		}
 	}
@@ -66,26 +105,36 @@ func WriteJSON(w io.Writer, iv Interview, entries []interview.TranscriptEntry) e
 }
 
 // WriteVTT writes the transcript as WebVTT, with voice tags naming the
-// speaker; each cue lasts until the next line starts.
+// speaker, timed as WriteText. Cues follow one another and never overlap:
+// each begins at its line's offset (or where the one before ended) and
+// lasts its estimated length or until the next line begins.
 func WriteVTT(w io.Writer, entries []interview.TranscriptEntry) error {
 	if _, err := io.WriteString(w, "WEBVTT\n"); err != nil {
 		return err
 	}
-	start := firstTime(entries)
+	start := TranscriptStart(entries)
+	var end time.Duration // where the cue before ended
 	for i, e := range entries {
-		from := e.Timestamp.Sub(start)
-		to := from + lastCue
+		from := max(Offset(e.Timestamp, start), end)
+		to := from + spoken(e.Text)
 		if i+1 < len(entries) {
-			if next := entries[i+1].Timestamp.Sub(start); next > from {
-				to = next
+			if next := Offset(entries[i+1].Timestamp, start); next < to {
+				to = max(next, from+minCue)
 			}
 		}
-		text := strings.ReplaceAll(vttEscape(e.Text), "\n", " ")
-		if _, err := fmt.Fprintf(w, "\n%d\n%s --> %s\n<v %s>%s\n", e.Seq, vttTime(from), vttTime(to), SpeakerLabel(e.Speaker), text); err != nil {
+		end = to
+		text := strings.ReplaceAll(vttEscape(LineText(e)), "\n", " ")
+		if _, err := fmt.Fprintf(w, "\n%d\n%s --> %s\n<v %s>%s\n", i+1, vttTime(from), vttTime(to), SpeakerLabel(e.Speaker), text); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// spoken estimates how long text takes to say.
+func spoken(text string) time.Duration {
+	words := len(strings.Fields(text))
+	return time.Second + time.Duration(float64(words)/wordsPerSecond*float64(time.Second))
 }
 
 // SpeakerLabel is how a speaker is named to people.
@@ -99,13 +148,6 @@ func SpeakerLabel(s interview.Speaker) string {
 		return "System"
 	}
 	return "Unknown"
-}
-
-func firstTime(entries []interview.TranscriptEntry) time.Time {
-	if len(entries) == 0 {
-		return time.Time{}
-	}
-	return entries[0].Timestamp
 }
 
 func vttTime(d time.Duration) string {

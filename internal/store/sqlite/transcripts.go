@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,12 +12,12 @@ import (
 )
 
 const transcriptCols = `id, tenant_id, interview_session_id, seq, item_id, speaker, text,
-	timestamp, source, confidence, created_at`
+	timestamp, source, confidence, interrupted, created_at`
 
 func scanEntry(row scanner) (interview.TranscriptEntry, error) {
 	var e interview.TranscriptEntry
 	err := row.Scan(&e.ID, &e.TenantID, &e.InterviewID, &e.Seq, &e.ItemID, &e.Speaker,
-		&e.Text, timeDest{&e.Timestamp}, &e.Source, &e.Confidence, timeDest{&e.CreatedAt})
+		&e.Text, timeDest{&e.Timestamp}, &e.Source, &e.Confidence, &e.Interrupted, timeDest{&e.CreatedAt})
 	if err != nil {
 		return interview.TranscriptEntry{}, dbErr(err)
 	}
@@ -29,11 +30,15 @@ func scanEntry(row scanner) (interview.TranscriptEntry, error) {
 var appendSQL = [...]string{
 	`SELECT status, transcript_seq FROM interview_sessions WHERE tenant_id = ? AND id = ?`,
 	`INSERT INTO transcript_entries (` + transcriptCols + `, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (interview_session_id, item_id) DO NOTHING`,
 	`SELECT ` + transcriptCols + ` FROM transcript_entries
 		WHERE interview_session_id = ? AND item_id = ?`,
 	`UPDATE interview_sessions SET transcript_seq = ? WHERE tenant_id = ? AND id = ?`,
+	`SELECT timestamp FROM transcript_entries WHERE interview_session_id = ? AND seq = ?`,
+	`SELECT coalesce(max(seq), 0) FROM (SELECT seq FROM transcript_entries
+		WHERE interview_session_id = ? AND timestamp <= ? ORDER BY seq DESC LIMIT 1)`,
+	`UPDATE transcript_entries SET seq = seq + ?, updated_at = ? WHERE interview_session_id = ? AND seq >= ?`,
 }
 
 // Indexes into appendSQL and Store.appendStmts.
@@ -42,6 +47,9 @@ const (
 	stmtInsertEntry
 	stmtStoredEntry
 	stmtSetSeq
+	stmtLastTime
+	stmtPlace
+	stmtShift
 )
 
 // prepareAppend prepares appendSQL on the writer.
@@ -62,6 +70,9 @@ func prepareAppend(ctx context.Context, db *sql.DB) ([]*sql.Stmt, error) {
 // The writer's single connection and BEGIN IMMEDIATE serialise appends, so
 // reading transcript_seq and writing it back cannot interleave: Seq stays
 // gap-free and an item stored by a concurrent writer is seen, not repeated.
+// Seq is the spoken order: an entry earlier than the last one stored goes
+// after the entries with a timestamp up to its own, and those after it move
+// up by one, in the same transaction.
 func (s *Store) AppendTranscript(ctx context.Context, tenantID, interviewID string, entries []interview.TranscriptEntry) ([]interview.TranscriptEntry, error) {
 	for i := range entries {
 		if err := entries[i].Validate(); err != nil {
@@ -88,6 +99,8 @@ type appender struct {
 	stmts []*sql.Stmt
 	at    time.Time // CreatedAt of the new entries
 	seq   int64     // the last Seq handed out
+	last  time.Time // the timestamp of the entry with Seq seq
+	out   []interview.TranscriptEntry
 }
 
 // stmt returns the prepared statement i bound to the transaction.
@@ -102,38 +115,105 @@ func (a *appender) append(tenantID, interviewID string, entries []interview.Tran
 	if !status.Open() {
 		return nil, store.ErrClosed
 	}
+	if a.seq > 0 {
+		err = a.stmt(stmtLastTime).QueryRowContext(a.ctx, interviewID, a.seq).Scan(timeDest{&a.last})
+		if err != nil {
+			return nil, dbErr(err)
+		}
+	}
 	last := a.seq
-	out := make([]interview.TranscriptEntry, len(entries))
-	for i, e := range entries {
+	a.out = make([]interview.TranscriptEntry, 0, len(entries))
+	for _, e := range entries {
 		e.TenantID, e.InterviewID = tenantID, interviewID
-		if out[i], err = a.insert(e); err != nil {
+		e.Timestamp = e.Timestamp.UTC().Truncate(time.Microsecond)
+		stored, err := a.insert(e)
+		if err != nil {
 			return nil, err
 		}
+		a.out = append(a.out, stored)
 	}
 	if a.seq != last {
 		_, err = a.stmt(stmtSetSeq).ExecContext(a.ctx, a.seq, tenantID, interviewID)
 	}
-	return out, dbErr(err)
+	return a.out, dbErr(err)
 }
 
-// insert stores e with the next Seq unless its item is already stored, in
-// which case it returns the stored entry and hands out no Seq.
+// insert stores e unless its item is already stored, in which case it
+// returns the stored entry. An entry not earlier than the last one goes at
+// the end; an earlier one at its place.
 func (a *appender) insert(e interview.TranscriptEntry) (interview.TranscriptEntry, error) {
 	fillID(&e.ID)
 	fillTime(&e.CreatedAt, a.at)
-	e.Timestamp = e.Timestamp.UTC().Truncate(time.Microsecond)
+	if e.Timestamp.Before(a.last) {
+		return a.insertAt(e)
+	}
 	e.Seq = a.seq + 1
-	res, err := a.stmt(stmtInsertEntry).ExecContext(a.ctx,
-		e.ID, e.TenantID, e.InterviewID, e.Seq, e.ItemID, string(e.Speaker), e.Text,
-		ts(e.Timestamp), string(e.Source), e.Confidence, ts(e.CreatedAt), ts(e.CreatedAt))
-	if err != nil {
+	ok, err := a.write(e)
+	if err != nil || !ok {
+		return a.stored(e, err)
+	}
+	a.seq, a.last = e.Seq, e.Timestamp
+	return e, nil
+}
+
+// insertAt stores e after the entries whose timestamp is not later than
+// its own, moving the later ones up by one.
+func (a *appender) insertAt(e interview.TranscriptEntry) (interview.TranscriptEntry, error) {
+	if old, err := a.stored(e, nil); err == nil {
+		return old, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return interview.TranscriptEntry{}, err
+	}
+	var before int64 // the last entry not later than e: a late entry is near the end
+	if err := a.stmt(stmtPlace).QueryRowContext(a.ctx, e.InterviewID, ts(e.Timestamp)).Scan(&before); err != nil {
 		return interview.TranscriptEntry{}, dbErr(err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return scanEntry(a.stmt(stmtStoredEntry).QueryRowContext(a.ctx, e.InterviewID, e.ItemID))
+	e.Seq = before + 1
+	// Up by a.seq+1 first, then back by a.seq: UNIQUE (interview, seq) is
+	// checked row by row and holds at every step.
+	if err := a.shift(e.InterviewID, a.seq+1, e.Seq); err != nil {
+		return interview.TranscriptEntry{}, err
 	}
-	a.seq = e.Seq
+	if err := a.shift(e.InterviewID, -a.seq, a.seq+1+e.Seq); err != nil {
+		return interview.TranscriptEntry{}, err
+	}
+	if _, err := a.write(e); err != nil {
+		return interview.TranscriptEntry{}, err
+	}
+	a.seq++
+	for i := range a.out { // entries this call already returned that moved
+		if a.out[i].Seq >= e.Seq {
+			a.out[i].Seq++
+		}
+	}
 	return e, nil
+}
+
+// shift adds by to the Seq of the interview's entries from Seq from on.
+func (a *appender) shift(interviewID string, by, from int64) error {
+	_, err := a.stmt(stmtShift).ExecContext(a.ctx, by, ts(a.at), interviewID, from)
+	return dbErr(err)
+}
+
+// write inserts e and reports whether it did: false when its item is
+// already stored.
+func (a *appender) write(e interview.TranscriptEntry) (bool, error) {
+	res, err := a.stmt(stmtInsertEntry).ExecContext(a.ctx,
+		e.ID, e.TenantID, e.InterviewID, e.Seq, e.ItemID, string(e.Speaker), e.Text,
+		ts(e.Timestamp), string(e.Source), e.Confidence, e.Interrupted, ts(e.CreatedAt), ts(e.CreatedAt))
+	if err != nil {
+		return false, dbErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// stored returns the entry stored for e's item, unless err is not nil.
+func (a *appender) stored(e interview.TranscriptEntry, err error) (interview.TranscriptEntry, error) {
+	if err != nil {
+		return interview.TranscriptEntry{}, err
+	}
+	return scanEntry(a.stmt(stmtStoredEntry).QueryRowContext(a.ctx, e.InterviewID, e.ItemID))
 }
 
 // ListTranscript returns an interview's entries with Seq > afterSeq, in Seq

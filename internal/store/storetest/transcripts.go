@@ -3,7 +3,9 @@ package storetest
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store"
@@ -58,12 +60,60 @@ func testTranscript(t *testing.T, s store.Store) {
 		must(t, err)
 		same(t, "entries", len(got), 0)
 	})
+	t.Run("interrupted", func(t *testing.T) {
+		cut := entry("item-cut", 10)
+		cut.Interrupted = true
+		got, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, []interview.TranscriptEntry{cut})
+		must(t, err)
+		list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, got[0].Seq-1)
+		must(t, err)
+		same(t, "stored", list, got)
+		if !list[0].Interrupted || stored[0].Interrupted {
+			t.Errorf("interrupted: %v, not interrupted: %v", list[0].Interrupted, stored[0].Interrupted)
+		}
+	})
+	t.Run("spoken order", func(t *testing.T) { testTranscriptSpokenOrder(t, s, f) })
 	t.Run("unknown interview", func(t *testing.T) {
 		_, err := s.AppendTranscript(ctx, f.Tenant.ID, unique(), []interview.TranscriptEntry{entry("x", 1)})
 		wantErr(t, "append", err, store.ErrNotFound)
 		_, err = s.ListTranscript(ctx, f.Tenant.ID, unique(), 0)
 		wantErr(t, "list", err, store.ErrNotFound)
 	})
+}
+
+// testTranscriptSpokenOrder: an entry earlier than the last one stored goes
+// at its place (after entries of the same time), the later ones move up, in
+// one call or in several, and a repeated item is still stored once.
+func testTranscriptSpokenOrder(t *testing.T, s store.Store, f fixture) {
+	ctx := t.Context()
+	v := f.session(t, s)
+	write := func(list ...interview.TranscriptEntry) []interview.TranscriptEntry {
+		t.Helper()
+		got, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, list)
+		must(t, err)
+		return got
+	}
+	write(entry("a", 10), entry("c", 30), entry("e", 50))
+	got := write(entry("b", 20))
+	same(t, "inserted at its place", seqs(got), []int64{2})
+	// In one call: one at the end, one at the start, one tied with c (it goes
+	// after c), the start one repeated, and a stored item earlier again.
+	got = write(entry("f", 60), entry("0", 0), entry("c2", 30), entry("0", 0), entry("a", 5))
+	list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, 0)
+	must(t, err)
+	same(t, "order", ids(list, func(e interview.TranscriptEntry) string { return e.ItemID }),
+		[]string{"0", "a", "b", "c", "c2", "e", "f"})
+	same(t, "seq", seqs(list), []int64{1, 2, 3, 4, 5, 6, 7})
+	same(t, "returned seqs", seqs(got), []int64{7, 1, 5, 1, 2})
+	for _, e := range got {
+		if stored := list[e.Seq-1]; stored.ItemID != e.ItemID {
+			t.Errorf("returned %s at seq %d, stored there: %s", e.ItemID, e.Seq, stored.ItemID)
+		}
+	}
+	again := write(entry("b", 20), entry("c2", 1))
+	same(t, "repeats", seqs(again), []int64{3, 5})
+	// The next append after inserts continues after the last.
+	same(t, "next", seqs(write(entry("g", 70))), []int64{8})
 }
 
 func seqs(list []interview.TranscriptEntry) []int64 {
@@ -102,6 +152,7 @@ const (
 	sharedItems   = 50
 	sharedEvery   = 5 // a shared item rides along every sharedEvery-th call
 	maxBatchCalls = 4
+	sharedLate    = 20 // a shared item is timed this many ticks before the clock
 )
 
 func testTranscriptConcurrent(t *testing.T, s store.Store) {
@@ -111,12 +162,13 @@ func testTranscriptConcurrent(t *testing.T, s store.Store) {
 		mu       sync.Mutex
 		returned = map[string][]interview.TranscriptEntry{} // item → every copy returned
 		wg       sync.WaitGroup
+		clock    atomic.Int64 // the writers' entries are about in time order
 	)
 	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, got := range appendAll(t, s, v, w) {
+			for _, got := range appendAll(t, s, v, w, &clock) {
 				mu.Lock()
 				returned[got.ItemID] = append(returned[got.ItemID], got)
 				mu.Unlock()
@@ -130,17 +182,24 @@ func testTranscriptConcurrent(t *testing.T, s store.Store) {
 }
 
 // appendAll writes writer w's entries in batches of 1 to maxBatchCalls,
-// some carrying a shared item, and returns what the store returned.
-func appendAll(t *testing.T, s store.Store, v interview.Session, w int) []interview.TranscriptEntry {
+// some carrying a shared item, and returns what the store returned. The
+// entries are timed by clock, so writers racing each other make some
+// entries earlier than the last one stored, and the shared items are some
+// twenty entries earlier than the clock: they go in before the last ones.
+func appendAll(t *testing.T, s store.Store, v interview.Session, w int, clock *atomic.Int64) []interview.TranscriptEntry {
 	var out []interview.TranscriptEntry
 	for i, call := 0, 0; i < perWriter; call++ {
 		var batch []interview.TranscriptEntry
 		for n := 1 + call%maxBatchCalls; n > 0 && i < perWriter; n, i = n-1, i+1 {
-			batch = append(batch, entry(fmt.Sprintf("w%d-%d", w, i), i))
+			e := entry(fmt.Sprintf("w%d-%d", w, i), i)
+			e.Timestamp = at(0).Add(time.Duration(clock.Add(1)) * time.Millisecond)
+			batch = append(batch, e)
 		}
 		if call%sharedEvery == 0 {
 			k := (call/sharedEvery + 7*w) % sharedItems // writers overlap and together cover all
-			batch = append(batch, entry(fmt.Sprintf("shared-%d", k), k))
+			e := entry(fmt.Sprintf("shared-%d", k), k)
+			e.Timestamp = at(0).Add(time.Duration(max(clock.Load()-sharedLate, 0)) * time.Millisecond)
+			batch = append(batch, e)
 		}
 		got, err := s.AppendTranscript(t.Context(), v.TenantID, v.ID, batch)
 		if err != nil {
@@ -153,7 +212,8 @@ func appendAll(t *testing.T, s store.Store, v interview.Session, w int) []interv
 }
 
 // checkConcurrent checks that list holds every item exactly once with Seq
-// 1..N, and that every copy the writers got back is the stored entry.
+// 1..N in time order, and that every copy the writers got back is the
+// stored entry (whose Seq may have moved since, as earlier ones came).
 func checkConcurrent(t *testing.T, list []interview.TranscriptEntry, returned map[string][]interview.TranscriptEntry) {
 	t.Helper()
 	want := writers*perWriter + sharedItems
@@ -164,9 +224,12 @@ func checkConcurrent(t *testing.T, list []interview.TranscriptEntry, returned ma
 		if e.Seq != int64(i+1) {
 			t.Fatalf("entry %d has seq %d: not gap-free", i, e.Seq)
 		}
-		for _, got := range returned[e.ItemID] {
-			if got.ID != e.ID || got.Seq != e.Seq {
-				t.Fatalf("item %s returned as %s/%d, stored as %s/%d", e.ItemID, got.ID, got.Seq, e.ID, e.Seq)
+		if i > 0 && e.Timestamp.Before(list[i-1].Timestamp) {
+			t.Fatalf("entry %d (%s) is earlier than entry %d: not in spoken order", i, e.ItemID, i-1)
+		}
+		for _, got := range returned[e.ItemID] { // its seq may have moved since
+			if got.ID != e.ID {
+				t.Fatalf("item %s returned as %s, stored as %s", e.ItemID, got.ID, e.ID)
 			}
 		}
 		delete(returned, e.ItemID)
