@@ -36,6 +36,9 @@ type apiInterview struct {
 	StartedAt     *time.Time   `json:"startedAt"`
 	EndedAt       *time.Time   `json:"endedAt"`
 	EndReason     string       `json:"endReason"`
+	// CurrentQuestion is the question the interviewer asked last (0 before
+	// the first), as the calls manager recorded it.
+	CurrentQuestion int `json:"currentQuestion"`
 }
 
 type apiCandidate struct {
@@ -52,6 +55,7 @@ func (s *server) toAPIInterview(v interview.Session, c apiCandidate, positionTit
 		ExpiresAt: v.JoinExpiresAt.UTC(), LinkRevokedAt: utcPtr(v.JoinRevokedAt),
 		CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(),
 		StartedAt: utcPtr(v.StartedAt), EndedAt: utcPtr(v.EndedAt), EndReason: v.EndReason,
+		CurrentQuestion: v.CurrentQuestion,
 	}
 }
 

@@ -140,11 +140,13 @@ type liveLine struct {
 	Offset  string    `json:"offset"`
 }
 
-// liveResponse is the interview's status and the lines after ?after=SEQ.
+// liveResponse is the interview's status, the question reached and the
+// lines after ?after=SEQ.
 type liveResponse struct {
 	Status      string     `json:"status"`
 	StatusLabel string     `json:"statusLabel"`
 	Open        bool       `json:"open"`
+	Progress    string     `json:"progress"` // "Question 2 of 5", or "" before the first
 	Lines       []liveLine `json:"lines"`
 }
 
@@ -163,7 +165,8 @@ func (s *server) interviewLive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := liveResponse{Status: string(iv.Status), StatusLabel: templates.StatusLabel(iv.Status),
-		Open: !iv.Status.Terminal(), Lines: []liveLine{}}
+		Open: !iv.Status.Terminal(), Progress: templates.ProgressText(iv.CurrentQuestion, len(iv.Position.Questions)),
+		Lines: []liveLine{}}
 	for i, l := range templates.TranscriptLines(entries, hiring.SpeakerLabel) {
 		if e := entries[i]; e.Seq > after {
 			res.Lines = append(res.Lines, liveLine{Seq: e.Seq, Speaker: l.Speaker, Label: l.Label, Text: l.Text, At: l.At.UTC(), Offset: l.Offset})

@@ -1,12 +1,13 @@
 // @ts-check
 // The recruiter's interview page, live: while the interview is open, poll
-// its /live endpoint every two seconds and append the new transcript lines
-// and the status. Without JavaScript the page's Refresh link does the same
-// by hand. Server data arrives in the JSON script #live-data.
+// its /live endpoint every two seconds, append the new transcript lines,
+// and show the status and the question reached. Without JavaScript the
+// page's Refresh link does the same by hand. Server data arrives in the
+// JSON script #live-data.
 
 /**
  * @typedef {{seq: number, speaker: string, label: string, text: string, at: string, offset: string}} LiveLine
- * @typedef {{status: string, statusLabel: string, open: boolean, lines: LiveLine[]}} LiveResponse
+ * @typedef {{status: string, statusLabel: string, open: boolean, progress: string, lines: LiveLine[]}} LiveResponse
  */
 
 const INTERVAL = 2000;
@@ -24,6 +25,7 @@ function follow(data, list) {
   const note = document.querySelector("[data-live-note]");
   const refresh = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-refresh]"));
   const badge = document.querySelector("[data-live-status]");
+  const progress = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-progress]"));
   let after = data.after;
   let wait = INTERVAL;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -51,6 +53,10 @@ function follow(data, list) {
       if (live.lines.length) {
         list.hidden = false;
         document.querySelector("[data-live-empty]")?.remove();
+      }
+      if (progress && live.progress && progress.textContent !== live.progress) {
+        progress.textContent = live.progress;
+        progress.hidden = false;
       }
       if (badge && badge.textContent !== live.statusLabel) {
         badge.textContent = live.statusLabel;

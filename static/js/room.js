@@ -9,6 +9,7 @@ import { attachMeter, MIC_MESSAGES } from "./miccheck.js";
 /**
  * @typedef {import("./rtc.js").StateDetail} StateDetail
  * @typedef {import("./rtc.js").TranscriptDetail} TranscriptDetail
+ * @typedef {import("./rtc.js").ProgressDetail} ProgressDetail
  * @typedef {{interviewId: string, tokenUrl: string, startUrl: string, endUrl: string,
  *   maxMinutes: number, endsAt: string, graceSeconds: number}} RoomData
  */
@@ -64,6 +65,7 @@ const ui = {
   confirm: $("[data-room-confirm]"),
   yes: /** @type {HTMLButtonElement} */ ($("[data-room-end-yes]")),
   no: /** @type {HTMLButtonElement} */ ($("[data-room-end-no]")),
+  progress: $("[data-room-progress]"),
   transcript: $("[data-room-transcript]"),
   empty: document.querySelector("[data-room-empty]"),
   audio: /** @type {HTMLAudioElement} */ ($("[data-room-audio]")),
@@ -118,6 +120,14 @@ call.addEventListener("stream", (ev) => {
 call.addEventListener("session", (ev) => {
   const t = Date.parse(/** @type {CustomEvent} */ (ev).detail.expiresAt || "");
   if (t) endsAt = t; // the server's time limit is the one that counts
+});
+
+// The question the interviewer reached, as the server recorded it
+// (templates.ProgressText says it the same way).
+call.addEventListener("progress", (ev) => {
+  const p = /** @type {ProgressDetail} */ (/** @type {CustomEvent} */ (ev).detail);
+  ui.progress.textContent = `Question ${Math.min(p.question, p.total)} of ${p.total}`;
+  ui.progress.hidden = false;
 });
 
 call.addEventListener("transcript", (ev) => {

@@ -7,6 +7,7 @@
 //   getUserMedia → RTCPeerConnection: data channel "oai-events", mic track
 //   → {"type":"sdp_offer","sdp":…}  ← {"type":"sdp_answer","sdp":…}
 //   ← {"type":"session",…} ← {"type":"transcript","entry":…} ← {"type":"error",…}
+//   ← {"type":"progress","question":2,"total":5}
 //   → {"type":"ping"} ← {"type":"pong"}   → {"type":"end"}
 //
 // The interviewer's voice plays in an <audio> element; transcript lines come
@@ -23,6 +24,7 @@
  * @typedef {"interviewer"|"candidate"|"system"|"unknown"} Speaker
  * @typedef {{itemId: string, speaker: Speaker, text: string, final: boolean, seq?: number}} TranscriptDetail
  * @typedef {{callId: string, expiresAt: string}} SessionDetail
+ * @typedef {{question: number, total: number}} ProgressDetail
  * @typedef {{token: string, url: string, expiresAt: string}} Grant
  *
  * @typedef {object} CallOptions
@@ -64,8 +66,8 @@ export class CallError extends Error {
 
 /**
  * One candidate's interview call. Events: "state" (StateDetail),
- * "transcript" (TranscriptDetail), "session" (SessionDetail), "stream"
- * (the microphone's MediaStream, once granted).
+ * "transcript" (TranscriptDetail), "session" (SessionDetail), "progress"
+ * (ProgressDetail), "stream" (the microphone's MediaStream, once granted).
  */
 export class InterviewCall extends EventTarget {
   /** @type {CallState} */ #state = "idle";
@@ -247,6 +249,11 @@ export class InterviewCall extends EventTarget {
         if (m.entry) {
           const e = m.entry;
           this.#transcript({ itemId: e.itemId, speaker: e.speaker, text: e.text, final: true, seq: e.seq });
+        }
+        break;
+      case "progress":
+        if (m.question > 0 && m.total > 0) {
+          this.dispatchEvent(new CustomEvent("progress", { detail: { question: m.question, total: m.total } }));
         }
         break;
       case "error":
