@@ -1,6 +1,6 @@
 // Command interviewd is the whole product in one binary: the recruiter app,
 // the candidate room, the SDP proxy, the JSON API and, with no OpenAI key,
-// the local realtime engine.
+// the local realtime engine; `interviewd engine` runs that engine alone.
 package main
 
 import (
