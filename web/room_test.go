@@ -219,8 +219,21 @@ func TestRecruiterLiveView(t *testing.T) {
 			if doc.Find(testID("live-refresh")).AttrOr("href", "") != page || doc.Find(`script[src*="js/live.js"]`).Length() != 1 {
 				t.Error("an open interview's page lacks its Refresh link or live.js")
 			}
+			if p := doc.Find(testID("interview-progress")); p.Length() != 1 || p.AttrOr("hidden", "none") == "none" ||
+				p.AttrOr("aria-live", "") != "polite" {
+				t.Errorf("before the first question the progress is not a hidden live region")
+			}
 			seedTranscript(t, f.app.testApp, f.tenant, f.id1, "Hello Ada.", "Hello!", "Why Go?")
+			if err := f.app.Store.UpdateSessionProgress(t.Context(), f.tenant, f.id1, 1); err != nil {
+				t.Fatal(err)
+			}
+			if p := f.owner.page(page, http.StatusOK).Find(testID("interview-progress")); p.Text() != "Question 1 of 1" || p.AttrOr("hidden", "none") != "none" {
+				t.Errorf("progress %q shown: %v", p.Text(), p.AttrOr("hidden", "none") == "none")
+			}
 			live := f.owner.call("GET", page+"/live?after=1", "").want(t, http.StatusOK)
+			if live["progress"] != "Question 1 of 1" {
+				t.Errorf("live progress %v", live["progress"])
+			}
 			lines, _ := live["lines"].([]any)
 			if live["status"] != "pending" || live["open"] != true || len(lines) != 2 {
 				t.Fatalf("live: %v", live)

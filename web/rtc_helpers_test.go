@@ -280,7 +280,8 @@ func (c *rtcClient) next() serverMessage {
 	return serverMessage{}
 }
 
-// until reads messages up to the first of type typ, skipping transcript echoes.
+// until reads messages up to the first of type typ, skipping transcript
+// echoes and progress.
 func (c *rtcClient) until(typ string) serverMessage {
 	c.t.Helper()
 	for {
@@ -288,7 +289,7 @@ func (c *rtcClient) until(typ string) serverMessage {
 		if m.Type == typ {
 			return m
 		}
-		if m.Type != msgTranscript {
+		if m.Type != msgTranscript && m.Type != msgProgress {
 			c.t.Fatalf("got %+v while waiting for %s", m, typ)
 		}
 	}
@@ -357,10 +358,11 @@ func (p *rtcPeer) waitEvent(typ string) peer.Event {
 	return evs[len(evs)-1]
 }
 
-// say answers in text, as the engine's text mode takes answers.
+// say answers in text as a client of OpenAI does: the user message, then
+// response.create (the engine's text mode takes answers).
 func (p *rtcPeer) say(text string) {
 	p.t.Helper()
-	p.Say(text)
+	p.Reply(text)
 }
 
 func (p *rtcPeer) close() { p.Close() }

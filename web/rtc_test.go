@@ -110,7 +110,7 @@ func TestRTCReconnect(t *testing.T) {
 
 // TestRTCReplaysTranscript: a connection first gets every entry stored so
 // far, in order, so that a room that was away has the lines stored
-// meanwhile; then the call goes on as usual.
+// meanwhile, and the question reached; then the call goes on as usual.
 func TestRTCReplaysTranscript(t *testing.T) {
 	checkRTCLeaks(t)
 	a := newRTCApp(t, rtcOptions{calls: calls.Config{Grace: 5 * time.Second}})
@@ -129,6 +129,9 @@ func TestRTCReplaysTranscript(t *testing.T) {
 		if m.Type != msgTranscript || m.Entry == nil || m.Entry.Seq != want.Seq || m.Entry.ItemID != want.ItemID || m.Entry.Text != want.Text {
 			t.Fatalf("message %d: %+v, want the stored entry %d %q", i, m, want.Seq, want.Text)
 		}
+	}
+	if m := c2.next(); m.Type != msgProgress || m.Question != 2 || m.Total != len(rtcQuestions) {
+		t.Errorf("after the replay %+v, want the question reached (2 of 2)", m)
 	}
 	p2 := newRTCPeer(t)
 	ans, _ := c2.offerCall(p2.offer())
@@ -273,25 +276,61 @@ func TestRTCTimeLimit(t *testing.T) {
 	rtcWait(t, "the call to be hung up", func() bool { return a.Engine.ActiveCalls() == 0 })
 }
 
-// TestRTCInterviewEndsItself: the engine ends the call after the last
-// question; the sideband closing completes the interview.
+// TestRTCInterviewEndsItself: an interview through /rtc against the local
+// engine as OpenAI behaves. The interviewer greets first (interviewd's
+// response.create), moves through the questions (question_asked: progress
+// 1..N on the signalling connection and in the store), and ends the
+// interview itself (end_interview): interviewd asks for the goodbye, hangs
+// up once it has been heard and completes the interview, the goodbye
+// stored as the transcript's last line.
 func TestRTCInterviewEndsItself(t *testing.T) {
 	checkRTCLeaks(t)
-	a := newRTCApp(t, rtcOptions{calls: calls.Config{Settle: 100 * time.Millisecond}})
-	v := a.newInterview("Only question?")
+	a := newRTCApp(t, rtcOptions{})
+	v := a.newInterview(rtcQuestions...)
 	p, c := a.connect(v)
-	p.waitEvent(realtime.EvOutputTranscriptDone)
-	p.say("My only answer.")
-	status, _ := c.closed()
-	got := a.waitStatus(v, interview.StatusCompleted)
-	if status.Code != websocket.StatusNormalClosure {
+	greeting := p.waitEvent(realtime.EvOutputTranscriptDone)
+	if !strings.Contains(greeting.Transcript, "Ada") {
+		t.Errorf("greeting %q does not name the candidate", greeting.Transcript)
+	}
+	for i, answer := range []string{"I built a compiler.", "Your mission."} {
+		if m := c.untilProgress(); m.Question != i+1 || m.Total != len(rtcQuestions) {
+			t.Fatalf("progress %d/%d, want %d/%d", m.Question, m.Total, i+1, len(rtcQuestions))
+		}
+		rtcWait(t, "the question stored", func() bool { return a.session(v).CurrentQuestion == i+1 })
+		p.waitEvent(realtime.EvAudioBufferStopped) // the question has been said
+		p.say(answer)
+	}
+	status, msgs := c.closed()
+	if status.Code != websocket.StatusNormalClosure || !strings.Contains(status.Reason, calls.ReasonInterviewerEnded) {
 		t.Errorf("close %v", status)
 	}
-	entries := a.transcript(v)
-	if len(entries) != 3 || entries[2].Speaker != interview.SpeakerInterviewer {
-		t.Errorf("transcript %+v", entries)
+	for _, m := range msgs {
+		if m.Type == msgProgress {
+			t.Errorf("progress after the last question: %+v", m)
+		}
 	}
-	t.Logf("ended: %s", got.EndReason)
+	got := a.waitStatus(v, interview.StatusCompleted)
+	if got.EndReason != calls.ReasonInterviewerEnded || got.CurrentQuestion != len(rtcQuestions) {
+		t.Errorf("ended %q at question %d", got.EndReason, got.CurrentQuestion)
+	}
+	entries := a.transcript(v)
+	speakers := make([]string, len(entries))
+	for i, e := range entries {
+		speakers[i] = string(e.Speaker)
+	}
+	if want := "interviewer candidate interviewer candidate interviewer"; strings.Join(speakers, " ") != want {
+		t.Fatalf("speakers %v, want %s", speakers, want)
+	}
+	if last := entries[len(entries)-1].Text; last == "" || strings.Contains(last, "?") {
+		t.Errorf("the last line %q is not the goodbye", last)
+	}
+	rtcWait(t, "the call to be hung up", func() bool { return a.Engine.ActiveCalls() == 0 })
+}
+
+// untilProgress reads messages up to the next progress message.
+func (c *rtcClient) untilProgress() serverMessage {
+	c.t.Helper()
+	return c.until(msgProgress)
 }
 
 func rtcHasError(msgs []serverMessage, code rtcCode) bool {
