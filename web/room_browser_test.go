@@ -96,8 +96,9 @@ func liveRoomApp(t *testing.T) *roomApp {
 
 // TestBrowserInterviewRoom is the candidate's whole interview in Chromium
 // with a fake microphone, against the local engine: join link → consent
-// → room → live → the interviewer's first line in the room and, through
-// live.js, on the recruiter's open interview page → End → completed.
+// → room → live → the interviewer's first line and "Question 1 of 2" in the
+// room and, through live.js, on the recruiter's open interview page → End
+// → completed.
 func TestBrowserInterviewRoom(t *testing.T) {
 	app := liveRoomApp(t)
 	owner := app.client()
@@ -143,6 +144,18 @@ func TestBrowserInterviewRoom(t *testing.T) {
 		15*time.Second)
 	if onPage != text {
 		t.Errorf("recruiter sees %q, the room %q", onPage, text)
+	}
+	// The question reached, in the room (the /rtc progress message) and on
+	// the recruiter's page (live.js).
+	if got := poll[string](t, cand, "the room's progress",
+		`(p => !p.hidden && p.textContent)(document.querySelector('[data-testid="room-progress"]'))`,
+		10*time.Second); got != "Question 1 of 2" {
+		t.Errorf("room progress %q", got)
+	}
+	if got := poll[string](t, ctx, "the recruiter's progress",
+		`(p => !p.hidden && p.textContent)(document.querySelector('[data-testid="interview-progress"]'))`,
+		10*time.Second); got != "Question 1 of 2" {
+		t.Errorf("recruiter progress %q", got)
 	}
 	// The data channel's line and the server's stored echo are one line.
 	dups := read(t, cand, "duplicate lines", chromedp.Evaluate[int](`(t => t.length - new Set(t).size)(

@@ -325,7 +325,8 @@ func timeline(t *testing.T, ctx context.Context) string {
 // Chromium's fake microphone plays flite's answers to the two questions
 // (with a thinking pause inside the first), through join → consent → room
 // → Start, against the local engine with pocketsphinx and flite. The engine
-// asks both questions, hears both answers and ends the interview by itself;
+// asks both questions, hears both answers and ends the interview through
+// end_interview (interviewd hangs up once the goodbye has been heard);
 // the stored transcript has the four lines in order and the closing, and
 // each answer's word error rate is at most 35 %.
 func TestBrowserSpokenInterview(t *testing.T) {
@@ -426,7 +427,7 @@ func TestBrowserSpokenInterview(t *testing.T) {
 		t.Logf("dropped packets%s", starved)
 	}
 	t.Logf("live %.1fs after Start; interview %s (%q) %.1fs after Start", live.Seconds(), v.Status, v.EndReason, took.Seconds())
-	if v.Status != interview.StatusCompleted || v.EndReason != "the interviewer ended the call" {
+	if v.Status != interview.StatusCompleted || v.EndReason != calls.ReasonInterviewerEnded {
 		t.Fatalf("interview %s %q; want completed by the interviewer", v.Status, v.EndReason)
 	}
 	poll[bool](t, ctx, "the room says it ended",
