@@ -3,7 +3,6 @@ package engine
 import (
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -13,7 +12,6 @@ type script struct {
 	Candidate string
 	Position  string
 	Questions []string
-	TimeLimit time.Duration // 0: none beyond the session's maximum
 	// Resume is the question (1-based) an interrupted interview continues
 	// with; 0 or 1 starts from the beginning.
 	Resume int
@@ -69,8 +67,10 @@ func (s *script) extendQuestion(more string) {
 	*last = clean(*last+" "+more, maxQuestionLen)
 }
 
-// readField reads "Key: value" lines for the candidate, the position and the
-// time limit; the first value of each wins.
+// readField reads "Key: value" lines for the candidate, the position and
+// the question to resume at; the first value of each wins. A time limit in
+// the instructions is for the model's pacing: the engine, like OpenAI,
+// ends no call by itself before Limits.MaxDuration.
 func (s *script) readField(line string) bool {
 	key, value, ok := strings.Cut(line, ":")
 	if !ok {
@@ -86,10 +86,6 @@ func (s *script) readField(line string) bool {
 	case "position", "role", "job title":
 		if s.Position == "" {
 			s.Position = clean(value, maxNameLen)
-		}
-	case "time limit", "duration", "maximum duration", "max duration":
-		if s.TimeLimit == 0 {
-			s.TimeLimit = parseMinutes(value)
 		}
 	case "resume at question":
 		if n, err := strconv.Atoi(strings.TrimSpace(value)); err == nil && n > 0 && n <= maxQuestions+1 && s.Resume == 0 {
@@ -118,27 +114,6 @@ func numbered(line string) (string, bool) {
 
 func startsIndented(raw string) bool {
 	return raw != "" && (raw[0] == ' ' || raw[0] == '\t')
-}
-
-// parseMinutes reads "30", "30 minutes", "30 min", "30m" or "1 hour".
-func parseMinutes(v string) time.Duration {
-	f := strings.Fields(strings.ToLower(v))
-	if len(f) == 0 {
-		return 0
-	}
-	num := strings.TrimRight(f[0], "minutesho")
-	n, err := strconv.Atoi(num)
-	if err != nil || n <= 0 || n > 24*60 {
-		return 0
-	}
-	unit := strings.TrimPrefix(f[0], num)
-	if unit == "" && len(f) > 1 {
-		unit = f[1]
-	}
-	if strings.HasPrefix(unit, "h") {
-		return time.Duration(n) * time.Hour
-	}
-	return time.Duration(n) * time.Minute
 }
 
 // clean drops control characters, collapses spaces and caps the length in runes.

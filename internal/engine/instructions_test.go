@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 )
 
@@ -18,13 +17,13 @@ func TestParseInstructions(t *testing.T) {
 		{"convention", testInstructions, script{Candidate: "Ada Lovelace", Position: "Backend Engineer",
 			Questions: []string{"Tell me about a project you are proud of.", "Why do you want to work with us?"}}},
 		{"markdown and parentheses", "## Interview\n**Candidate:** Grace Hopper\n- Time limit: 30 minutes\n\n### Questions\n1) First?\n\n2) Second?\n",
-			script{Candidate: "Grace Hopper", TimeLimit: 30 * time.Minute, Questions: []string{"First?", "Second?"}}},
+			script{Candidate: "Grace Hopper", Questions: []string{"First?", "Second?"}}},
 		{"continuation lines", "Questions:\n1. Describe a bug\n   you fixed.\n2. Next?\nThank the candidate at the end.\n3. Not a question\n",
 			script{Questions: []string{"Describe a bug you fixed.", "Next?"}}},
 		{"numbered lines before the heading are rules", "Rules:\n1. Be kind.\nQuestions\n1. Real one?\n",
 			script{Questions: []string{"Real one?"}}},
 		{"no convention", "You are a helpful assistant. Be brief.", script{}},
-		{"time limit in hours", "Duration: 1 hour\nQuestions:\n1. Only?", script{TimeLimit: time.Hour, Questions: []string{"Only?"}}},
+		{"a time limit is not a question", "Duration: 1 hour\nQuestions:\n1. Only?", script{Questions: []string{"Only?"}}},
 		{"first value wins", "Candidate: A\nCandidate: B", script{Candidate: "A"}},
 		{"control characters", "Candidate: Eve\x00\x07 Smith\r\nQuestions:\r\n1. Why\tnot?\r\n", script{Candidate: "Eve Smith", Questions: []string{"Why not?"}}},
 		{"crlf line endings", "Candidate: Bo\r\nQuestions:\r\n1. One?\r\n2. Two?\r\n", script{Candidate: "Bo", Questions: []string{"One?", "Two?"}}},

@@ -86,6 +86,8 @@ func FuzzCallRequest(f *testing.F) {
 	f.Add("garbage", `{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","silence_duration_ms":-1}}}}`, "x")
 	f.Add("", `{"type":"realtime","voice":"alloy"}`, "")
 	f.Add("m=audio 0 RTP 0", `null`, "z")
+	f.Add("", toolSession(testInstructions), "")
+	f.Add("", `{"type":"realtime","tools":[{"type":"function"}],"tool_choice":{"name":7}}`, "")
 	f.Fuzz(func(t *testing.T, sdpPart, sessionPart, extra string) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
@@ -115,6 +117,7 @@ func FuzzClientEvent(f *testing.F) {
 	f.Add([]byte(`{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}}`))
 	f.Add([]byte(`{"type":"session.update","session":{"type":"realtime"}}`))
 	f.Add([]byte(`{"type":null}`))
+	f.Add([]byte(`{"type":"conversation.item.create","item":{"type":"function_call_output","call_id":"call_1","output":"{}"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev, err := decodeClientEvent(data, 1<<16)
 		if err != nil {

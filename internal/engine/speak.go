@@ -37,6 +37,7 @@ type line struct {
 // synthesiser answers (synthesized).
 func (c *call) startResponse() {
 	c.t.idle.Stop()
+	c.iv.requested = false
 	r := c.iv.decide(c.sess.calls)
 	l := &line{respID: newID("resp_"), reply: r}
 	c.iv.line = l
