@@ -101,6 +101,46 @@ func (r gatedRecognizer) Recognize(ctx context.Context, _ Utterance) (Transcript
 	}
 }
 
+// TestNoInterrupt: with interrupt_response false, speech during a response
+// does not cut it; the turn's response follows once it has ended.
+func TestNoInterrupt(t *testing.T) {
+	checkLeaks(t)
+	_, srv := startEngine(t, func(c *Config) {
+		c.Synthesizer = toneSynth{time.Second}
+		c.VoiceDetector = &packetTurns{}
+		c.Recognizer = &countingRecognizer{}
+	})
+	cl := newClient(t, true)
+	answer, callID := createCall(t, srv, cl.Offer(), sessionWithSilence(testInstructions, 500,
+		map[string]any{"interrupt_response": false}))
+	sb := dialSideband(t, srv, callID)
+	sb.send(t, peer.ResponseCreate())
+	cl.Answer(answer)
+	cl.WaitConnected()
+	start := sb.events.until("response.output_audio_transcript.delta")
+	go cl.Send(peer.Silence(15 * peer.Frame)...)
+	greet := checkResponseWithin(t, append(start, sb.events.until("output_audio_buffer.stopped")...))
+	if greet.done.Response.Status != "completed" || !strings.Contains(greet.text, "proud") {
+		t.Errorf("the greeting was cut: %q %s", greet.text, greet.done.Raw)
+	}
+	if next := sb.events.response(); !strings.Contains(next.text, "Why do you want") {
+		t.Errorf("after the answer: %q", next.text)
+	}
+}
+
+// checkResponseWithin checks a response whose events are interleaved with
+// a user turn's, which it leaves out.
+func checkResponseWithin(t *testing.T, evs []event) spoken {
+	t.Helper()
+	var kept []event
+	for _, ev := range evs {
+		if !strings.HasPrefix(ev.Type, "input_audio_buffer.") && !strings.HasPrefix(ev.Type, "conversation.item.input_audio") {
+			kept = append(kept, ev)
+		}
+	}
+	return checkResponse(t, kept)
+}
+
 func eventTypes(evs []event) []string {
 	var out []string
 	for _, ev := range evs {

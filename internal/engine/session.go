@@ -216,12 +216,38 @@ func applyTools(s session, w sessionWire) (session, *apiError) {
 		}
 	}
 	if w.ToolChoice != nil {
+		if err := checkToolChoice(w.ToolChoice); err != nil {
+			return s, invalidValue("session.tool_choice", err.Error())
+		}
 		s.ToolChoice = w.ToolChoice
 		if isNull(w.ToolChoice) {
 			s.ToolChoice = json.RawMessage(`"auto"`)
 		}
 	}
 	return s, nil
+}
+
+// checkToolChoice accepts "auto", "none", "required", null, or a tool
+// object with a type ({"type":"function","name":…}).
+func checkToolChoice(raw json.RawMessage) error {
+	if isNull(raw) {
+		return nil
+	}
+	var mode string
+	if json.Unmarshal(raw, &mode) == nil {
+		if mode != "auto" && mode != "none" && mode != "required" {
+			return fmt.Errorf("tool_choice must be 'auto', 'none', 'required' or a tool, not '%s'", clip(mode, 64))
+		}
+		return nil
+	}
+	var tool struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(raw, &tool); err != nil || tool.Type == "" || tool.Type == "function" && tool.Name == "" {
+		return errors.New("tool_choice must be 'auto', 'none', 'required' or a tool with a type (and a function's name)")
+	}
+	return nil
 }
 
 func functionNames(raw json.RawMessage) (map[string]bool, error) {

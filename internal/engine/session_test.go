@@ -168,4 +168,9 @@ func TestSessionTools(t *testing.T) {
 	if _, err := applySession(s, []byte(`{"type":"realtime","tools":{"type":"function"}}`)); err == nil {
 		t.Error("tools as an object")
 	}
+	for _, bad := range []string{`"sometimes"`, `{"name":"x"}`, `{"type":"function"}`, `7`} {
+		if _, err := applySession(s, []byte(`{"type":"realtime","tool_choice":`+bad+`}`)); err == nil || *err.Param != "session.tool_choice" {
+			t.Errorf("tool_choice %s: %+v", bad, err)
+		}
+	}
 }
