@@ -13,6 +13,7 @@
 //	answer := postOffer(p.Offer())
 //	p.Answer(answer)
 //	p.WaitConnected()
+//	p.SendEvent(peer.ResponseCreate())       // ask for the greeting, as interviewd does
 //	p.Until("response.done", 10*time.Second) // the greeting
 //	p.Send(packets...)                       // an answer, in real time
 //
