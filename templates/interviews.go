@@ -41,26 +41,33 @@ type InterviewView struct {
 
 // TranscriptLine is one transcript entry as the page shows it.
 type TranscriptLine struct {
-	Speaker string // "interviewer", "candidate", …: a CSS hook
-	Label   string // "Interviewer", for people
-	At      time.Time
-	Offset  string // "03:12" from the first line
-	Text    string
+	ItemID      string // the entry's item: live.js knows a line by it
+	Seq         int64
+	Speaker     string // "interviewer", "candidate", …: a CSS hook
+	Label       string // "Interviewer", for people
+	At          time.Time
+	Offset      string // "03:12" from the first line, never negative
+	Text        string
+	Interrupted bool // cut short: the page marks it
 }
 
-// TranscriptLines converts stored entries for the page, timing each from
-// the first.
+// TranscriptLines converts stored entries, in Seq (spoken) order, for the
+// page, timing each from the first.
 func TranscriptLines(entries []interview.TranscriptEntry, label func(interview.Speaker) string) []TranscriptLine {
 	out := make([]TranscriptLine, 0, len(entries))
 	for _, e := range entries {
-		d := e.Timestamp.Sub(entries[0].Timestamp)
+		d := max(e.Timestamp.Sub(entries[0].Timestamp), 0)
 		out = append(out, TranscriptLine{
-			Speaker: string(e.Speaker), Label: label(e.Speaker), At: e.Timestamp, Text: e.Text,
-			Offset: fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60),
+			ItemID: e.ItemID, Seq: e.Seq, Speaker: string(e.Speaker), Label: label(e.Speaker), At: e.Timestamp,
+			Offset: fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60), Text: e.Text,
+			Interrupted: e.Interrupted,
 		})
 	}
 	return out
 }
+
+// preciseTime is a line's time for live.js, which places lines by it.
+func preciseTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // StatusLabel names an interview status for people.
 func StatusLabel(s interview.Status) string {

@@ -130,14 +130,19 @@ func (s *server) interviewWithTranscript(r *http.Request, a hiring.Actor) (hirin
 	return iv, entries, err
 }
 
-// liveLine is a transcript line as live.js appends it.
+// liveLine is a transcript line as live.js places it: by At, then Seq.
+// An entry stored late at its place moves the later ones' Seq up by one,
+// so live.js knows lines by ItemID and asks again from the start when a
+// line it has comes back with another Seq.
 type liveLine struct {
-	Seq     int64     `json:"seq"`
-	Speaker string    `json:"speaker"`
-	Label   string    `json:"label"`
-	Text    string    `json:"text"`
-	At      time.Time `json:"at"`
-	Offset  string    `json:"offset"`
+	Seq         int64     `json:"seq"`
+	ItemID      string    `json:"itemId"`
+	Speaker     string    `json:"speaker"`
+	Label       string    `json:"label"`
+	Text        string    `json:"text"`
+	At          time.Time `json:"at"`
+	Offset      string    `json:"offset"`
+	Interrupted bool      `json:"interrupted"`
 }
 
 // liveResponse is the interview's status, the question reached and the
@@ -169,7 +174,8 @@ func (s *server) interviewLive(w http.ResponseWriter, r *http.Request) {
 		Lines: []liveLine{}}
 	for i, l := range templates.TranscriptLines(entries, hiring.SpeakerLabel) {
 		if e := entries[i]; e.Seq > after {
-			res.Lines = append(res.Lines, liveLine{Seq: e.Seq, Speaker: l.Speaker, Label: l.Label, Text: l.Text, At: l.At.UTC(), Offset: l.Offset})
+			res.Lines = append(res.Lines, liveLine{Seq: e.Seq, ItemID: e.ItemID, Speaker: l.Speaker, Label: l.Label,
+				Text: l.Text, At: l.At.UTC(), Offset: l.Offset, Interrupted: l.Interrupted})
 		}
 	}
 	w.Header().Set("Cache-Control", "private, no-store")

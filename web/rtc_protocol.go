@@ -118,17 +118,18 @@ type serverMessage struct {
 
 // transcriptJSON is a stored transcript entry as the browser sees it.
 type transcriptJSON struct {
-	Seq       int64  `json:"seq"`
-	Speaker   string `json:"speaker"`
-	Text      string `json:"text"`
-	Timestamp string `json:"timestamp"`
-	ItemID    string `json:"itemId"`
+	Seq         int64  `json:"seq"`
+	Speaker     string `json:"speaker"`
+	Text        string `json:"text"`
+	Timestamp   string `json:"timestamp"`
+	ItemID      string `json:"itemId"`
+	Interrupted bool   `json:"interrupted,omitempty"`
 }
 
 func transcriptMessage(e interview.TranscriptEntry) serverMessage {
 	return serverMessage{Type: msgTranscript, Entry: &transcriptJSON{
 		Seq: e.Seq, Speaker: string(e.Speaker), Text: e.Text,
-		Timestamp: e.Timestamp.UTC().Format(time.RFC3339Nano), ItemID: e.ItemID,
+		Timestamp: e.Timestamp.UTC().Format(time.RFC3339Nano), ItemID: e.ItemID, Interrupted: e.Interrupted,
 	}}
 }
 

@@ -23,8 +23,10 @@ type Progress struct {
 
 // hub is the subscribers of one interview.
 type hub struct {
-	subs    map[*subscriber]struct{}
-	lastSeq int64 // the newest entry published, so a repeat is not sent twice
+	subs map[*subscriber]struct{}
+	// sent are the items published, so a repeat is not sent twice. Not the
+	// last Seq: an entry stored late at its place has a Seq below it.
+	sent map[string]struct{}
 }
 
 type subscriber struct {
@@ -87,11 +89,14 @@ func (m *Manager) publish(k key, entries []interview.TranscriptEntry) {
 	if h == nil {
 		return
 	}
+	if h.sent == nil {
+		h.sent = map[string]struct{}{}
+	}
 	for _, e := range entries {
-		if e.Seq <= h.lastSeq {
+		if _, ok := h.sent[e.ItemID]; ok {
 			continue
 		}
-		h.lastSeq = e.Seq
+		h.sent[e.ItemID] = struct{}{}
 		h.send(Update{Entry: &e})
 	}
 	if len(h.subs) == 0 {
