@@ -33,35 +33,39 @@ type Stats struct {
 	BadPackets, BadFrames int64
 	// Utterances is the number of answers the voice detector ended.
 	Utterances int64
+	// LatePackets came after their moment of the answer had been filled
+	// with silence (reordered or repeated on the way) and were not used.
+	LatePackets int64
 }
 
 type stats struct {
-	dropped, badPackets, badFrames, utterances atomic.Int64
+	dropped, badPackets, badFrames, utterances, late atomic.Int64
 }
 
 // Stats reports the engine's media counters.
 func (e *Engine) Stats() Stats {
 	s := &e.stats
 	return Stats{DroppedPackets: s.dropped.Load(), BadPackets: s.badPackets.Load(),
-		BadFrames: s.badFrames.Load(), Utterances: s.utterances.Load()}
+		BadFrames: s.badFrames.Load(), Utterances: s.utterances.Load(), LatePackets: s.late.Load()}
 }
 
 // listener is a call's second media goroutine: it decodes the candidate's
 // audio when something needs it, runs the turn detector, keeps the audio
 // of the answer being spoken, and posts the detector's transitions.
 type listener struct {
-	c       *call
-	codec   string
-	dec     pionopus.Decoder
-	pcm     []int16
-	always  bool // decode every packet: a recogniser wants the audio
-	det     TurnDetector
-	manual  bool // no turn detection: buffer everything for input_audio_buffer.commit
-	silence time.Duration
-	inTurn  bool
-	start   time.Duration
-	last    time.Duration
-	preroll preroll
+	c        *call
+	codec    string
+	dec      pionopus.Decoder
+	pcm      []int16
+	always   bool // decode every packet: a recogniser wants the audio
+	det      TurnDetector
+	manual   bool // no turn detection: buffer everything for input_audio_buffer.commit
+	silence  time.Duration
+	inTurn   bool
+	start    time.Duration
+	last     time.Duration
+	preroll  preroll
+	timeline timeline
 }
 
 func newListener(c *call, mime string) *listener {
@@ -118,9 +122,18 @@ func (l *listener) run(queue <-chan audioPacket) {
 func (l *listener) take(p audioPacket) {
 	f := Frame{At: p.at, Level: p.level, Voice: p.voice}
 	if l.always || l.manual || p.level < 0 {
+		gap, ok := l.timeline.place(p.at)
+		if !ok {
+			l.c.e.stats.late.Add(1)
+			return // late or repeated: its moment has been filled already
+		}
 		f.PCM = l.decode(p.payload)
+		l.timeline.played(p.at, f.PCM)
 		if f.Level < 0 && len(f.PCM.Samples) > 0 {
 			f.Level = level(f.PCM.Samples)
+		}
+		if gap > 0 && len(f.PCM.Samples) > 0 {
+			f.PCM.Samples = append(make([]int16, gap), f.PCM.Samples...)
 		}
 	}
 	l.last = p.at
@@ -176,6 +189,48 @@ func (l *listener) decode(payload []byte) (out PCM) {
 func (l *listener) badFrame() {
 	l.c.e.stats.badFrames.Add(1)
 	l.dec, _ = pionopus.NewDecoderWithOutput(listenRate, 1)
+}
+
+// maxFill is the longest hole in the candidate's audio that silence fills:
+// packets lost on the way. A longer jump in RTP time (a sender that
+// paused, a new timestamp base) starts the timeline again.
+const maxFill = 200 * time.Millisecond
+
+// timeline keeps the decoded audio in step with RTP time, so that what the
+// recogniser hears lasts as long as what was said: a lost packet leaves
+// its moment as silence rather than pulling the next word forward, and a
+// packet that arrives after its moment was filled (reordered, repeated) is
+// dropped rather than decoded out of order, which would garble the
+// decoder's state for the frames after it.
+type timeline struct {
+	next    time.Duration // where the next packet should start
+	started bool
+}
+
+// place reports how many samples of silence go before the packet at, and
+// false when the packet comes too late to be used.
+func (t *timeline) place(at time.Duration) (int, bool) {
+	if !t.started {
+		return 0, true
+	}
+	switch hole := at - t.next; {
+	case hole < -maxFill || hole > maxFill:
+		return 0, true // a new timeline
+	case hole <= -time.Millisecond:
+		return 0, false
+	case hole >= time.Millisecond:
+		return int(hole.Seconds() * listenRate), true
+	}
+	return 0, true
+}
+
+// played records the audio decoded for the packet at.
+func (t *timeline) played(at time.Duration, p PCM) {
+	if len(p.Samples) == 0 || p.Rate <= 0 {
+		return
+	}
+	t.started = true
+	t.next = at + time.Duration(len(p.Samples))*time.Second/time.Duration(p.Rate)
 }
 
 // preroll keeps the last moments of audio before speech is detected, as

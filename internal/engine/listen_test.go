@@ -186,3 +186,36 @@ func TestFollowUps(t *testing.T) {
 	}
 	<-sent
 }
+
+// TestTimeline: the listener keeps the decoded audio in step with RTP
+// time. A lost packet leaves 20 ms of silence in its place, a packet that
+// comes after its moment was filled is not used, and a long jump (a paused
+// sender) starts again without filling.
+func TestTimeline(t *testing.T) {
+	const frame = 20 * time.Millisecond
+	pcm := PCM{Rate: listenRate, Samples: make([]int16, listenRate/50)}
+	var tl timeline
+	steps := []struct {
+		at   time.Duration
+		fill int
+		ok   bool
+	}{
+		{0, 0, true},
+		{frame, 0, true},
+		{3 * frame, listenRate / 50, true}, // the packet at 2 frames was lost
+		{2 * frame, 0, false},              // and comes now, too late
+		{3 * frame, 0, false},              // a repeat
+		{4 * frame, 0, true},               // on time again
+		{4*frame + 2*time.Second, 0, true}, // a paused sender: no 2 s of filling
+		{4*frame + 2*time.Second + frame, 0, true},
+	}
+	for i, s := range steps {
+		fill, ok := tl.place(s.at)
+		if fill != s.fill || ok != s.ok {
+			t.Fatalf("step %d at %v: fill %d, use %v; want %d, %v", i, s.at, fill, ok, s.fill, s.ok)
+		}
+		if ok {
+			tl.played(s.at, pcm)
+		}
+	}
+}
