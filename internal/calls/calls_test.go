@@ -2,6 +2,7 @@ package calls
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,12 +92,12 @@ func TestSlowSubscriberDropped(t *testing.T) {
 	other, cancelOther := m.Subscribe("t2", "i")
 	defer cancelOther()
 	for seq := int64(1); seq <= 3; seq++ {
-		m.Publish("t", "i", []interview.TranscriptEntry{{Seq: seq}})
+		m.Publish("t", "i", []interview.TranscriptEntry{{Seq: seq, ItemID: fmt.Sprint("item-", seq)}})
 		if u := <-fast; u.Entry == nil || u.Entry.Seq != seq {
 			t.Fatalf("fast got %+v", u)
 		}
 	}
-	m.Publish("t", "i", []interview.TranscriptEntry{{Seq: 2}}) // a repeat is not sent again
+	m.Publish("t", "i", []interview.TranscriptEntry{{Seq: 2, ItemID: "item-2"}}) // a repeat is not sent again
 	n := 0
 	for range slow {
 		n++
