@@ -1,12 +1,12 @@
 // @ts-check
 // The recruiter's interview page, live: while the interview is open, poll
-// its /live endpoint every two seconds, append the new transcript lines,
+// its /live endpoint every two seconds, add the new transcript lines,
 // and show the status and the question reached. Without JavaScript the
 // page's Refresh link does the same by hand. Server data arrives in the
 // JSON script #live-data.
 
 /**
- * @typedef {{seq: number, speaker: string, label: string, text: string, at: string, offset: string}} LiveLine
+ * @typedef {{seq: number, itemId: string, speaker: string, label: string, text: string, at: string, offset: string, interrupted: boolean}} LiveLine
  * @typedef {{status: string, statusLabel: string, open: boolean, progress: string, lines: LiveLine[]}} LiveResponse
  */
 
@@ -27,6 +27,11 @@ function follow(data, list) {
   const badge = document.querySelector("[data-live-status]");
   const progress = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-progress]"));
   let after = data.after;
+  /** @type {Map<string, HTMLLIElement>} the lines shown, by item */
+  const shown = new Map();
+  for (const li of list.querySelectorAll("li[data-item-id]")) {
+    shown.set(/** @type {HTMLLIElement} */ (li).dataset.itemId || "", /** @type {HTMLLIElement} */ (li));
+  }
   let wait = INTERVAL;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
@@ -45,10 +50,23 @@ function follow(data, list) {
       if (!res.ok) throw new Error(String(res.status));
       /** @type {LiveResponse} */
       const live = await res.json();
+      // Seq is the spoken order: an entry stored late goes at its place and
+      // the later ones move up by one. A line already shown that comes back
+      // after `after` means that happened: ask again for every line, and put
+      // them in the server's order.
+      const full = after === 0;
+      if (!full && live.lines.some((l) => shown.has(l.itemId))) {
+        after = 0;
+        busy = !done;
+        timer = setTimeout(poll, 0);
+        return;
+      }
       for (const l of live.lines) {
-        if (l.seq <= after) continue;
-        list.append(lineElement(l));
-        after = l.seq;
+        const li = shown.get(l.itemId) || lineElement(l);
+        if (shown.has(l.itemId)) updateLine(li, l);
+        if (full || !shown.has(l.itemId)) list.append(li);
+        shown.set(l.itemId, li);
+        after = Math.max(after, l.seq);
       }
       if (live.lines.length) {
         list.hidden = false;
@@ -92,6 +110,7 @@ function lineElement(l) {
   const li = document.createElement("li");
   li.className = `line ${l.speaker}`;
   li.dataset.testid = "transcript-line";
+  li.dataset.itemId = l.itemId;
   const meta = document.createElement("div");
   meta.className = "meta";
   const who = document.createElement("span");
@@ -99,13 +118,35 @@ function lineElement(l) {
   who.dataset.testid = "transcript-speaker";
   who.textContent = l.label;
   const when = document.createElement("time");
-  when.dateTime = l.at;
-  when.textContent = l.offset;
   meta.append(who, when);
   const text = document.createElement("p");
   text.className = "text";
   text.dataset.testid = "transcript-text";
-  text.textContent = l.text;
   li.append(meta, text);
+  updateLine(li, l);
   return li;
+}
+
+/**
+ * Brings a line up to date: its place, time, text and interrupted mark.
+ * @param {HTMLLIElement} li
+ * @param {LiveLine} l
+ */
+function updateLine(li, l) {
+  li.dataset.seq = String(l.seq);
+  li.dataset.at = l.at;
+  const when = /** @type {HTMLTimeElement} */ (li.querySelector("time"));
+  when.dateTime = l.at;
+  when.textContent = l.offset;
+  /** @type {HTMLElement} */ (li.querySelector(".text")).textContent = l.text;
+  let mark = li.querySelector(".interrupted");
+  if (l.interrupted && !mark) {
+    mark = document.createElement("p");
+    mark.className = "interrupted";
+    /** @type {HTMLElement} */ (mark).dataset.testid = "transcript-interrupted";
+    mark.textContent = "— interrupted";
+    li.append(mark);
+  } else if (!l.interrupted) {
+    mark?.remove();
+  }
 }

@@ -157,18 +157,41 @@ function addLine(t) {
     text.className = "text";
     text.dataset.testid = "room-line-text";
     li.append(meta, text);
-    // Stored lines carry their place (seq): one replayed after a reconnect
-    // goes before the later lines already shown.
-    const later = t.seq ? [...ui.transcript.children].find((l) => Number(/** @type {HTMLElement} */ (l).dataset.seq) > /** @type {number} */ (t.seq)) : undefined;
-    ui.transcript.insertBefore(li, later || null);
+    ui.transcript.append(li);
     ui.empty?.remove();
   }
+  if (t.seq && li.dataset.seq !== String(t.seq)) place(li, t.seq);
   if (t.final || li.dataset.final !== "true") {
     /** @type {HTMLElement} */ (li.querySelector(".text")).textContent = t.text;
   }
   if (t.final) li.dataset.final = "true";
-  if (t.seq) li.dataset.seq = String(t.seq);
+  if (t.interrupted && !li.querySelector(".interrupted")) {
+    const mark = document.createElement("p");
+    mark.className = "interrupted";
+    mark.dataset.testid = "room-line-interrupted";
+    mark.textContent = "— interrupted";
+    li.append(mark);
+  }
   if (stick) li.scrollIntoView({ block: "nearest" });
+}
+
+/**
+ * Puts a stored line at its place. Seq is the spoken order: stored lines
+ * go by seq, before the lines not stored yet (the server stores in spoken
+ * order, so those come later). A line stored late at its place moves the
+ * later ones' seq up by one: when another line already has this seq, the
+ * lines from it on move up too.
+ * @param {HTMLLIElement} li
+ * @param {number} seq
+ */
+function place(li, seq) {
+  const lines = /** @type {HTMLElement[]} */ ([...ui.transcript.children]).filter((l) => l !== li);
+  if (lines.some((l) => Number(l.dataset.seq) === seq)) {
+    for (const l of lines) if (Number(l.dataset.seq) >= seq) l.dataset.seq = String(Number(l.dataset.seq) + 1);
+  }
+  li.dataset.seq = String(seq);
+  const later = lines.find((l) => !l.dataset.seq || Number(l.dataset.seq) > seq);
+  ui.transcript.insertBefore(li, later || null);
 }
 
 function nearBottom() {

@@ -22,7 +22,7 @@
  * @typedef {"idle"|"connecting"|"live"|"reconnecting"|"ended"|"error"} CallState
  * @typedef {{state: CallState, code?: string, message?: string}} StateDetail
  * @typedef {"interviewer"|"candidate"|"system"|"unknown"} Speaker
- * @typedef {{itemId: string, speaker: Speaker, text: string, final: boolean, seq?: number}} TranscriptDetail
+ * @typedef {{itemId: string, speaker: Speaker, text: string, final: boolean, seq?: number, interrupted?: boolean}} TranscriptDetail
  * @typedef {{callId: string, expiresAt: string}} SessionDetail
  * @typedef {{question: number, total: number}} ProgressDetail
  * @typedef {{token: string, url: string, expiresAt: string}} Grant
@@ -248,7 +248,7 @@ export class InterviewCall extends EventTarget {
       case "transcript":
         if (m.entry) {
           const e = m.entry;
-          this.#transcript({ itemId: e.itemId, speaker: e.speaker, text: e.text, final: true, seq: e.seq });
+          this.#transcript({ itemId: e.itemId, speaker: e.speaker, text: e.text, final: true, seq: e.seq, interrupted: !!e.interrupted });
         }
         break;
       case "progress":
