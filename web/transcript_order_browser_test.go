@@ -260,3 +260,43 @@ func checkVTT(t *testing.T, vtt string, entries []interview.TranscriptEntry) {
 func vttEscapeForTest(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// TestBrowserLiveViewLateEntry: the recruiter's page is open while lines
+// arrive; one posted late with an earlier time is stored at its place and
+// moves the later line's seq up. The live view shows it at its place, once,
+// and then goes on adding new lines at the end.
+func TestBrowserLiveViewLateEntry(t *testing.T) {
+	app := newTestApp(t, openSQLiteStore(t))
+	owner := app.client()
+	tenant := owner.signUp("Acme Hiring", "owner@acme.test")
+	id := newInterviewVia(owner, newPositionVia(owner, "Engineer", "Why Go?"), "Ada Lovelace", "ada@example.com")
+	t0 := time.Now().UTC()
+	add := func(item string, at time.Duration) {
+		t.Helper()
+		_, err := app.Store.AppendTranscript(t.Context(), tenant, id, []interview.TranscriptEntry{{
+			ItemID: item, Speaker: interview.SpeakerCandidate, Text: "line " + item, Timestamp: t0.Add(at), Source: interview.SourceAPI}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("a", 0)
+	ctx := testenv.Browser(t)
+	browserSignIn(t, ctx, app, "owner@acme.test")
+	step(t, ctx, "the recruiter opens the interview", chromedp.Navigate(app.URL+"/app/interviews/"+id),
+		chromedp.WaitVisible(css("transcript-line")))
+	shown := func(want string) {
+		t.Helper()
+		got := poll[string](t, ctx, "the live view shows "+want,
+			`(ls => (s => s === `+fmt.Sprintf("%q", want)+` && s)(ls.map(l => l.textContent + "@" + l.closest("li").querySelector("time").textContent).join(", ")))(
+				[...document.querySelectorAll('[data-testid="transcript-text"]')])`, 15*time.Second)
+		if got != want {
+			t.Errorf("live view %q, want %q", got, want)
+		}
+	}
+	add("c", 20*time.Second)
+	shown("line a@00:00, line c@00:20")
+	add("b", 10*time.Second) // late: seq 2, c moves to 3
+	shown("line a@00:00, line b@00:10, line c@00:20")
+	add("d", 30*time.Second)
+	shown("line a@00:00, line b@00:10, line c@00:20, line d@00:30")
+}
