@@ -312,9 +312,11 @@ func (m *Manager) End(ctx context.Context, tenantID, interviewID, reason string)
 	return nil
 }
 
-// answered counts the candidate's answers stored so far, at most max: where
-// a resumed interview continues. A failed read resumes from the start
-// rather than failing the call.
+// answered counts the candidate's answers stored so far, at most max and,
+// once the interviewer has recorded its progress, at most the question it
+// reached (a candidate who asked for a question again has not answered
+// two): where a resumed interview continues. A failed read resumes from
+// the start rather than failing the call.
 func (m *Manager) answered(ctx context.Context, k key, max int) int {
 	entries, err := m.cfg.Store.ListTranscript(ctx, k.tenant, k.interview, 0)
 	if err != nil {
@@ -326,6 +328,9 @@ func (m *Manager) answered(ctx context.Context, k key, max int) int {
 		if e.Speaker == interview.SpeakerCandidate && strings.TrimSpace(e.Text) != "" {
 			n++
 		}
+	}
+	if v, err := m.cfg.Store.GetSession(ctx, k.tenant, k.interview); err == nil && v.CurrentQuestion > 0 {
+		n = min(n, v.CurrentQuestion)
 	}
 	return min(n, max)
 }

@@ -20,8 +20,9 @@ import (
 // plays the server events a test pushes (shaped as OpenAI sends them) and
 // records the client events interviewd sends.
 type openAI struct {
-	mu     sync.Mutex
-	sent   []string
+	mu       sync.Mutex
+	sessions []realtime.Session // of each call created
+	sent     []string
 	events chan realtime.Event
 	closed chan struct{}
 	once   sync.Once
@@ -31,7 +32,10 @@ func newOpenAI() *openAI {
 	return &openAI{events: make(chan realtime.Event, 64), closed: make(chan struct{})}
 }
 
-func (o *openAI) CreateCall(context.Context, string, realtime.Session) (realtime.Call, error) {
+func (o *openAI) CreateCall(_ context.Context, _ string, s realtime.Session) (realtime.Call, error) {
+	o.mu.Lock()
+	o.sessions = append(o.sessions, s)
+	o.mu.Unlock()
 	return realtime.Call{ID: "rtc_test", AnswerSDP: "v=0\r\n"}, nil
 }
 
@@ -257,6 +261,33 @@ func TestGoodbyeWithoutAudioStopped(t *testing.T) {
 	// Three words: 1.2 s of audio plus 1 s.
 	if d := time.Since(start); d < 2*time.Second || d > 4*time.Second {
 		t.Errorf("hung up after %v, want about 2.2 s", d)
+	}
+}
+
+// TestResumeAtTheQuestionReached: a new call resumes after the answers
+// stored, but never beyond the question the interviewer reached: a
+// candidate who spoke twice to question 1 has answered one question.
+func TestResumeAtTheQuestionReached(t *testing.T) {
+	w := newToolsWorld(t)
+	w.ai.waitSent(t, 2)
+	w.ai.push(t, argsDone("resp_1", "call_1", "question_asked", `{"index":1}`))
+	w.progress(t)
+	now := time.Now()
+	_, err := w.st.AppendTranscript(t.Context(), w.tenant, w.id, []interview.TranscriptEntry{
+		{ItemID: "item_a", Speaker: interview.SpeakerCandidate, Text: "Could you repeat that?", Timestamp: now, Source: interview.SourceAPI},
+		{ItemID: "item_b", Speaker: interview.SpeakerCandidate, Text: "I built a compiler.", Timestamp: now, Source: interview.SourceAPI},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.conn.Offer(t.Context(), offer, func(Answer) {}); err != nil {
+		t.Fatal(err)
+	}
+	w.ai.mu.Lock()
+	resumed := w.ai.sessions[len(w.ai.sessions)-1].Instructions
+	w.ai.mu.Unlock()
+	if !strings.Contains(resumed, "\nResume at question: 2\n") {
+		t.Errorf("the new call's instructions:\n%s", resumed)
 	}
 }
 

@@ -151,3 +151,30 @@ func TestClientEvents(t *testing.T) {
 		t.Error("broken arguments accepted")
 	}
 }
+
+// FuzzFunctionCall: whatever a provider sends, reading function calls and
+// their arguments never panics, and every call read has a call ID.
+func FuzzFunctionCall(f *testing.F) {
+	f.Add([]byte(`{"type":"response.function_call_arguments.done","call_id":"call_1","name":"question_asked","arguments":"{\"index\":2}"}`))
+	f.Add([]byte(`{"type":"response.done","response":{"id":"r","output":[{"type":"function_call","call_id":"c","arguments":"{\"reason\":\"completed\"}"}]}}`))
+	f.Add([]byte(`{"type":"response.output_item.done","item":{"type":"function_call","call_id":"","arguments":"[]"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ev, err := DecodeEvent(b)
+		if err != nil {
+			return
+		}
+		calls := FunctionCallsOf(ev)
+		if fc, ok := FunctionCallOf(ev); ok {
+			calls = append(calls, fc)
+		}
+		for _, fc := range calls {
+			if fc.CallID == "" {
+				t.Errorf("a call without an ID from %s", b)
+			}
+			var q QuestionAskedArgs
+			var e EndInterviewArgs
+			_ = DecodeArgs(fc.Arguments, &q)
+			_ = DecodeArgs(fc.Arguments, &e)
+		}
+	})
+}
