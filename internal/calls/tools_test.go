@@ -23,9 +23,9 @@ type openAI struct {
 	mu       sync.Mutex
 	sessions []realtime.Session // of each call created
 	sent     []string
-	events chan realtime.Event
-	closed chan struct{}
-	once   sync.Once
+	events   chan realtime.Event
+	closed   chan struct{}
+	once     sync.Once
 }
 
 func newOpenAI() *openAI {
