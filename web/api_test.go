@@ -54,9 +54,15 @@ func TestAPI(t *testing.T) {
 		interviewID := iv["id"].(string)
 		c.createInterview(positionID, "Grace Hopper", "grace@example.com")
 
+		if iv["currentQuestion"] != 0.0 {
+			t.Errorf("a new interview's currentQuestion %v", iv["currentQuestion"])
+		}
+		if err := app.Store.UpdateSessionProgress(t.Context(), c.tenantID, interviewID, 1); err != nil {
+			t.Fatal(err)
+		}
 		res = c.call("GET", "/api/v1/interviews/"+interviewID, "")
-		if got := res.want(t, http.StatusOK); got["id"] != interviewID || got["joinUrl"] != iv["joinUrl"] {
-			t.Errorf("GET interview = %v, want the created one", got)
+		if got := res.want(t, http.StatusOK); got["id"] != interviewID || got["joinUrl"] != iv["joinUrl"] || got["currentQuestion"] != 1.0 {
+			t.Errorf("GET interview = %v, want the created one at question 1", got)
 		}
 		checkSchema(t, "Interview", res.body)
 
