@@ -91,8 +91,8 @@ func (t *tools) call(ctx context.Context, fc realtime.FunctionCall) {
 // recruiter. The model goes on speaking: no response.create.
 func (t *tools) questionAsked(ctx context.Context, fc realtime.FunctionCall) {
 	var args realtime.QuestionAskedArgs
-	if err := realtime.DecodeArgs(fc.Arguments, &args); err != nil || args.Index < 1 {
-		t.fail(ctx, fc, "index must be a question number from 1")
+	if err := realtime.DecodeArgs(fc.Arguments, &args); err != nil || args.Index == nil {
+		t.fail(ctx, fc, "index must be the number of the question being asked")
 		return
 	}
 	t.send(ctx, realtime.NewFunctionCallOutput(fc.CallID, outputOK))
@@ -100,7 +100,7 @@ func (t *tools) questionAsked(ctx context.Context, fc realtime.FunctionCall) {
 		t.total = t.m.questions(ctx, t.l.key)
 	}
 	if t.total > 0 {
-		t.m.progress(t.l.key, min(args.Index, t.total), t.total)
+		t.m.progress(t.l.key, min(max(*args.Index, 1), t.total), t.total)
 	}
 }
 

@@ -197,20 +197,26 @@ func TestToolsDriveTheInterview(t *testing.T) {
 	}
 	w.ai.push(t, argsDone("resp_2", "call_3", "lookup", `{}`))
 	w.ai.push(t, argsDone("resp_2", "call_4", "question_asked", `{"index":`))
-	sent = w.ai.waitSent(t, 6)
+	w.ai.push(t, argsDone("resp_2", "call_4b", "question_asked", `{}`))
+	sent = w.ai.waitSent(t, 7)
 	for _, s := range sent[4:] {
 		if !strings.Contains(s, `\"ok\":false`) {
 			t.Errorf("a bad call was not refused: %s", s)
 		}
 	}
+	w.ai.push(t, argsDone("resp_3", "call_0", "question_asked", `{"index":0}`))
+	w.ai.waitSent(t, 8)
+	if p := w.progress(t); p != (Progress{Question: 1, Total: 2}) {
+		t.Errorf("a question below the first is clamped: %+v", p)
+	}
 	w.ai.push(t, argsDone("resp_3", "call_5", "end_interview", `{"reason":"completed"}`))
-	sent = w.ai.waitSent(t, 7)
-	if !strings.Contains(sent[6], `"call_id":"call_5"`) || !strings.Contains(sent[6], "goodbye") {
-		t.Errorf("end_interview output %s", sent[6])
+	sent = w.ai.waitSent(t, 9)
+	if !strings.Contains(sent[8], `"call_id":"call_5"`) || !strings.Contains(sent[8], "goodbye") {
+		t.Errorf("end_interview output %s", sent[8])
 	}
 	w.ai.push(t, `{"type":"response.done","response":{"id":"resp_3","status":"completed","output":[]}}`)
-	if sent = w.ai.waitSent(t, 8); sent[7] != `{"type":"response.create"}` {
-		t.Errorf("goodbye request %s", sent[7])
+	if sent = w.ai.waitSent(t, 10); sent[9] != `{"type":"response.create"}` {
+		t.Errorf("goodbye request %s", sent[9])
 	}
 	w.ai.push(t, `{"type":"response.created","response":{"id":"resp_4","status":"in_progress","output":[]}}`)
 	w.ai.push(t, `{"type":"response.output_audio_transcript.done","response_id":"resp_4","item_id":"item_9","transcript":"Thank you Ada. Goodbye."}`)

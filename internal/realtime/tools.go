@@ -101,7 +101,7 @@ func FunctionCallsOf(ev Event) []FunctionCall {
 
 // QuestionAskedArgs are question_asked's arguments.
 type QuestionAskedArgs struct {
-	Index int `json:"index"`
+	Index *int `json:"index"` // nil when the model left it out
 }
 
 // EndInterviewArgs are end_interview's arguments.

@@ -144,7 +144,7 @@ func TestClientEvents(t *testing.T) {
 		}
 	}
 	var args QuestionAskedArgs
-	if err := DecodeArgs(`{"index":3}`, &args); err != nil || args.Index != 3 {
+	if err := DecodeArgs(`{"index":3}`, &args); err != nil || args.Index == nil || *args.Index != 3 {
 		t.Errorf("args %+v, %v", args, err)
 	}
 	if err := DecodeArgs(`{"index":`, &args); err == nil {
