@@ -11,6 +11,10 @@ import (
 // back later ones is waited for when NewOrdering is given no patience.
 const DefaultPatience = 30 * time.Second
 
+// maxPlaying bounds the wait for a line whose audio is still playing, in
+// case output_audio_buffer.stopped never comes: no line is that long.
+const maxPlaying = 2 * time.Minute
+
 // Line is a finished transcript line, ready to be stored.
 type Line struct {
 	ItemID  string
@@ -33,9 +37,10 @@ type Line struct {
 // order, not arrival order. The conversation order comes from
 // previous_item_id on committed and added items. A line is released once it
 // and every line before it are finished: an interviewer item holds later
-// lines back while its response is in progress, a candidate's audio item
-// while its transcription is still expected. An item with no news for
-// Patience stops holding the others back, unless its audio is still playing;
+// lines back while its response is in progress or its audio plays, a
+// candidate's audio item while its transcription is still expected. An item
+// with no news for Patience stops holding the others back, unless its audio
+// is still playing (then up to maxPlaying);
 // Flush with force releases what there is, as at the end of a call.
 type Ordering struct {
 	Patience  time.Duration
@@ -263,7 +268,7 @@ func (o *Ordering) audio(ev Event, now time.Time) {
 	r := o.responses[ev.ResponseID]
 	if ev.Type != EvAudioBufferStarted {
 		if r != nil {
-			r.playing = false
+			o.audioEnded(r, ev.Type == EvAudioBufferCleared, now)
 			if r.done {
 				delete(o.responses, ev.ResponseID)
 			}
@@ -280,6 +285,19 @@ func (o *Ordering) audio(ev Event, now time.Time) {
 	r.playing = true
 	for _, it := range r.items {
 		it.touch(now)
+	}
+}
+
+// audioEnded notes that a response's audio stopped; cleared means it was
+// cut off (the candidate spoke over it, or the client cleared it), which
+// leaves its lines interrupted.
+func (o *Ordering) audioEnded(r *response, cleared bool, now time.Time) {
+	r.playing = false
+	for _, it := range r.items {
+		it.touch(now)
+		if cleared && (it.text != "" || it.deltas.Len() > 0) {
+			it.interrupted = true
+		}
 	}
 }
 
@@ -390,7 +408,7 @@ func (o *Ordering) release(now time.Time, force bool) []Line {
 		if !it.ready() {
 			if force {
 				o.cut(it, now)
-			} else if it.resp != nil && it.resp.playing || now.Sub(it.news) < o.Patience {
+			} else if it.playing() && now.Sub(it.news) < maxPlaying || now.Sub(it.news) < o.Patience {
 				break // still being said, or still expected
 			} else {
 				continue // stop waiting for it; later lines go ahead
@@ -410,9 +428,12 @@ func (o *Ordering) release(now time.Time, force bool) []Line {
 	return out
 }
 
-// ready reports whether a line is final: its text is, and its response is
-// over.
-func (it *orderItem) ready() bool { return it.done && !it.speaking }
+// ready reports whether a line is final: its text is, its response is
+// over and its audio has stopped playing.
+func (it *orderItem) ready() bool { return it.done && !it.speaking && !it.playing() }
+
+// playing reports whether the line's audio is still playing.
+func (it *orderItem) playing() bool { return it.resp != nil && it.resp.playing }
 
 // cut finishes a line at the end of the call: an interviewer line keeps
 // what was said of it, marked interrupted; a transcription still expected
@@ -421,8 +442,8 @@ func (o *Ordering) cut(it *orderItem, now time.Time) {
 	if !it.done {
 		o.finish(it.id, it.speaker, it.said(), now)
 	}
-	if it.speaking && it.text != "" {
-		it.interrupted = true
+	if (it.speaking || it.playing()) && it.text != "" {
+		it.interrupted = true // still being said when the call ended
 	}
 	it.speaking = false
 }

@@ -93,6 +93,7 @@ func TestOrderingTalkingDuringLongGreeting(t *testing.T) {
 	s.at(19000, Event{Type: EvOutputTranscriptDelta, ItemID: "a1", Delta: "the interview."})
 	s.at(20000, Event{Type: EvOutputTranscriptDone, ItemID: "a1", Transcript: "Hello Ada, welcome to the interview."})
 	s.at(20010, Event{Type: EvResponseDone, Response: &EventResponse{ID: "r1", Status: "completed"}})
+	s.at(20020, Event{Type: EvAudioBufferStopped, ResponseID: "r1"})
 	if got, want := texts(s.lines), "i:Hello Ada, welcome to the interview. c:Sorry, can you repeat?"; got != want {
 		t.Fatalf("lines %q, want %q", got, want)
 	}
@@ -130,6 +131,7 @@ func TestOrderingTextItemsAndFunctionCalls(t *testing.T) {
 	s.at(50, Event{Type: EvAudioBufferStarted, ResponseID: "r1"})
 	s.at(900, Event{Type: EvOutputTranscriptDone, ItemID: "a1", Transcript: "Question one?"})
 	s.at(950, Event{Type: EvResponseDone, Response: &EventResponse{ID: "r1", Status: "completed"}})
+	s.at(960, Event{Type: EvAudioBufferStopped, ResponseID: "r1"})
 	s.at(4000, Event{Type: EvItemAdded, PreviousItemID: str("a1"), Item: &EventItem{ID: "t1", Type: "message", Role: "user",
 		Content: []EventContent{{Type: "input_text", Text: "typed answer"}}}})
 	s.at(4001, Event{Type: EvItemDone, PreviousItemID: str("a1"), Item: &EventItem{ID: "t1", Type: "message", Role: "user",
@@ -154,6 +156,7 @@ func TestOrderingTimesNeverGoBack(t *testing.T) {
 	s.at(900, Event{Type: EvOutputTranscriptDone, ItemID: "a1", Transcript: "Hello."})
 	s.at(1000, Event{Type: EvCommitted, ItemID: "u0", PreviousItemID: str("a1")})
 	s.at(1100, Event{Type: EvResponseDone, Response: &EventResponse{ID: "r1", Status: "completed"}})
+	s.at(1150, Event{Type: EvAudioBufferStopped, ResponseID: "r1"})
 	s.at(1200, Event{Type: EvInputTranscriptDone, ItemID: "u0", Transcript: "Hello?"})
 	same(t, s.offsets(), []time.Duration{500 * time.Millisecond, 500 * time.Millisecond})
 }
@@ -177,6 +180,37 @@ func TestOrderingLateLineKeepsItsPlace(t *testing.T) {
 		t.Fatalf("lines %q, want %q", got, want)
 	}
 	same(t, s.offsets(), []time.Duration{1100 * time.Millisecond, 0})
+}
+
+// TestOrderingHeldWhilePlaying is OpenAI's timing: the model's text and
+// response.done come long before its audio has played. The line (and the
+// candidate's after it) waits for the audio, whatever the patience; audio
+// cleared by the candidate speaking over it leaves it interrupted.
+func TestOrderingHeldWhilePlaying(t *testing.T) {
+	s := newScript()
+	s.o.Patience = time.Second
+	s.at(0, Event{Type: EvOutputItemAdded, ResponseID: "r1", Item: &EventItem{ID: "a1", Type: "message", Role: "assistant"}})
+	s.at(300, Event{Type: EvAudioBufferStarted, ResponseID: "r1"})
+	s.at(400, Event{Type: EvOutputTranscriptDelta, ItemID: "a1", Delta: "A long question "})
+	s.at(500, Event{Type: EvOutputTranscriptDelta, ItemID: "a1", Delta: "that takes twenty seconds to say."})
+	s.at(600, Event{Type: EvOutputTranscriptDone, ItemID: "a1", Transcript: "A long question that takes twenty seconds to say."})
+	s.at(700, Event{Type: EvResponseDone, Response: &EventResponse{ID: "r1", Status: "completed"}})
+	s.lines = append(s.lines, s.o.Flush(s.t0.Add(10*time.Second), false)...)
+	if len(s.lines) != 0 {
+		t.Fatalf("released %q while its audio plays", texts(s.lines))
+	}
+	s.at(10250, Event{Type: EvSpeechStarted, ItemID: "u1", AudioStartMS: ms(10000)})
+	s.at(10260, Event{Type: EvAudioBufferCleared, ResponseID: "r1"})
+	s.at(10270, Event{Type: EvItemTruncated, ItemID: "a1", AudioEndMS: ms(9900)})
+	s.at(12000, Event{Type: EvCommitted, ItemID: "u1", PreviousItemID: str("a1")})
+	s.at(12500, Event{Type: EvInputTranscriptDone, ItemID: "u1", Transcript: "Can I stop you there?"})
+	if got, want := texts(s.lines), "i:A long question that takes twenty seconds to say. c:Can I stop you there?"; got != want {
+		t.Fatalf("lines %q, want %q", got, want)
+	}
+	if !s.lines[0].Interrupted || s.lines[1].Interrupted {
+		t.Errorf("interrupted: %v %v", s.lines[0].Interrupted, s.lines[1].Interrupted)
+	}
+	same(t, s.offsets(), []time.Duration{300 * time.Millisecond, 10250 * time.Millisecond})
 }
 
 func same[T comparable](t *testing.T, got, want []T) {
