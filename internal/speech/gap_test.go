@@ -207,16 +207,16 @@ var gapInstructions = func() string {
 	return b.String()
 }()
 
-// gapSession has turn detection as interviewd's session builder sets it,
-// without responses: only the candidate's turns matter here.
-func gapSession() string {
+// gapSession has turn detection as interviewd's session builder sets it;
+// without respond, no responses: only the candidate's turns matter.
+func gapSession(respond bool) string {
 	b, _ := json.Marshal(map[string]any{
 		"type": "realtime", "model": "gpt-realtime", "instructions": gapInstructions,
 		"audio": map[string]any{
 			"input": map[string]any{
 				"transcription": map[string]any{"model": "gpt-4o-transcribe", "language": "en"},
 				"turn_detection": map[string]any{"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300,
-					"silence_duration_ms": endOfTurn, "create_response": false},
+					"silence_duration_ms": endOfTurn, "create_response": respond},
 			},
 		},
 	})
@@ -232,7 +232,7 @@ func heardThroughCall(t testing.TB, rec engine.Recognizer, clips []answerClip) (
 	r := tap{Recognizer: rec, heard: make(chan engine.PCM, len(clips)+4)}
 	e, srv := startEngine(t, Tools{Recognizer: r, Synthesizer: engine.NoSynthesizer{}})
 	p := peer.New(t, peer.Options{AudioLevel: true, OpenMic: true})
-	call(t, p, srv, gapSession())
+	call(t, p, srv, gapSession(false))
 	p.Send(peer.Silence(time.Second)...)
 	texts := make([]string, len(clips))
 	pcms := make([]engine.PCM, len(clips))
