@@ -24,6 +24,7 @@ type interview struct {
 	answerID  string // the item of that answer
 	caught    int    // the question that had its "did not catch that"; -1 for none
 	nudged    int    // the question that had its nudge; -1 for none
+	cut       int    // the question whose asking the candidate cut short; -1 for none
 	ended     bool   // end_interview was called, or the closing was spoken without it
 	endReason string // end_interview's reason
 	farewell  bool   // the goodbye has been spoken
@@ -42,7 +43,7 @@ type interview struct {
 }
 
 func newInterview(s script) interview {
-	return interview{script: s, asked: -1, caught: -1, nudged: -1, items: map[string]bool{}}
+	return interview{script: s, asked: -1, caught: -1, nudged: -1, cut: -1, items: map[string]bool{}}
 }
 
 // reply is what the interviewer puts in one response: a function call
@@ -52,6 +53,7 @@ type reply struct {
 	before *funcCall
 	text   string
 	after  *funcCall
+	asks   bool // the message asks the question asked last
 }
 
 type funcCall struct{ name, args string }
@@ -70,6 +72,9 @@ func (iv *interview) decide(tool func(string) bool) reply {
 		return iv.greeting(tool)
 	case iv.asked < 0 || iv.asked >= len(iv.script.Questions):
 		return iv.finish(tool, "no_questions", "")
+	case iv.answered && iv.cut == iv.asked:
+		iv.cut, iv.answered = -1, false
+		return reply{text: iv.finishQuestion()}
 	case iv.answered && iv.empty && iv.caught != iv.asked:
 		iv.caught, iv.answered = iv.asked, false
 		return reply{text: iv.notCaught()}
@@ -96,7 +101,7 @@ func (iv *interview) advance(tool func(string) bool) reply {
 // response, so a question cut short still counts as asked.
 func (iv *interview) ask(tool func(string) bool, i int, prefix string) reply {
 	iv.asked, iv.answered, iv.empty = i, false, false
-	r := reply{text: prefix + iv.script.Questions[i]}
+	r := reply{text: prefix + iv.script.Questions[i], asks: true}
 	if tool(toolQuestionAsked) {
 		r.before = &funcCall{toolQuestionAsked, `{"index":` + strconv.Itoa(i+1) + `}`}
 	}
@@ -181,6 +186,21 @@ func (iv *interview) goodbye() string {
 // nudge is the follow-up when no answer came at all.
 func (iv *interview) nudge() string {
 	return "Take your time. Whenever you are ready, please answer: " + iv.question()
+}
+
+// finishQuestion is the reply to a candidate who spoke before the question
+// was finished: a model would not take that as the answer to a question the
+// candidate has not heard.
+func (iv *interview) finishQuestion() string {
+	return "Sorry, let me finish the question. " + iv.question()
+}
+
+// interrupted records that the response asking question i was cut short
+// before its message had been spoken whole.
+func (iv *interview) interrupted(i int) {
+	if i == iv.asked {
+		iv.cut = i
+	}
 }
 
 // notCaught is the follow-up when an answer had no words in it.

@@ -252,6 +252,9 @@ func (c *call) endResponse(status, reason string) *line {
 func (c *call) closeMessage(l *line, status string) {
 	if status != "completed" {
 		l.text = joinChunks(l.chunks[:l.sent])
+		if l.reply.asks && l.sent < len(l.chunks) {
+			c.iv.interrupted(c.iv.asked)
+		}
 	}
 	c.emit(outputAudioDoneEvent{header: hdr("response.output_audio.done"), ResponseID: l.respID,
 		ItemID: l.itemID, OutputIndex: l.index})
