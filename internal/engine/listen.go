@@ -19,6 +19,7 @@ const listenRate = 16000
 
 // audioPacket is one RTP packet's audio on its way to the listener.
 type audioPacket struct {
+	seq     uint16        // RTP sequence number
 	at      time.Duration // from the first packet, by RTP timestamp
 	level   int           // RFC 6464 level, -1 without the extension
 	voice   bool
@@ -33,8 +34,8 @@ type Stats struct {
 	BadPackets, BadFrames int64
 	// Utterances is the number of answers the voice detector ended.
 	Utterances int64
-	// LatePackets came after their moment of the answer had been filled
-	// with silence (reordered or repeated on the way) and were not used.
+	// LatePackets came after the listener had given them up as lost (or
+	// were repeats) and were not used.
 	LatePackets int64
 }
 
@@ -53,19 +54,19 @@ func (e *Engine) Stats() Stats {
 // audio when something needs it, runs the turn detector, keeps the audio
 // of the answer being spoken, and posts the detector's transitions.
 type listener struct {
-	c        *call
-	codec    string
-	dec      pionopus.Decoder
-	pcm      []int16
-	always   bool // decode every packet: a recogniser wants the audio
-	det      TurnDetector
-	manual   bool // no turn detection: buffer everything for input_audio_buffer.commit
-	silence  time.Duration
-	inTurn   bool
-	start    time.Duration
-	last     time.Duration
-	preroll  preroll
-	timeline timeline
+	c       *call
+	codec   string
+	dec     pionopus.Decoder
+	pcm     []int16
+	always  bool // decode every packet: a recogniser wants the audio
+	det     TurnDetector
+	manual  bool // no turn detection: buffer everything for input_audio_buffer.commit
+	silence time.Duration
+	inTurn  bool
+	start   time.Duration
+	last    time.Duration
+	preroll preroll
+	order   reorder
 }
 
 func newListener(c *call, mime string) *listener {
@@ -99,7 +100,13 @@ func (l *listener) run(queue <-chan audioPacket) {
 			if !ok {
 				return
 			}
-			l.take(p)
+			ready, late := l.order.push(p)
+			if late {
+				l.c.e.stats.late.Add(1)
+			}
+			for _, q := range ready {
+				l.take(q)
+			}
 			if l.inTurn {
 				quiet.Reset(l.silence)
 			}
@@ -109,6 +116,9 @@ func (l *listener) run(queue <-chan audioPacket) {
 				// did not fall silent. Take them before judging the turn.
 				quiet.Reset(l.silence)
 				continue
+			}
+			for _, q := range l.order.flush() { // the sender stopped: no packet is coming to fill a hole
+				l.take(q)
 			}
 			if l.inTurn {
 				l.stopped(l.last + l.silence)
@@ -122,18 +132,9 @@ func (l *listener) run(queue <-chan audioPacket) {
 func (l *listener) take(p audioPacket) {
 	f := Frame{At: p.at, Level: p.level, Voice: p.voice}
 	if l.always || l.manual || p.level < 0 {
-		gap, ok := l.timeline.place(p.at)
-		if !ok {
-			l.c.e.stats.late.Add(1)
-			return // late or repeated: its moment has been filled already
-		}
 		f.PCM = l.decode(p.payload)
-		l.timeline.played(p.at, f.PCM)
 		if f.Level < 0 && len(f.PCM.Samples) > 0 {
 			f.Level = level(f.PCM.Samples)
-		}
-		if gap > 0 && len(f.PCM.Samples) > 0 {
-			f.PCM.Samples = append(make([]int16, gap), f.PCM.Samples...)
 		}
 	}
 	l.last = p.at
@@ -191,46 +192,80 @@ func (l *listener) badFrame() {
 	l.dec, _ = pionopus.NewDecoderWithOutput(listenRate, 1)
 }
 
-// maxFill is the longest hole in the candidate's audio that silence fills:
-// packets lost on the way. A longer jump in RTP time (a sender that
-// paused, a new timestamp base) starts the timeline again.
-const maxFill = 200 * time.Millisecond
+// reorderDepth is how many packets after a hole wait for the packet that
+// belongs in it (60 ms of 20 ms packets) before it is given up as lost.
+const reorderDepth = 3
 
-// timeline keeps the decoded audio in step with RTP time, so that what the
-// recogniser hears lasts as long as what was said: a lost packet leaves
-// its moment as silence rather than pulling the next word forward, and a
-// packet that arrives after its moment was filled (reordered, repeated) is
-// dropped rather than decoded out of order, which would garble the
-// decoder's state for the frames after it.
-type timeline struct {
-	next    time.Duration // where the next packet should start
+// maxHole is the largest jump in sequence numbers taken as packets lost;
+// a larger one (a sender that started again) is followed at once.
+const maxHole = 50
+
+// reorder hands the listener packets in RTP order. In order, a packet
+// passes at once. After a hole, the packets that follow wait (at most
+// reorderDepth of them) for the missing one, which a path that reorders
+// delivers late: the decoder then gets its frames in order, since a SILK
+// frame decoded out of order garbles the frames after it. A packet still
+// missing after that is skipped: for the recogniser, a 20 ms skip costs
+// less than 20 ms of silence or a repeated frame (docs/engine.md,
+// "Recognition through a call"). A packet that comes after it was given up
+// is late and is not used.
+type reorder struct {
+	next    uint16 // the sequence number expected next
 	started bool
+	held    []audioPacket // after a hole, in sequence order
 }
 
-// place reports how many samples of silence go before the packet at, and
-// false when the packet comes too late to be used.
-func (t *timeline) place(at time.Duration) (int, bool) {
-	if !t.started {
-		return 0, true
+// push takes an arriving packet and returns the packets to decode now, in
+// order, and whether this one came too late to be used.
+func (r *reorder) push(p audioPacket) (ready []audioPacket, late bool) {
+	if !r.started {
+		r.started, r.next = true, p.seq+1
+		return []audioPacket{p}, false
 	}
-	switch hole := at - t.next; {
-	case hole < -maxFill || hole > maxFill:
-		return 0, true // a new timeline
-	case hole <= -time.Millisecond:
-		return 0, false
-	case hole >= time.Millisecond:
-		return int(hole.Seconds() * listenRate), true
+	switch d := int16(p.seq - r.next); {
+	case d < -maxHole || d > maxHole:
+		out := append(r.flush(), p)
+		r.next = p.seq + 1
+		return out, false
+	case d < 0:
+		return nil, true // given up already, or a repeat
+	case d == 0:
+		r.next++
+		return r.release(append(ready, p)), false
 	}
-	return 0, true
+	i := 0
+	for i < len(r.held) && int16(r.held[i].seq-p.seq) < 0 {
+		i++
+	}
+	if i < len(r.held) && r.held[i].seq == p.seq {
+		return nil, true // a repeat of a held packet
+	}
+	r.held = append(r.held[:i], append([]audioPacket{p}, r.held[i:]...)...)
+	if len(r.held) < reorderDepth {
+		return nil, false
+	}
+	r.next = r.held[0].seq // the hole is given up
+	return r.release(nil), false
 }
 
-// played records the audio decoded for the packet at.
-func (t *timeline) played(at time.Duration, p PCM) {
-	if len(p.Samples) == 0 || p.Rate <= 0 {
-		return
+// release appends the held packets that now follow in sequence.
+func (r *reorder) release(out []audioPacket) []audioPacket {
+	for len(r.held) > 0 && r.held[0].seq == r.next {
+		out = append(out, r.held[0])
+		r.held = r.held[1:]
+		r.next++
 	}
-	t.started = true
-	t.next = at + time.Duration(len(p.Samples))*time.Second/time.Duration(p.Rate)
+	return out
+}
+
+// flush gives up every hole and returns the held packets in order.
+func (r *reorder) flush() []audioPacket {
+	out := r.held
+	if len(out) > 0 {
+		r.next = out[len(out)-1].seq + 1
+	}
+	r.held = nil
+	return out
 }
 
 // preroll keeps the last moments of audio before speech is detected, as

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,35 +188,45 @@ func TestFollowUps(t *testing.T) {
 	<-sent
 }
 
-// TestTimeline: the listener keeps the decoded audio in step with RTP
-// time. A lost packet leaves 20 ms of silence in its place, a packet that
-// comes after its moment was filled is not used, and a long jump (a paused
-// sender) starts again without filling.
-func TestTimeline(t *testing.T) {
-	const frame = 20 * time.Millisecond
-	pcm := PCM{Rate: listenRate, Samples: make([]int16, listenRate/50)}
-	var tl timeline
+// TestReorder: the listener decodes packets in RTP order. In order they
+// pass at once; a packet delivered after the one that followed it is put
+// back in its place; one still missing when reorderDepth packets wait
+// behind it is skipped, and comes too late if it comes at all; a repeat is
+// not used twice; a large jump (a sender that started again) is followed.
+func TestReorder(t *testing.T) {
 	steps := []struct {
-		at   time.Duration
-		fill int
-		ok   bool
+		seq  uint16
+		out  []uint16
+		late bool
 	}{
-		{0, 0, true},
-		{frame, 0, true},
-		{3 * frame, listenRate / 50, true}, // the packet at 2 frames was lost
-		{2 * frame, 0, false},              // and comes now, too late
-		{3 * frame, 0, false},              // a repeat
-		{4 * frame, 0, true},               // on time again
-		{4*frame + 2*time.Second, 0, true}, // a paused sender: no 2 s of filling
-		{4*frame + 2*time.Second + frame, 0, true},
+		{65533, []uint16{65533}, false},
+		{65534, []uint16{65534}, false},
+		{0, nil, false},                    // 65535 is missing
+		{65535, []uint16{65535, 0}, false}, // and comes late: both in order
+		{2, nil, false},                    // 1 is missing
+		{3, nil, false},
+		{4, []uint16{2, 3, 4}, false}, // three wait: 1 is given up
+		{1, nil, true},                // too late
+		{4, nil, true},                // a repeat
+		{5, []uint16{5}, false},
+		{7, nil, false},
+		{7, nil, true}, // a repeat of a held packet
+		{1000, []uint16{7, 1000}, false},
+		{1001, []uint16{1001}, false},
 	}
+	var r reorder
 	for i, s := range steps {
-		fill, ok := tl.place(s.at)
-		if fill != s.fill || ok != s.ok {
-			t.Fatalf("step %d at %v: fill %d, use %v; want %d, %v", i, s.at, fill, ok, s.fill, s.ok)
+		ready, late := r.push(audioPacket{seq: s.seq})
+		var got []uint16
+		for _, p := range ready {
+			got = append(got, p.seq)
 		}
-		if ok {
-			tl.played(s.at, pcm)
+		if !slices.Equal(got, s.out) || late != s.late {
+			t.Fatalf("step %d, packet %d: released %v, late %v; want %v, %v", i, s.seq, got, late, s.out, s.late)
 		}
+	}
+	r.push(audioPacket{seq: 1003})
+	if got := r.flush(); len(got) != 1 || got[0].seq != 1003 || r.next != 1004 {
+		t.Fatalf("flush %v, next %d", got, r.next)
 	}
 }

@@ -56,7 +56,7 @@ func (c *call) receiveAudio(track *webrtc.TrackRemote, receiver *webrtc.RTPRecei
 		if !started {
 			first, started = pkt.Timestamp, true
 		}
-		p := audioPacket{at: rtpOffset(pkt.Timestamp-first, clock), payload: bytes.Clone(pkt.Payload)}
+		p := audioPacket{seq: pkt.SequenceNumber, at: rtpOffset(pkt.Timestamp-first, clock), payload: bytes.Clone(pkt.Payload)}
 		p.level, p.voice = audioLevel(&pkt, levelID)
 		select {
 		case queue <- p:
