@@ -145,6 +145,7 @@ func BenchmarkRecognitionGap(b *testing.B) {
 // close to the WAV as the packets decoded offline (the call adds nothing
 // to what the codec loses).
 func TestRecognitionGap(t *testing.T) {
+	checkLeaks(t)
 	g := measureGap(t)
 	if gap := g.pooled(g.heard) - g.pooled(g.file); gap > maxGapPoints {
 		t.Errorf("word error rate through the call %.1f%%, from the files %.1f%%: gap %.1f points > %.0f",

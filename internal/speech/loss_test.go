@@ -62,6 +62,7 @@ func (n *lossyNetwork) BindLocalStream(_ *interceptor.StreamInfo, w interceptor.
 // counted late) and skips the lost ones, and the word error rate stays
 // within maxLossGapPoints of the files'.
 func TestRecognitionThroughLoss(t *testing.T) {
+	checkLeaks(t)
 	const maxLossGapPoints = 5.0
 	const every = 25
 	rec := detected(t).Recognizer
