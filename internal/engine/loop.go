@@ -123,8 +123,12 @@ func (c *call) handle(in input) {
 
 // userTurnDone asks for a response after a user turn, as server VAD does
 // with create_response; during a response it starts once that one ends.
+// While the candidate speaks again, or another turn awaits its transcript,
+// the response waits for that turn: OpenAI would have started one at the
+// commit and had it interrupted by the new speech, so the candidate never
+// hears the interviewer talk over an answer.
 func (c *call) userTurnDone() {
-	if !c.sess.Turn.createResponse() {
+	if !c.sess.Turn.createResponse() || c.iv.speechItem != "" || c.iv.pending > 0 {
 		return
 	}
 	if c.iv.line != nil {

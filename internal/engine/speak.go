@@ -202,6 +202,9 @@ func (c *call) cancelResponse(reason string, clear bool) {
 	if clear && l.voiced {
 		c.emit(audioBufferEvent{header: hdr("output_audio_buffer.cleared"), ResponseID: l.respID})
 	}
+	if reason == "turn_detected" && l.reply.asks && l.sent < len(l.chunks) {
+		c.iv.interrupted(c.iv.asked)
+	}
 	c.endResponse("cancelled", reason)
 	switch {
 	case clear && l.voiced && l.itemID != "":
@@ -252,9 +255,6 @@ func (c *call) endResponse(status, reason string) *line {
 func (c *call) closeMessage(l *line, status string) {
 	if status != "completed" {
 		l.text = joinChunks(l.chunks[:l.sent])
-		if l.reply.asks && l.sent < len(l.chunks) {
-			c.iv.interrupted(c.iv.asked)
-		}
 	}
 	c.emit(outputAudioDoneEvent{header: hdr("response.output_audio.done"), ResponseID: l.respID,
 		ItemID: l.itemID, OutputIndex: l.index})
