@@ -53,7 +53,8 @@ type reply struct {
 	before *funcCall
 	text   string
 	after  *funcCall
-	asks   bool // the message asks the question asked last
+	asks   bool // the message asks the question asked last…
+	qstart int  // …which begins at this byte of text
 }
 
 type funcCall struct{ name, args string }
@@ -101,7 +102,7 @@ func (iv *interview) advance(tool func(string) bool) reply {
 // response, so a question cut short still counts as asked.
 func (iv *interview) ask(tool func(string) bool, i int, prefix string) reply {
 	iv.asked, iv.answered, iv.empty = i, false, false
-	r := reply{text: prefix + iv.script.Questions[i], asks: true}
+	r := reply{text: prefix + iv.script.Questions[i], asks: true, qstart: len(prefix)}
 	if tool(toolQuestionAsked) {
 		r.before = &funcCall{toolQuestionAsked, `{"index":` + strconv.Itoa(i+1) + `}`}
 	}
@@ -195,11 +196,16 @@ func (iv *interview) finishQuestion() string {
 	return "Sorry, let me finish the question. " + iv.question()
 }
 
-// interrupted records that the response asking question i was cut short
-// before its message had been spoken whole.
-func (iv *interview) interrupted(i int) {
-	if i == iv.asked {
-		iv.cut = i
+// interrupted records that the candidate cut short the response asking
+// question i after heard bytes of its text, when they missed most of the
+// question: fewer than half of its bytes were spoken.
+func (iv *interview) interrupted(r reply, heard int) {
+	if !r.asks || iv.asked < 0 || iv.asked >= len(iv.script.Questions) {
+		return
+	}
+	q := len(iv.script.Questions[iv.asked])
+	if heard < r.qstart+q/2 {
+		iv.cut = iv.asked
 	}
 }
 

@@ -202,8 +202,8 @@ func (c *call) cancelResponse(reason string, clear bool) {
 	if clear && l.voiced {
 		c.emit(audioBufferEvent{header: hdr("output_audio_buffer.cleared"), ResponseID: l.respID})
 	}
-	if reason == "turn_detected" && l.reply.asks && l.sent < len(l.chunks) {
-		c.iv.interrupted(c.iv.asked)
+	if reason == "turn_detected" {
+		c.iv.interrupted(l.reply, len(joinChunks(l.chunks[:l.sent])))
 	}
 	c.endResponse("cancelled", reason)
 	switch {
