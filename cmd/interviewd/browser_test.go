@@ -30,18 +30,13 @@ import (
 // page's getUserMedia hands out.
 
 // micScript replaces getUserMedia before the page's scripts run: the
-// microphone is a Web Audio stream, a faint hum until the test has it say
-// a WAV (window.__say, base64), and every data channel event but the
-// deltas is noted with its time (window.__events).
+// microphone is a Web Audio stream, digitally silent until the test has it
+// say a WAV (window.__say, base64): Chromium then sends packets only while
+// an answer plays. Every data channel event but the deltas is noted with
+// its time (window.__events).
 const micScript = `(() => {
   const ctx = new AudioContext({ sampleRate: 48000 });
   const dest = ctx.createMediaStreamDestination();
-  // A quiet room: a faint hum, never digital silence, as a real microphone.
-  const hum = ctx.createOscillator();
-  const gain = ctx.createGain();
-  gain.gain.value = 0.0005;
-  hum.connect(gain).connect(dest);
-  hum.start();
   window.__events = [];
   window.__speaking = false;
   navigator.mediaDevices.getUserMedia = async () => { await ctx.resume(); return dest.stream; };

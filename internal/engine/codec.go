@@ -54,12 +54,15 @@ func withWideband(params string) string {
 	return strings.Join(append(kept, wideFmtp), ";")
 }
 
+// silenceLevel is digital silence on RFC 6464's scale.
+const silenceLevel = 127
+
 // level is a frame's loudness on RFC 6464's scale: -dBov, 0 (full scale)
 // to 127 (digital silence), so that decoded audio and the audio-level
 // header extension feed the same detector.
 func level(samples []int16) int {
 	if len(samples) == 0 {
-		return 127
+		return silenceLevel
 	}
 	var sum float64
 	for _, s := range samples {
@@ -67,9 +70,9 @@ func level(samples []int16) int {
 	}
 	rms := math.Sqrt(sum / float64(len(samples)))
 	if rms < 1 {
-		return 127
+		return silenceLevel
 	}
-	return min(127, max(0, int(math.Round(-20*math.Log10(rms/32768)))))
+	return min(silenceLevel, max(0, int(math.Round(-20*math.Log10(rms/32768)))))
 }
 
 // resample converts mono PCM to rate: a box low-pass when it shrinks, then

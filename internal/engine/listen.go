@@ -67,6 +67,10 @@ type listener struct {
 	last    time.Duration
 	preroll preroll
 	order   reorder
+	// shift is added to every packet's RTP time once the sender has
+	// paused (resume); pausedAt is when the pause ended a turn.
+	shift    time.Duration
+	pausedAt time.Time
 }
 
 func newListener(c *call, mime string) *listener {
@@ -100,6 +104,7 @@ func (l *listener) run(queue <-chan audioPacket) {
 			if !ok {
 				return
 			}
+			p.at += l.resume(p.at)
 			ready, late := l.order.push(p)
 			if late {
 				l.c.e.stats.late.Add(1)
@@ -121,12 +126,39 @@ func (l *listener) run(queue <-chan audioPacket) {
 				l.take(q)
 			}
 			if l.inTurn {
-				l.stopped(l.last + l.silence)
+				l.paused()
 			}
 		case <-l.c.ctx.Done():
 			return
 		}
 	}
+}
+
+// paused ends the turn of a sender that stopped sending: its silence is
+// fed to the detector as one silent frame at the turn's end, so that the
+// detector ends the turn too and starts afresh. A browser sends nothing
+// while its microphone is digitally silent, and its RTP time runs on
+// across the pause as if it had not happened; a detector never told would
+// take the next answer for more of this turn and never start one.
+func (l *listener) paused() {
+	l.feed(Frame{At: l.last + l.silence, Level: silenceLevel})
+	if l.inTurn { // a detector that did not take the silence as the end
+		l.stopped(l.last)
+	}
+	l.pausedAt = time.Now()
+}
+
+// resume returns how much later than its RTP time a packet is placed: after
+// a pause that ended a turn, the call's audio goes on from the wall-clock
+// time since the turn's end, so the next answer comes after it.
+func (l *listener) resume(at time.Duration) time.Duration {
+	if !l.pausedAt.IsZero() {
+		if want := l.last + time.Since(l.pausedAt); at+l.shift < want {
+			l.shift = want - at
+		}
+		l.pausedAt = time.Time{}
+	}
+	return l.shift
 }
 
 func (l *listener) take(p audioPacket) {
@@ -137,15 +169,20 @@ func (l *listener) take(p audioPacket) {
 			f.Level = level(f.PCM.Samples)
 		}
 	}
-	l.last = p.at
+	l.feed(f)
+}
+
+// feed runs the detector on a frame and acts on its transitions.
+func (l *listener) feed(f Frame) {
+	l.last = f.At
 	switch l.det.Feed(f) {
 	case VoiceStarted:
-		l.inTurn, l.start = true, p.at
+		l.inTurn, l.start = true, f.At
 		l.c.audio.append(l.preroll.take())
-		l.c.post(voiceInput{voice: VoiceStarted, at: p.at})
+		l.c.post(voiceInput{voice: VoiceStarted, at: f.At})
 	case VoiceStopped:
 		l.c.audio.append(f.PCM)
-		l.stopped(p.at)
+		l.stopped(f.At)
 		return
 	}
 	switch {

@@ -230,3 +230,72 @@ func TestReorder(t *testing.T) {
 		t.Fatalf("flush %v, next %d", got, r.next)
 	}
 }
+
+// chromiumAnswer is one spoken answer as Chromium sends it from a Web Audio
+// microphone that is silent between answers (measured, docs/engine.md
+// "Listening"): packets only while the answer plays, quiet onset frames
+// (-61 to -71 dBov) before the words, then speech, then a quiet tail.
+func chromiumAnswer() []int {
+	onset := []int{68, 61, 64, 66, 65, 63, 67, 67, 68, 66, 64, 38}
+	words := join(levels(13, 400*time.Millisecond), levels(45, 60*time.Millisecond), levels(22, 600*time.Millisecond))
+	return join(onset, words, []int{45, 61, 64, 67})
+}
+
+// TestSenderPausesBetweenAnswers: a sender that sends nothing between
+// answers, as Chromium does with a digitally silent microphone, and whose
+// RTP sequence numbers and timestamps run on across the pause as if it had
+// not happened. The first answer ends on the wall clock; the second must
+// start a turn of its own, placed after the first in the call's audio.
+func TestSenderPausesBetweenAnswers(t *testing.T) {
+	checkLeaks(t)
+	_, srv := startEngine(t)
+	m := newMic(t, true) // no open microphone: nothing is sent between clips
+	m.call(srv, sessionWithSilence(testInstructions, 1000, nil))
+	m.events.until("response.done")
+	var turns [][]event
+	for i := range 2 {
+		m.send(opusSilence, chromiumAnswer()...)
+		turn := m.events.untilWithin("input_audio_buffer.speech_stopped", 3*time.Second)
+		if !hasType(turn, "input_audio_buffer.speech_started") {
+			t.Fatalf("answer %d: no speech_started before the turn ended: %v", i+1, eventTypes(turn))
+		}
+		turns = append(turns, turn)
+		if q := m.events.response(); i == 0 && !strings.Contains(q.text, "Why do you want") {
+			t.Fatalf("after answer 1: %q", q.text)
+		}
+		time.Sleep(time.Second) // the microphone stays silent: no packets
+	}
+	end1 := audioEndMS(t, turns[0][len(turns[0])-1])
+	var start2 int64
+	for _, ev := range turns[1] {
+		if ev.Type == "input_audio_buffer.speech_started" {
+			start2 = *ev.AudioStartMS
+		}
+	}
+	t.Logf("answer 1 ended at %d ms, answer 2 started at %d ms", end1, start2)
+	if start2 < int64(end1)+1000 {
+		t.Errorf("answer 2 starts at %d ms of audio, not after answer 1's end at %d ms and the pause", start2, end1)
+	}
+}
+
+// untilWithin is until with a deadline: it fails the test if typ has not
+// come within d.
+func (s *events) untilWithin(typ string, d time.Duration) []event {
+	s.t.Helper()
+	var out []event
+	deadline := time.After(d)
+	for {
+		select {
+		case ev, ok := <-s.ch:
+			if !ok {
+				s.t.Fatal("event stream closed")
+			}
+			out = append(out, ev)
+			if ev.Type == typ {
+				return out
+			}
+		case <-deadline:
+			s.t.Fatalf("no %s within %v; got %v", typ, d, eventTypes(out))
+		}
+	}
+}
