@@ -90,6 +90,51 @@ func TestBargeIn(t *testing.T) {
 	}
 }
 
+// TestBargeInLate: the candidate starts answering once most of question 1
+// has been spoken, over its last words. The greeting is cut as in
+// TestBargeIn, but the words count as the answer: the next response asks
+// question 2 rather than finishing question 1.
+func TestBargeInLate(t *testing.T) {
+	checkLeaks(t)
+	rec := gatedRecognizer{release: make(chan struct{})}
+	_, srv := startEngine(t, func(c *Config) {
+		c.Synthesizer = toneSynth{6 * time.Second} // 14 deltas about 430 ms apart
+		c.VoiceDetector = &packetTurns{}
+		c.Recognizer = rec
+	})
+	cl, sb, _ := connect(t, srv, true, testInstructions)
+	var heard strings.Builder
+	for !strings.Contains(heard.String(), "a project you are") { // 31 of the question's 41 bytes
+		evs := sb.events.until("response.output_audio_transcript.delta")
+		heard.WriteString(evs[len(evs)-1].Delta)
+	}
+	go cl.Send(peer.Silence(15 * peer.Frame)...)
+	evs := sb.events.until("response.done")
+	resp := evs[len(evs)-1].Response
+	var said string
+	for _, ev := range evs {
+		if ev.Type == "response.output_audio_transcript.done" {
+			said = ev.Transcript
+		}
+	}
+	if resp.Status != "cancelled" || resp.StatusDetails == nil || resp.StatusDetails.Reason != "turn_detected" {
+		t.Fatalf("the greeting was not cut by the answer: %s", evs[len(evs)-1].Raw)
+	}
+	if !strings.Contains(said, "a project you are") || strings.Contains(said, "proud") {
+		t.Fatalf("the greeting was cut at %q; want after most of the question, before its end", said)
+	}
+	close(rec.release)
+	sb.events.until("conversation.item.input_audio_transcription.completed")
+	var next strings.Builder // two deltas tell the next line; its 6 s of audio are not waited for
+	for range 2 {
+		evs := sb.events.until("response.output_audio_transcript.delta")
+		next.WriteString(evs[len(evs)-1].Delta)
+	}
+	if got := next.String(); !strings.HasPrefix(got, "Thank you. And the last question:") {
+		t.Errorf("after an answer over the question's last words: %q…; want question 2", got)
+	}
+}
+
 // gatedRecognizer hears "Yes." once release is closed.
 type gatedRecognizer struct{ release chan struct{} }
 
