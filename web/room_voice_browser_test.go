@@ -66,18 +66,16 @@ func (l voiceLayout) String() string {
 
 // Allowances the layout adds to what it measured.
 const (
-	// connectAllowance is how long after getUserMedia (when Chromium's file
-	// starts playing) the greeting is expected to start: signalling, ICE and
-	// DTLS, the sideband, synthesis (0.6–1.2 s seen). Later is harmless: the
-	// answer then starts a little sooner after the greeting, or during its
-	// last moments (it still counts for question 1, but Chromium's echo
-	// canceller may clip its first words).
+	// connectAllowance is how long after Start the greeting is expected to
+	// start: signalling, ICE and DTLS, the sideband, synthesis (0.6–1.2 s
+	// seen). It only sets the test's deadline: the microphone opens once the
+	// greeting has been heard.
 	connectAllowance = 1500 * time.Millisecond
 	// trailingSilence follows answer 2: the end of turn, its recognition and
 	// the closing line happen in it; the call ends before it does.
 	trailingSilence = 40 * time.Second
 	// lineMargin is the silence kept between the end of an interviewer's
-	// line and the answer.
+	// line and the answer; the WAV starts with it.
 	lineMargin = time.Second
 	// roomNoise is the standard deviation of the noise under the WAV, in
 	// samples: -61 dBFS.
@@ -161,9 +159,10 @@ func lineLength(t *testing.T, tools speech.Tools, text string) time.Duration {
 	return pcm.Duration()
 }
 
-// voiceWAV lays out the fake microphone's file and writes it: silence for
-// the greeting, answer 1 (with its pause), silence for the end of turn,
-// the recognition and question 2, answer 2, and a long silence.
+// voiceWAV lays out the fake microphone's file and writes it: a moment of
+// silence (the file starts once the greeting has been heard), answer 1
+// (with its pause), silence for the end of turn, the recognition and
+// question 2, answer 2, and a long silence.
 func voiceWAV(t *testing.T, tools speech.Tools) (string, voiceLayout) {
 	t.Helper()
 	var l voiceLayout
@@ -206,14 +205,17 @@ func voiceWAV(t *testing.T, tools speech.Tools) (string, voiceLayout) {
 
 	// Each answer starts once the line before it has been played out:
 	// Chromium's echo canceller treats the candidate's voice over the
-	// interviewer's as double talk and garbles it. A line plays for about
-	// 10 % longer than flite's audio (transcript.done follows the last
-	// packet and delta), and the greeting starts within connectAllowance of
-	// getUserMedia. Answer 2 waits for the end-of-turn silence, answer 1's
-	// recognition (measured here on the clean audio; in the call it runs on
-	// processed audio with its silences, beside Chromium, on two cores) and
-	// question 2. Starting late only makes the test longer.
-	l.lead = connectAllowance + l.greeting*11/10 + lineMargin
+	// interviewer's as double talk and garbles it, and with barge-in an
+	// answer over a line cuts it. The microphone opens (the WAV starts)
+	// when the greeting's output_audio_buffer.stopped arrives, however long
+	// the greeting took (16.1 s for 12.4 s of audio was seen on a busy
+	// machine), so answer 1 needs only lineMargin. Answer 2 waits for the
+	// end-of-turn silence, answer 1's recognition (measured here on the
+	// clean audio; in the call it runs on processed audio with its
+	// silences, beside Chromium, on two cores) and question 2, which plays
+	// for about 10 % longer than flite's audio. Starting late only makes
+	// the test longer.
+	l.lead = lineMargin
 	l.gap = time.Duration(realtime.EndOfTurnSilence)*time.Millisecond + recognitionAllowance(l.recognise, a1.Duration()) +
 		l.question2*11/10 + lineMargin
 
@@ -255,13 +257,31 @@ func spokenRoomApp(t *testing.T, tools speech.Tools, logs *logBuffer) (*roomApp,
 	return app, eng
 }
 
-// recordEvents is installed in the page before its scripts run: it notes
-// when getUserMedia resolved (Chromium's file starts playing then) and the
-// time and type of every event on the call's data channel, except deltas.
+// recordEvents is installed in the page before its scripts run. The call
+// starts with a silent Web Audio stream in place of the microphone; when the
+// greeting's output_audio_buffer.stopped arrives, Chromium's microphone is
+// opened with the page's constraints (its file starts playing then, through
+// Chromium's audio processing) and replaces that stream's track on the
+// call's sender, so answer 1 never starts during the greeting. It notes
+// when the microphone opened and the time and type of every event on the
+// call's data channel, except deltas.
 const recordEvents = `(() => {
   const rec = window.__voice = { mic: null, events: [] };
-  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (c) => { const s = await gum(c); rec.mic ??= performance.now(); return s; };
+  const md = navigator.mediaDevices;
+  const gum = md.getUserMedia.bind(md);
+  let constraints, sender, opened = false;
+  md.getUserMedia = async (c) => { constraints = c; return new AudioContext().createMediaStreamDestination().stream; };
+  const addTrack = RTCPeerConnection.prototype.addTrack;
+  RTCPeerConnection.prototype.addTrack = function (track, ...streams) {
+    const s = addTrack.call(this, track, ...streams);
+    if (track.kind === "audio") sender = s;
+    return s;
+  };
+  const openMicrophone = async () => {
+    const mic = await gum(constraints);
+    await sender.replaceTrack(mic.getAudioTracks()[0]);
+    rec.mic = performance.now();
+  };
   const cdc = RTCPeerConnection.prototype.createDataChannel;
   RTCPeerConnection.prototype.createDataChannel = function (...args) {
     const dc = cdc.apply(this, args);
@@ -269,6 +289,10 @@ const recordEvents = `(() => {
       try {
         const ev = JSON.parse(m.data);
         if (ev.type.endsWith(".delta")) return;
+        if (ev.type === "output_audio_buffer.stopped" && !opened) {
+          opened = true;
+          openMicrophone().catch((e) => rec.events.push({ at: performance.now(), type: "microphone failed: " + e }));
+        }
         rec.events.push({ at: performance.now(), type: ev.type, item: ev.item_id || ev.item?.id || "",
           start: ev.audio_start_ms, end: ev.audio_end_ms, text: ev.transcript || "" });
       } catch (e) { rec.events.push({ at: performance.now(), type: "unparsed " + e }); }
@@ -292,7 +316,7 @@ type pageRecord struct {
 }
 
 // timeline is the data channel's events with their time from the moment
-// the microphone's file started playing.
+// the microphone's file started playing (negative before it).
 func timeline(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	ctx, cancel := testenv.Timeout(ctx, 5*time.Second)
@@ -322,7 +346,8 @@ func timeline(t *testing.T, ctx context.Context) string {
 }
 
 // TestBrowserSpokenInterview is issue 6's real interview in a real browser:
-// Chromium's fake microphone plays flite's answers to the two questions
+// Chromium's fake microphone, opened once the greeting has been heard,
+// plays flite's answers to the two questions
 // (with a thinking pause inside the first), through join → consent → room
 // → Start, against the local engine with pocketsphinx and flite. The engine
 // asks both questions, hears both answers and ends the interview through
@@ -382,12 +407,12 @@ func TestBrowserSpokenInterview(t *testing.T) {
 	live := time.Since(started)
 
 	// The interview runs by itself: poll the store until it has ended, with
-	// a deadline from the layout (the WAV's answers, the end of the last
-	// turn, its recognition and the closing line) plus a margin. Packets
+	// a deadline from the layout (the greeting, the WAV's answers, the end
+	// of the last turn, its recognition and the closing line) plus a margin. Packets
 	// the engine's listener drops are noted as they happen: they are what
 	// cuts or garbles an answer on a starved machine.
 	eot := time.Duration(realtime.EndOfTurnSilence) * time.Millisecond
-	budget := layout.lead + layout.answer1 + layout.gap + layout.answer2 + eot +
+	budget := connectAllowance + layout.greeting*11/10 + layout.lead + layout.answer1 + layout.gap + layout.answer2 + eot +
 		recognitionAllowance(layout.recognise, layout.answer2) + layout.closing*11/10 + 20*time.Second
 	deadline := time.Now().Add(budget)
 	var v interview.Session
