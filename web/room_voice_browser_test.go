@@ -347,9 +347,9 @@ func timeline(t *testing.T, ctx context.Context) string {
 
 // TestBrowserSpokenInterview is issue 6's real interview in a real browser:
 // Chromium's fake microphone, opened once the greeting has been heard,
-// plays flite's answers to the two questions
-// (with a thinking pause inside the first), through join → consent → room
-// → Start, against the local engine with pocketsphinx and flite. The engine
+// plays flite's answers to the two questions (with a thinking pause inside
+// the first), through join → consent → room → Start, against the local
+// engine with pocketsphinx and flite. The engine
 // asks both questions, hears both answers and ends the interview through
 // end_interview (interviewd hangs up once the goodbye has been heard);
 // the stored transcript has the four lines in order and the closing, and
@@ -408,9 +408,9 @@ func TestBrowserSpokenInterview(t *testing.T) {
 
 	// The interview runs by itself: poll the store until it has ended, with
 	// a deadline from the layout (the greeting, the WAV's answers, the end
-	// of the last turn, its recognition and the closing line) plus a margin. Packets
-	// the engine's listener drops are noted as they happen: they are what
-	// cuts or garbles an answer on a starved machine.
+	// of the last turn, its recognition and the closing line) plus a
+	// margin. Packets the engine's listener drops are noted as they happen:
+	// they are what cuts or garbles an answer on a starved machine.
 	eot := time.Duration(realtime.EndOfTurnSilence) * time.Millisecond
 	budget := connectAllowance + layout.greeting*11/10 + layout.lead + layout.answer1 + layout.gap + layout.answer2 + eot +
 		recognitionAllowance(layout.recognise, layout.answer2) + layout.closing*11/10 + 20*time.Second
