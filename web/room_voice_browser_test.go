@@ -24,6 +24,7 @@ import (
 	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/testenv"
+	"github.com/interviewd/interviewd/internal/testenv/voice"
 )
 
 // The spoken interview: a short position, so that the whole call takes
@@ -92,25 +93,6 @@ const (
 func recognitionAllowance(measured, answer time.Duration) time.Duration {
 	utterance := answer + time.Duration(realtime.EndOfTurnSilence)*time.Millisecond + 300*time.Millisecond
 	return min(3*time.Duration(float64(measured)*float64(utterance)/float64(answer))+time.Second, maxRecognition)
-}
-
-// voiceTools returns pocketsphinx and flite as the engine will use them, or
-// reports them missing (a failure under CI).
-func voiceTools(t *testing.T) speech.Tools {
-	t.Helper()
-	for _, p := range []string{"flite", "pocketsphinx_continuous"} {
-		if _, err := exec.LookPath(p); err != nil {
-			testenv.Missing(t, p, err)
-		}
-	}
-	tools := speech.Detect(context.Background(), nil)
-	if _, ok := tools.Recognizer.(*speech.Pocketsphinx); !ok {
-		testenv.Missing(t, "pocketsphinx_continuous with pocketsphinx-en-us", fmt.Errorf("recogniser %s", tools.Recognizer.Name()))
-	}
-	if _, ok := tools.Synthesizer.(*speech.Voices); !ok {
-		testenv.Missing(t, "flite", fmt.Errorf("synthesiser %s", tools.Synthesizer.Name()))
-	}
-	return tools
 }
 
 // fliteSay speaks text with flite's slt voice (16 kHz mono 16-bit) and
@@ -355,7 +337,7 @@ func timeline(t *testing.T, ctx context.Context) string {
 // the stored transcript has the four lines in order and the closing, and
 // each answer's word error rate is at most 35 %.
 func TestBrowserSpokenInterview(t *testing.T) {
-	tools := voiceTools(t)
+	tools := voice.Both(t)
 	testenv.ChromiumPath(t)
 	wav, layout := voiceWAV(t, tools)
 	t.Logf("layout: %v; offline WER %.1f%% / %.1f%%", layout, 100*layout.offlineWER[0], 100*layout.offlineWER[1])

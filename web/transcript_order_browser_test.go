@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,26 +19,13 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/testenv"
+	"github.com/interviewd/interviewd/internal/testenv/voice"
 )
 
 // Issue 9's transcript bugs, in Chromium against the local engine speaking
 // with flite (so that its lines take seconds to say, and barge-in applies)
 // and without a recogniser (the candidate's turns are stored as
 // engine.NoRecognizerText: the order is what is tested, not the words).
-
-// fliteSpeaker returns flite as the engine's synthesiser, or reports it
-// missing (a failure under CI).
-func fliteSpeaker(t *testing.T) engine.Synthesizer {
-	t.Helper()
-	if _, err := exec.LookPath("flite"); err != nil {
-		testenv.Missing(t, "flite", err)
-	}
-	tools := speech.Detect(context.Background(), nil)
-	if _, ok := tools.Synthesizer.(*speech.Voices); !ok {
-		testenv.Missing(t, "flite", fmt.Errorf("synthesiser %s", tools.Synthesizer.Name()))
-	}
-	return tools.Synthesizer
-}
 
 // micWAV writes the fake microphone's file: silence, then a loud tone (the
 // engine's voice detector hears speech) for toneFor, then silence.
@@ -75,7 +61,7 @@ type orderRoom struct {
 
 func newOrderRoom(t *testing.T, wav string) *orderRoom {
 	t.Helper()
-	app, _ := newLiveRoomApp(t, engine.Config{Synthesizer: fliteSpeaker(t)}, calls.Config{})
+	app, _ := newLiveRoomApp(t, engine.Config{Synthesizer: voice.Speaker(t).Synthesizer}, calls.Config{})
 	r := &orderRoom{app: app, owner: app.client()}
 	r.tenant = r.owner.signUp("Acme Hiring", "owner@acme.test")
 	pos := newPositionVia(r.owner, "Backend engineer", "Tell me about a system you built and what you would change in it today.", "Why Go?")

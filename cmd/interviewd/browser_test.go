@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +18,8 @@ import (
 
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/interview"
-	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/testenv"
+	"github.com/interviewd/interviewd/internal/testenv/voice"
 )
 
 // The issue's "done when": a whole interview in headless Chromium, with a
@@ -89,21 +88,6 @@ func wavOf(pcm engine.PCM) []byte {
 	return b.Bytes()
 }
 
-// browserTools are the speech tools the engine and the candidate need.
-func browserTools(t *testing.T) speech.Tools {
-	t.Helper()
-	for _, p := range []string{"flite", "pocketsphinx_continuous"} {
-		if _, err := exec.LookPath(p); err != nil {
-			testenv.Missing(t, p, err)
-		}
-	}
-	tools := speech.Detect(context.Background(), nil)
-	if _, ok := tools.Recognizer.(*speech.Pocketsphinx); !ok {
-		testenv.Missing(t, "pocketsphinx_continuous with pocketsphinx-en-us", fmt.Errorf("recogniser %s", tools.Recognizer.Name()))
-	}
-	return tools
-}
-
 // apiCall sends a JSON request to interviewd's /api/v1 with key and
 // decodes the answer into out.
 func apiCall(t *testing.T, method, url, key string, body, out any) {
@@ -162,7 +146,7 @@ func testID(id string) string { return `[data-testid="` + id + `"]` }
 // interviewer ending the interview with a goodbye, and the transcript in
 // spoken order in the store and in the room.
 func TestBrowserInterviewStandaloneEngine(t *testing.T) {
-	tools := browserTools(t)
+	tools := voice.Both(t)
 	testenv.ChromiumPath(t)
 	engineURL, engineLog, stopEngine := startCommand(t, []string{"interviewd", "engine"},
 		map[string]string{"ADDR": "127.0.0.1:0", "ENGINE_API_KEY": testEngineKey})
