@@ -81,7 +81,7 @@ func newRTCApp(t testing.TB, o rtcOptions) *rtcApp {
 	a := &rtcApp{t: t, URL: "http://" + ln.Addr().String(), Store: st, Logs: &logBuffer{}, dbPath: o.dbPath}
 	logger := slog.New(slog.NewJSONHandler(a.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a.Engine, err = engine.New(engine.Config{APIKey: rtcEngineKey, ICE: engine.ICE{LoopbackOnly: true},
-		Turn: engine.Turn{DeltaInterval: time.Millisecond, SidebandWait: 300 * time.Millisecond, HangupDelay: 100 * time.Millisecond}})
+		Turn: engine.Turn{DeltaInterval: time.Millisecond, SidebandWait: 300 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,9 +58,6 @@ type Turn struct {
 	// them once the call is connected (default 1 s), so that a server that
 	// writes the transcript from the sideband hears the greeting.
 	SidebandWait time.Duration
-	// HangupDelay is not used: the engine never ends a call by itself, as
-	// OpenAI does not. It is kept so that existing configurations compile.
-	HangupDelay time.Duration
 	// Silence is the end-of-turn silence the voice detector uses when the
 	// session's turn_detection names none (default 1.5 s).
 	Silence time.Duration

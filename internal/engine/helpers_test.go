@@ -56,7 +56,7 @@ func checkLeaks(t testing.TB) {
 func startEngine(t testing.TB, tweak ...func(*Config)) (*Engine, *httptest.Server) {
 	t.Helper()
 	cfg := Config{APIKey: testKey, ICE: ICE{LoopbackOnly: true},
-		Turn: Turn{DeltaInterval: time.Millisecond, SidebandWait: 300 * time.Millisecond, HangupDelay: 100 * time.Millisecond}}
+		Turn: Turn{DeltaInterval: time.Millisecond, SidebandWait: 300 * time.Millisecond}}
 	for _, f := range tweak {
 		f(&cfg)
 	}
