@@ -1,7 +1,10 @@
 package interview
 
 import (
+	"errors"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // Limits on a position's fields.
@@ -40,6 +43,9 @@ func (p *Position) Normalize() {
 	if p.Language == "" {
 		p.Language = DefaultLanguage
 	}
+	if tag, err := parseLanguage(p.Language); err == nil {
+		p.Language = tag
+	}
 	if p.Questions == nil {
 		p.Questions = []string{}
 	}
@@ -52,6 +58,7 @@ func (p Position) Validate() error {
 		checkText("description", p.Description, 0, 20000),
 		checkText("instructions", p.Instructions, 0, 20000),
 		checkText("language", p.Language, 2, 35),
+		checkLanguage(p.Language),
 		checkText("voice", p.Voice, 0, 50),
 	}
 	for _, err := range checks {
@@ -69,6 +76,28 @@ func (p Position) Validate() error {
 		if err := checkText("question", q, 1, 2000); err != nil {
 			return Errorf(CodeInvalid, "question %d: %s", i+1, err)
 		}
+	}
+	return nil
+}
+
+// parseLanguage returns the canonical form of a BCP 47 tag ("EN_gb"
+// becomes "en-GB"), or an error when s is not a well-formed tag or names
+// no language ("und").
+func parseLanguage(s string) (string, error) {
+	tag, err := language.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if base, _, _ := tag.Raw(); base.String() == "und" {
+		return "", errors.New("no language")
+	}
+	return tag.String(), nil
+}
+
+// checkLanguage refuses a language that is not a BCP 47 tag.
+func checkLanguage(s string) error {
+	if _, err := parseLanguage(s); err != nil {
+		return Errorf(CodeInvalid, "language %q is not a BCP 47 language tag such as en or en-GB", s)
 	}
 	return nil
 }
