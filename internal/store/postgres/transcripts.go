@@ -66,6 +66,9 @@ func appendEntries(ctx context.Context, tx pgx.Tx, tenantID, interviewID string,
 	}
 	seq := a.seq
 	fresh, late := a.plan(entries, stored)
+	if err := a.overrideStored(entries, stored); err != nil {
+		return nil, err
+	}
 	if len(fresh) > 0 {
 		if err := insertEntries(ctx, tx, tenantID, interviewID, fresh); err != nil {
 			return nil, err
@@ -162,6 +165,29 @@ func (a *pgAppend) insertAt(i int) error {
 		if j != i && a.out[j].Seq >= e.Seq {
 			a.out[j].Seq++
 		}
+	}
+	return nil
+}
+
+// overrideStored lets the server's own line win: each sideband entry for
+// an item stored from a browser or an integration replaces that entry's
+// text, speaker, source, confidence and mark, keeping its place
+// (store.Overrides).
+func (a *pgAppend) overrideStored(entries []interview.TranscriptEntry, stored map[string]interview.TranscriptEntry) error {
+	for i, e := range entries {
+		old, ok := stored[e.ItemID]
+		if !ok || !store.Overrides(e, old) {
+			continue
+		}
+		_, err := a.tx.Exec(a.ctx, `UPDATE transcript_entries SET text = $1, speaker = $2, source = $3,
+			confidence = $4, interrupted = $5, updated_at = $6
+			WHERE interview_session_id = $7 AND item_id = $8`,
+			e.Text, string(e.Speaker), string(e.Source), e.Confidence, e.Interrupted, now(), a.interview, e.ItemID)
+		if err != nil {
+			return err
+		}
+		a.out[i] = store.Overridden(old, e)
+		stored[e.ItemID] = a.out[i]
 	}
 	return nil
 }

@@ -39,6 +39,8 @@ var appendSQL = [...]string{
 	`SELECT coalesce(max(seq), 0) FROM (SELECT seq FROM transcript_entries
 		WHERE interview_session_id = ? AND timestamp <= ? ORDER BY seq DESC LIMIT 1)`,
 	`UPDATE transcript_entries SET seq = seq + ?, updated_at = ? WHERE interview_session_id = ? AND seq >= ?`,
+	`UPDATE transcript_entries SET text = ?, speaker = ?, source = ?, confidence = ?, interrupted = ?, updated_at = ?
+		WHERE interview_session_id = ? AND item_id = ? AND source <> 'sideband'`,
 }
 
 // Indexes into appendSQL and Store.appendStmts.
@@ -50,6 +52,7 @@ const (
 	stmtLastTime
 	stmtPlace
 	stmtShift
+	stmtOverride
 )
 
 // prepareAppend prepares appendSQL on the writer.
@@ -150,7 +153,11 @@ func (a *appender) insert(e interview.TranscriptEntry) (interview.TranscriptEntr
 	e.Seq = a.seq + 1
 	ok, err := a.write(e)
 	if err != nil || !ok {
-		return a.stored(e, err)
+		old, err := a.stored(e, err)
+		if err != nil {
+			return old, err
+		}
+		return a.override(e, old)
 	}
 	a.seq, a.last = e.Seq, e.Timestamp
 	return e, nil
@@ -160,7 +167,7 @@ func (a *appender) insert(e interview.TranscriptEntry) (interview.TranscriptEntr
 // its own, moving the later ones up by one.
 func (a *appender) insertAt(e interview.TranscriptEntry) (interview.TranscriptEntry, error) {
 	if old, err := a.stored(e, nil); err == nil {
-		return old, nil
+		return a.override(e, old)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return interview.TranscriptEntry{}, err
 	}
@@ -187,6 +194,22 @@ func (a *appender) insertAt(e interview.TranscriptEntry) (interview.TranscriptEn
 		}
 	}
 	return e, nil
+}
+
+// override lets the server's own line win: a sideband entry for an item
+// stored from a browser or an integration replaces that entry's text,
+// speaker, source, confidence and mark, keeping its place. Anything else
+// leaves the stored entry as it is.
+func (a *appender) override(e, old interview.TranscriptEntry) (interview.TranscriptEntry, error) {
+	if !store.Overrides(e, old) {
+		return old, nil
+	}
+	_, err := a.stmt(stmtOverride).ExecContext(a.ctx, e.Text, string(e.Speaker), string(e.Source),
+		e.Confidence, e.Interrupted, ts(a.at), e.InterviewID, e.ItemID)
+	if err != nil {
+		return old, dbErr(err)
+	}
+	return store.Overridden(old, e), nil
 }
 
 // shift adds by to the Seq of the interview's entries from Seq from on.

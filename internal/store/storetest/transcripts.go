@@ -73,6 +73,7 @@ func testTranscript(t *testing.T, s store.Store) {
 		}
 	})
 	t.Run("spoken order", func(t *testing.T) { testTranscriptSpokenOrder(t, s, f) })
+	t.Run("server line wins", func(t *testing.T) { testTranscriptServerWins(t, s, f) })
 	t.Run("unknown interview", func(t *testing.T) {
 		_, err := s.AppendTranscript(ctx, f.Tenant.ID, unique(), []interview.TranscriptEntry{entry("x", 1)})
 		wantErr(t, "append", err, store.ErrNotFound)
@@ -114,6 +115,59 @@ func testTranscriptSpokenOrder(t *testing.T, s store.Store, f fixture) {
 	same(t, "repeats", seqs(again), []int64{3, 5})
 	// The next append after inserts continues after the last.
 	same(t, "next", seqs(write(entry("g", 70))), []int64{8})
+}
+
+// testTranscriptServerWins: a sideband entry for an item a browser stored
+// first replaces its text, speaker and source at its place, in the answer
+// and the store; a browser's entry for an item the sideband stored changes
+// nothing; and an integration's line gives way to the server's too.
+func testTranscriptServerWins(t *testing.T, s store.Store, f fixture) {
+	ctx := t.Context()
+	v := f.session(t, s)
+	posted := func(item string, n int, src interview.Source) interview.TranscriptEntry {
+		e := entry(item, n)
+		e.Speaker, e.Source, e.Text = interview.SpeakerInterviewer, src, "forged "+item
+		return e
+	}
+	write := func(list ...interview.TranscriptEntry) []interview.TranscriptEntry {
+		t.Helper()
+		got, err := s.AppendTranscript(ctx, f.Tenant.ID, v.ID, list)
+		must(t, err)
+		return got
+	}
+	first := write(posted("b1", 1, interview.SourceClient), entry("s1", 2), posted("a1", 3, interview.SourceAPI))
+	server := entry("b1", 9) // a later time: the entry keeps its place
+	server.Confidence, server.Interrupted = ptr(0.5), true
+	got := write(server, posted("s1", 4, interview.SourceClient), entry("a1", 7))
+	list, err := s.ListTranscript(ctx, f.Tenant.ID, v.ID, 0)
+	must(t, err)
+	same(t, "returned", got, list)
+	same(t, "seq", seqs(list), []int64{1, 2, 3})
+	want := []struct {
+		id      string
+		text    string
+		speaker interview.Speaker
+		source  interview.Source
+	}{
+		{first[0].ID, "line 9", interview.SpeakerCandidate, interview.SourceSideband},
+		{first[1].ID, "line 2", interview.SpeakerCandidate, interview.SourceSideband},
+		{first[2].ID, "line 7", interview.SpeakerCandidate, interview.SourceSideband},
+	}
+	for i, w := range want {
+		e := list[i]
+		if e.ID != w.id || e.Text != w.text || e.Speaker != w.speaker || e.Source != w.source || !e.Timestamp.Equal(first[i].Timestamp) {
+			t.Errorf("entry %d: %+v, want %+v at %s", i, e, w, first[i].Timestamp)
+		}
+	}
+	if list[0].Confidence == nil || *list[0].Confidence != 0.5 || !list[0].Interrupted {
+		t.Errorf("confidence and mark not replaced: %+v", list[0])
+	}
+	// Late (earlier than the last line) and in a call of its own: the same.
+	write(posted("b2", 5, interview.SourceClient), entry("s3", 8))
+	got = write(entry("b2", 6))
+	if got[0].Source != interview.SourceSideband || got[0].Text != "line 6" || got[0].Seq != 4 {
+		t.Errorf("late server line: %+v", got[0])
+	}
 }
 
 func seqs(list []interview.TranscriptEntry) []int64 {
