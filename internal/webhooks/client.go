@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -19,19 +20,10 @@ const (
 	MaxResponseBody = 4 << 10
 )
 
-// ErrPrivateAddress is why a delivery to a loopback, private or link-local
-// address is refused when private addresses are not allowed.
-var ErrPrivateAddress = errors.New("refused: the URL resolves to a private, loopback or link-local address")
-
-// sharedAddressSpace is carrier-grade NAT (RFC 6598), private in practice.
-var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
-
-// publicAddress reports whether ip may be dialled when private addresses
-// are not allowed. IPv4-mapped IPv6 addresses count as their IPv4 address.
-func publicAddress(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !sharedAddressSpace.Contains(ip)
-}
+// ErrPrivateAddress is why a delivery to an address of the special-purpose
+// registries (loopback, private, link-local, documentation, multicast…) is
+// refused when private addresses are not allowed. See specialRanges.
+var ErrPrivateAddress = errors.New("refused by the address filter: the URL's host is a loopback, private or special-purpose address")
 
 // refusePrivate is a net.Dialer Control func: it runs after the name is
 // resolved, on the very address dialled, so DNS that changes between a
@@ -88,6 +80,44 @@ func CheckURL(raw string) error {
 	}
 	if u.Fragment != "" {
 		return errors.New("the URL must not have a #fragment")
+	}
+	if numericHost(u.Hostname()) {
+		return errors.New("the URL's host must be a name, a dotted-quad IPv4 address or a bracketed IPv6 address")
+	}
+	return nil
+}
+
+// numericHost reports whether host ends in a number but is not an IP
+// address Go parses: "2130706433", "0x7f.1", "127.1" or "017.0.0.1" mean
+// 127.0.0.1 to a browser or getaddrinfo and nothing to us, so they are
+// refused rather than left to whichever resolver reads them.
+func numericHost(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	last := strings.ToLower(labels[len(labels)-1])
+	if strings.HasPrefix(last, "0x") {
+		return strings.Trim(last[2:], "0123456789abcdef") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
+}
+
+// CheckURLAddress is the address filter's check of a URL, before any
+// dial: CheckURL, and then ErrPrivateAddress when the host is an address
+// the filter refuses or a name for this machine (localhost). Names are
+// checked again, on the very address dialled, by NewClient's dialer.
+func CheckURLAddress(raw string) error {
+	if err := CheckURL(raw); err != nil {
+		return err
+	}
+	u, _ := url.Parse(raw) // CheckURL parsed it
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if ip, err := netip.ParseAddr(host); err == nil && !publicAddress(ip) {
+		return ErrPrivateAddress
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return ErrPrivateAddress // RFC 6761: always loopback
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sort"
 	"sync"
 	"time"
@@ -273,8 +272,10 @@ func (s *Sender) send(ctx context.Context, d interview.WebhookDelivery) intervie
 	switch {
 	case err != nil:
 		a.Error = attemptError(err)
+		s.log.Debug("webhook attempt error", "delivery_id", d.ID, "endpoint_id", d.EndpointID,
+			"reason", a.Error, "error", withoutURL(err).Error())
 	case code < 200 || code > 299:
-		a.Error = fmt.Sprintf("the endpoint answered %d %s", code, http.StatusText(code))
+		a.Error = fmt.Sprintf("HTTP %d", code)
 	default:
 		a.Delivered = true
 	}
@@ -291,7 +292,7 @@ func (s *Sender) body(ctx context.Context, d interview.WebhookDelivery) ([]byte,
 
 // post sends body to d's URL, signed now, and returns the status code.
 func (s *Sender) post(ctx context.Context, d interview.WebhookDelivery, body []byte) (int, error) {
-	if err := CheckURL(d.URL); err != nil {
+	if err := s.checkURL(d.URL); err != nil {
 		return 0, err
 	}
 	h, err := Headers(d.Secret, d.ID, s.cfg.Now(), body)
@@ -314,24 +315,13 @@ func (s *Sender) post(ctx context.Context, d interview.WebhookDelivery, body []b
 	return res.StatusCode, nil
 }
 
-// attemptError says why an attempt got no answer, for the owner and the
-// log, without the URL (which may carry a token in its query).
-func attemptError(err error) string {
-	if errors.Is(err, ErrPrivateAddress) {
-		return ErrPrivateAddress.Error()
+// checkURL is CheckURLAddress, or only CheckURL when private addresses
+// are allowed.
+func (s *Sender) checkURL(raw string) error {
+	if s.cfg.AllowPrivate {
+		return CheckURL(raw)
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if ue.Timeout() {
-			return "no answer within " + SendTimeout.String()
-		}
-		err = ue.Err
-	}
-	msg := err.Error()
-	if len(msg) > 300 {
-		msg = msg[:300]
-	}
-	return msg
+	return CheckURLAddress(raw)
 }
 
 // logAttempt logs one line per attempt: debug when delivered, warn when

@@ -189,7 +189,7 @@ func TestRetriesAfterFailure(t *testing.T) {
 		sendDue(t, s, 1)
 		d := o.deliveries(t)
 		if len(d) != 1 || d[0].Status != interview.DeliveryPending || d[0].Attempts != 1 || d[0].LastCode != 500 ||
-			!strings.Contains(d[0].LastError, "500") || d[0].NextAttempt.Sub(c.now()).Round(time.Second) != time.Minute {
+			d[0].LastError != "HTTP 500" || d[0].NextAttempt.Sub(c.now()).Round(time.Second) != time.Minute {
 			t.Fatalf("after a 500: %+v", d)
 		}
 		sendDue(t, s, 0) // not due yet
@@ -241,7 +241,7 @@ func TestRefusesPrivateAddresses(t *testing.T) {
 		s := NewSender(Config{Store: st, PublicURL: "https://x.example", Schedule: []time.Duration{time.Minute}, Now: c.now})
 		sendDue(t, s, 1)
 		d := o.deliveries(t)
-		if len(d) != 1 || d[0].Status != interview.DeliveryPending || d[0].LastCode != 0 || d[0].LastError != ErrPrivateAddress.Error() {
+		if len(d) != 1 || d[0].Status != interview.DeliveryPending || d[0].LastCode != 0 || d[0].LastError != "refused by the address filter" {
 			t.Fatalf("after a private address: %+v", d)
 		}
 		if n := len(in.requests()); n != 0 {
