@@ -166,8 +166,8 @@ func TestInterviewTranscriptAndExports(t *testing.T) {
 				t.Errorf("texts %q", got)
 			}
 			wants := []struct{ ext, contentType, contains string }{
-				{"txt", "text/plain; charset=utf-8", "[00:37] Candidate: Because <simple> & fast."},
-				{"vtt", "text/vtt; charset=utf-8", "<v Candidate>Because &lt;simple&gt; &amp; fast."},
+				{"txt", "text/plain; charset=utf-8", "[00:37] Candidate (server): Because <simple> & fast."},
+				{"vtt", "text/vtt; charset=utf-8", "<v Candidate (server)>Because &lt;simple&gt; &amp; fast."},
 				{"json", "application/json", `"speaker": "candidate"`},
 			}
 			for _, w := range wants {

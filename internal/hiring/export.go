@@ -42,7 +42,7 @@ func ExportEntries(entries []interview.TranscriptEntry) []ExportEntry {
 		out = append(out, ExportEntry{
 			Seq: e.Seq, Speaker: string(e.Speaker), Text: e.Text,
 			Timestamp: e.Timestamp.UTC().Format(time.RFC3339Nano), ItemID: e.ItemID,
-			Source: string(e.Source), Confidence: e.Confidence, Interrupted: e.Interrupted,
+			Source: SourceLabel(e.Source), Confidence: e.Confidence, Interrupted: e.Interrupted,
 		})
 	}
 	return out
@@ -72,19 +72,46 @@ func Clock(d time.Duration) string {
 // marked so.
 func LineText(e interview.TranscriptEntry) string {
 	if e.Interrupted {
-		return e.Text + InterruptedMark
+		return OneLine(e.Text) + InterruptedMark
 	}
-	return e.Text
+	return OneLine(e.Text)
 }
 
-// WriteText writes the transcript as plain text, one "[mm:ss] Speaker: text"
-// line per entry, timed from the first (TranscriptStart).
+// lineBreaks turns every character that may end a line, for a text
+// reader or a WebVTT parser, into a space, so that a posted line cannot
+// forge further lines or cues in an export.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\v", " ", "\f", " ",
+	"\u0085", " ", "\u2028", " ", "\u2029", " ")
+
+// OneLine is text on one line: line breaks of any kind become spaces.
+func OneLine(text string) string {
+	return lineBreaks.Replace(text)
+}
+
+// SourceLabel is how a line's source is named to people: "server" for the
+// server's own channel to the call, "browser" for a line a browser posted,
+// "integration" for one posted with an API key.
+func SourceLabel(s interview.Source) string {
+	switch s {
+	case interview.SourceSideband:
+		return "server"
+	case interview.SourceClient:
+		return "browser"
+	case interview.SourceAPI:
+		return "integration"
+	}
+	return "unknown"
+}
+
+// WriteText writes the transcript as plain text, one
+// "[mm:ss] Speaker (source): text" line per entry, timed from the first
+// (TranscriptStart). Every line break in the text is a space (OneLine).
 func WriteText(w io.Writer, iv Interview, entries []interview.TranscriptEntry) error {
-	fmt.Fprintf(w, "Interview with %s for %s\n", iv.Candidate.Name, iv.Position.Title)
+	fmt.Fprintf(w, "Interview with %s for %s\n", OneLine(iv.Candidate.Name), OneLine(iv.Position.Title))
 	fmt.Fprintf(w, "Status: %s\n\n", iv.Status)
 	start := TranscriptStart(entries)
 	for _, e := range entries {
-		if _, err := fmt.Fprintf(w, "[%s] %s: %s\n", Clock(Offset(e.Timestamp, start)), SpeakerLabel(e.Speaker), LineText(e)); err != nil {
+		if _, err := fmt.Fprintf(w, "[%s] %s: %s\n", Clock(Offset(e.Timestamp, start)), exportSpeaker(e), LineText(e)); err != nil {
 			return err
 		}
 	}
@@ -123,8 +150,8 @@ func WriteVTT(w io.Writer, entries []interview.TranscriptEntry) error {
 			}
 		}
 		end = to
-		text := strings.ReplaceAll(vttEscape(LineText(e)), "\n", " ")
-		if _, err := fmt.Fprintf(w, "\n%d\n%s --> %s\n<v %s>%s\n", i+1, vttTime(from), vttTime(to), SpeakerLabel(e.Speaker), text); err != nil {
+		text := vttEscape(LineText(e))
+		if _, err := fmt.Fprintf(w, "\n%d\n%s --> %s\n<v %s>%s\n", i+1, vttTime(from), vttTime(to), exportSpeaker(e), text); err != nil {
 			return err
 		}
 	}
@@ -135,6 +162,12 @@ func WriteVTT(w io.Writer, entries []interview.TranscriptEntry) error {
 func spoken(text string) time.Duration {
 	words := len(strings.Fields(text))
 	return time.Second + time.Duration(float64(words)/wordsPerSecond*float64(time.Second))
+}
+
+// exportSpeaker names a line's speaker and its source, as in
+// "Candidate (browser)".
+func exportSpeaker(e interview.TranscriptEntry) string {
+	return SpeakerLabel(e.Speaker) + " (" + SourceLabel(e.Source) + ")"
 }
 
 // SpeakerLabel is how a speaker is named to people.
@@ -158,7 +191,8 @@ func vttTime(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
 
-// vttEscape escapes what WebVTT cue text treats as markup, and "-->".
+// vttEscape escapes what WebVTT cue text treats as markup, and so "-->",
+// which would otherwise end a cue's text early in some readers.
 func vttEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }

@@ -26,7 +26,7 @@ func TestExports(t *testing.T) {
 	if err := WriteText(&txt, iv, sampleEntries()); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(txt.String(), "[00:00] Interviewer: Hello Ada.") || !strings.Contains(txt.String(), "[01:05] Candidate: I like") {
+	if !strings.Contains(txt.String(), "[00:00] Interviewer (server): Hello Ada.") || !strings.Contains(txt.String(), "[01:05] Candidate (server): I like") {
 		t.Errorf("text export:\n%s", txt.String())
 	}
 	if err := WriteJSON(&js, iv, sampleEntries()); err != nil {
@@ -43,7 +43,7 @@ func TestExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Six words each: 1 s + 6 / 2.5 s.
-	want := "WEBVTT\n\n1\n00:00:00.000 --> 00:00:03.400\n<v Interviewer>Hello Ada. Tell me about Go.\n\n2\n00:01:05.000 --> 00:01:08.400\n<v Candidate>I like &lt;channels&gt; &amp; --&gt; arrows\n"
+	want := "WEBVTT\n\n1\n00:00:00.000 --> 00:00:03.400\n<v Interviewer (server)>Hello Ada. Tell me about Go.\n\n2\n00:01:05.000 --> 00:01:08.400\n<v Candidate (server)>I like &lt;channels&gt; &amp; --&gt; arrows\n"
 	if vtt.String() != want {
 		t.Errorf("vtt export:\n%q\nwant\n%q", vtt.String(), want)
 	}
@@ -71,8 +71,8 @@ func TestExportsSpokenOrder(t *testing.T) {
 	if err := WriteText(&txt, iv, entries); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"[00:00] Candidate: Hello?\n", "[00:00] Interviewer: Hello Ada, welcome to — interrupted\n",
-		"[00:03] Interviewer: Of course.\n", "[01:08] Candidate: Thanks.\n"} {
+	for _, want := range []string{"[00:00] Candidate (server): Hello?\n", "[00:00] Interviewer (server): Hello Ada, welcome to — interrupted\n",
+		"[00:03] Interviewer (server): Of course.\n", "[01:08] Candidate (server): Thanks.\n"} {
 		if !strings.Contains(txt.String(), want) {
 			t.Errorf("text export lacks %q:\n%s", want, txt.String())
 		}
