@@ -90,32 +90,68 @@ type SignUpInput struct {
 // SignUpOpen reports whether anyone may create an organisation here.
 func (a *Accounts) SignUpOpen() bool { return a.pinned == "" }
 
-// SignUp creates a user, an organisation it owns, and a login. It returns
-// the login's cookie token.
+// SignUp creates a user, an organisation it owns, and a login, storing the
+// user and the organisation together or not at all. It returns the login's
+// cookie token.
 func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (string, Principal, error) {
 	if !a.SignUpOpen() {
 		return "", Principal{}, interview.Errorf(interview.CodeForbidden, "sign-up is closed on this instance; ask an owner for an invitation")
 	}
-	u, err := a.newUser(ctx, in.Name, in.Email, in.Password)
-	if err != nil {
+	u, t, err := a.newOwner(ctx, in.Name, in.Email, in.Password, in.Organisation)
+	if errors.Is(err, store.ErrConflict) {
+		return "", Principal{}, errSignUpRefused
+	} else if err != nil {
 		return "", Principal{}, err
 	}
-	t := interview.Tenant{Name: strings.TrimSpace(in.Organisation)}
-	if err := t.Validate(); err != nil {
-		return "", Principal{}, err
-	}
-	if err := a.store.CreateTenant(ctx, &t, u.ID); err != nil {
-		return "", Principal{}, fmt.Errorf("sign up: %w", err)
-	}
-	m, err := a.store.GetMembership(ctx, t.ID, u.ID)
-	if err != nil {
-		return "", Principal{}, fmt.Errorf("sign up: %w", err)
-	}
+	m := interview.Membership{TenantID: t.ID, UserID: u.ID, Role: interview.RoleOwner, CreatedAt: t.CreatedAt}
 	return a.newLogin(ctx, u, m)
 }
 
+// errSignUpRefused is sign-up's answer for a taken email. It does not say
+// that an account exists, so that sign-up cannot tell who has one, and it
+// names no field (docs/security.md, "Sign-up").
+var errSignUpRefused = interview.Errorf(interview.CodeInvalid,
+	"we could not create an account with these details; check them and try again, or sign in if you already have an account")
+
+// newOwner validates a user and an organisation, then stores both with the
+// user as owner in one transaction. A taken email is store.ErrConflict,
+// for the caller to word.
+func (a *Accounts) newOwner(ctx context.Context, name, email, password, org string) (interview.User, interview.Tenant, error) {
+	t := interview.Tenant{ID: a.pinned, Name: strings.TrimSpace(org)}
+	if err := t.Validate(); err != nil {
+		return interview.User{}, t, err
+	}
+	u, err := newUserValue(name, email, password)
+	if err != nil {
+		return u, t, err
+	}
+	if err := a.store.CreateUserWithTenant(ctx, &u, &t); err != nil {
+		return u, t, fmt.Errorf("create owner: %w", err)
+	}
+	return u, t, nil
+}
+
+// errEmailTaken is newUser's and the admin CLI's answer for a taken email;
+// sign-up answers errSignUpRefused instead, which does not say so.
+var errEmailTaken = interview.Errorf(interview.CodeConflict, "an account with this email already exists; sign in instead")
+
 // newUser validates and stores a user with a password.
 func (a *Accounts) newUser(ctx context.Context, name, email, password string) (interview.User, error) {
+	u, err := newUserValue(name, email, password)
+	if err != nil {
+		return u, err
+	}
+	if err := a.store.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {
+		return u, errEmailTaken
+	} else if err != nil {
+		return u, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// newUserValue validates a user's fields and password and hashes the
+// password, writing nothing.
+func newUserValue(name, email, password string) (interview.User, error) {
 	u := interview.User{Name: strings.TrimSpace(name), Email: interview.NormalizeEmail(email)}
 	if err := u.Validate(); err != nil {
 		return u, err
@@ -128,11 +164,6 @@ func (a *Accounts) newUser(ctx context.Context, name, email, password string) (i
 		return u, err
 	}
 	u.PasswordHash = hash
-	if err := a.store.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {
-		return u, interview.Errorf(interview.CodeConflict, "an account with this email already exists; sign in instead")
-	} else if err != nil {
-		return u, fmt.Errorf("create user: %w", err)
-	}
 	return u, nil
 }
 

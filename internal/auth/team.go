@@ -47,16 +47,18 @@ func (a *Accounts) SetRole(ctx context.Context, p Principal, userID string, role
 	return a.store.UpdateMemberRole(ctx, p.Membership.TenantID, userID, role)
 }
 
-// RemoveMember removes a member and ends their logins. Only owners may, and
-// not the last owner.
+// RemoveMember removes a member, revokes the API keys they created in the
+// organisation and ends their logins, in one store transaction. Only owners
+// may, and not the last owner. A Supabase session needs nothing more: it is
+// refused at its next request because the membership is gone.
 func (a *Accounts) RemoveMember(ctx context.Context, p Principal, userID string) error {
 	if err := a.checkOwnerChange(ctx, p, userID, true); err != nil {
 		return err
 	}
 	if err := a.store.RemoveMember(ctx, p.Membership.TenantID, userID); err != nil {
-		return err
+		return fmt.Errorf("remove member: %w", err)
 	}
-	return a.store.DeleteUserLogins(ctx, userID)
+	return nil
 }
 
 // checkOwnerChange refuses non-owners, and refuses taking away the last
@@ -130,26 +132,30 @@ func (a *Accounts) AuthenticateAPIKey(ctx context.Context, bearer string) (inter
 }
 
 // CreateOwner makes a user with a password and a new organisation they own,
-// for the admin CLI. It works even when sign-up is closed.
+// for the admin CLI. It works even when sign-up is closed. With TENANT_ID,
+// an existing pinned organisation gains the user as an owner instead.
 func (a *Accounts) CreateOwner(ctx context.Context, email, password, orgName string) (interview.User, interview.Tenant, error) {
-	t := interview.Tenant{ID: a.pinned, Name: strings.TrimSpace(orgName)}
-	if err := t.Validate(); err != nil {
-		return interview.User{}, t, err
+	if a.pinned != "" {
+		if existing, err := a.store.GetTenant(ctx, a.pinned); err == nil {
+			return a.addOwner(ctx, existing, email, password)
+		}
 	}
+	u, t, err := a.newOwner(ctx, "", email, password, orgName)
+	if errors.Is(err, store.ErrConflict) {
+		return u, t, errEmailTaken
+	}
+	return u, t, err
+}
+
+// addOwner makes a user with a password and an owner of the existing
+// organisation t.
+func (a *Accounts) addOwner(ctx context.Context, t interview.Tenant, email, password string) (interview.User, interview.Tenant, error) {
 	u, err := a.newUser(ctx, "", email, password)
 	if err != nil {
 		return u, t, err
 	}
-	if a.pinned != "" {
-		if existing, err := a.store.GetTenant(ctx, a.pinned); err == nil {
-			m := interview.Membership{TenantID: a.pinned, UserID: u.ID, Role: interview.RoleOwner}
-			return u, existing, a.store.AddMember(ctx, &m)
-		}
-	}
-	if err := a.store.CreateTenant(ctx, &t, u.ID); err != nil {
-		return u, t, fmt.Errorf("create organisation: %w", err)
-	}
-	return u, t, nil
+	m := interview.Membership{TenantID: t.ID, UserID: u.ID, Role: interview.RoleOwner}
+	return u, t, a.store.AddMember(ctx, &m)
 }
 
 // HomeTenant returns the organisation a user's new logins work in (the

@@ -84,7 +84,17 @@ type Tenants interface {
 	// ListMemberships returns the tenants a user belongs to, oldest first.
 	ListMemberships(ctx context.Context, userID string) ([]interview.Membership, error)
 	UpdateMemberRole(ctx context.Context, tenantID, userID string, role interview.Role) error
+	// RemoveMember ends userID's membership of tenantID and, in the same
+	// transaction, revokes the API keys the user created in the tenant and
+	// deletes the user's logins working in it. ErrNotFound if the user is
+	// not a member; then nothing changes. On PostgreSQL through As, where
+	// logins are out of reach, the logins are the caller's to delete.
 	RemoveMember(ctx context.Context, tenantID, userID string) error
+	// CreateUserWithTenant stores u, the new tenant t and u's ownership of
+	// t in one transaction: all three, or on any error none of them. Both
+	// are validated before anything is written; ErrConflict if u's email
+	// (normalised) is taken. It fills the IDs and CreatedAt when zero.
+	CreateUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error
 }
 
 // Users stores accounts. Users are global, not tenant-owned.

@@ -119,12 +119,64 @@ func (s *Store) UpdateMemberRole(ctx context.Context, tenantID, userID string, r
 	return nil
 }
 
-// RemoveMember ends userID's membership of tenantID.
+// RemoveMember ends userID's membership of tenantID and, in the same
+// transaction, revokes the API keys the user created there and, on the
+// privileged path, deletes the user's logins working in it (an actor has
+// no privilege on logins: the caller deletes them).
 func (s *Store) RemoveMember(ctx context.Context, tenantID, userID string) error {
-	err := affected(s.q().Exec(ctx, `DELETE FROM tenant_users WHERE tenant_id = $1 AND user_id = $2`,
-		tenantID, userID))
+	at := now()
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		err := affected(tx.Exec(ctx, `DELETE FROM tenant_users WHERE tenant_id = $1 AND user_id = $2`,
+			tenantID, userID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1)
+			WHERE tenant_id = $2 AND created_by = $3`, at, tenantID, userID); err != nil {
+			return err
+		}
+		if s.claims != "" {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM logins WHERE tenant_id = $1 AND user_id = $2`, tenantID, userID)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("remove member %s from tenant %s: %w", userID, tenantID, err)
+		return fmt.Errorf("remove member %s from tenant %s: %w", userID, tenantID, dbErr(err))
+	}
+	return nil
+}
+
+// CreateUserWithTenant stores u, the tenant t and u's ownership of it in one
+// transaction, after validating both: a failed sign-up leaves nothing. For
+// an actor the policies refuse it (ErrForbidden), as for CreateTenant.
+func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error {
+	u.Email = interview.NormalizeEmail(u.Email)
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	fillID(&u.ID)
+	fillTime(&u.CreatedAt, now())
+	fillID(&t.ID)
+	fillTime(&t.CreatedAt, u.CreatedAt)
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5)`,
+			u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)`,
+			t.ID, t.Name, t.CreatedAt); err != nil {
+			return err
+		}
+		return insertMember(ctx, tx, interview.Membership{
+			TenantID: t.ID, UserID: u.ID, Role: interview.RoleOwner, CreatedAt: t.CreatedAt,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("create user %s with tenant %q: %w", u.Email, t.Name, dbErr(err))
 	}
 	return nil
 }

@@ -142,12 +142,59 @@ func (s *Store) UpdateMemberRole(ctx context.Context, tenantID, userID string, r
 	return nil
 }
 
-// RemoveMember ends userID's membership of tenantID.
+// RemoveMember ends userID's membership of tenantID and, in the same
+// transaction, revokes the API keys the user created there and deletes the
+// user's logins working in it, so that nothing they held outlives them.
 func (s *Store) RemoveMember(ctx context.Context, tenantID, userID string) error {
-	err := affected(s.w.ExecContext(ctx,
-		`DELETE FROM tenant_users WHERE tenant_id = ? AND user_id = ?`, tenantID, userID))
+	at := ts(now())
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := affected(tx.ExecContext(ctx,
+			`DELETE FROM tenant_users WHERE tenant_id = ? AND user_id = ?`, tenantID, userID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?)
+			WHERE tenant_id = ? AND created_by = ?`, at, tenantID, userID); err != nil {
+			return dbErr(err)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM logins WHERE tenant_id = ? AND user_id = ?`, tenantID, userID)
+		return dbErr(err)
+	})
 	if err != nil {
 		return fmt.Errorf("remove member %s from tenant %s: %w", userID, tenantID, err)
+	}
+	return nil
+}
+
+// CreateUserWithTenant stores u, the tenant t and u's ownership of it in one
+// transaction, after validating both: a failed sign-up leaves nothing.
+func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error {
+	u.Email = interview.NormalizeEmail(u.Email)
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	fillID(&u.ID)
+	fillTime(&u.CreatedAt, now())
+	fillID(&t.ID)
+	fillTime(&t.CreatedAt, u.CreatedAt)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?)`,
+			u.ID, u.Email, u.Name, u.PasswordHash, ts(u.CreatedAt)); err != nil {
+			return dbErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)`,
+			t.ID, t.Name, ts(t.CreatedAt)); err != nil {
+			return dbErr(err)
+		}
+		return insertMember(ctx, tx, interview.Membership{
+			TenantID: t.ID, UserID: u.ID, Role: interview.RoleOwner, CreatedAt: t.CreatedAt,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("create user %s with tenant %q: %w", u.Email, t.Name, err)
 	}
 	return nil
 }

@@ -27,6 +27,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Basics", testBasics},
 		{"Tenants", testTenants},
 		{"Users", testUsers},
+		{"SignUp", testSignUp},
+		{"RemoveMember", testRemoveMember},
 		{"Positions", testPositions},
 		{"Candidates", testCandidates},
 		{"Sessions", testSessions},
