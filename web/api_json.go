@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,9 +46,11 @@ func isJSONMediaType(ct string) bool {
 	return !ok || strings.EqualFold(cs, "utf-8")
 }
 
-// decodeJSONBody decodes exactly one JSON value from body into dst.
+// decodeJSONBody decodes exactly one JSON value from body into dst, whose
+// field names must match the body's keys exactly, case included.
 func decodeJSONBody(body io.Reader, dst any) error {
-	dec := json.NewDecoder(body)
+	var raw bytes.Buffer
+	dec := json.NewDecoder(io.TeeReader(body, &raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
@@ -58,7 +61,7 @@ func decodeJSONBody(body io.Reader, dst any) error {
 		}
 		return invalidf("the request body must hold one JSON object and nothing after it")
 	}
-	return nil
+	return checkJSONKeys(bytes.TrimSpace(raw.Bytes()), reflect.TypeOf(dst))
 }
 
 // jsonError turns a decoding error into a client error that names the

@@ -21,6 +21,8 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"title":1}`, `{"questions":["a",2]}`, `{"maxMinutes":1e400}`, `{"maxMinutes":-0}`,
 		`{"positionId":"p","candidate":{"name":"A","email":"a@b.c"}}`, `{"candidate":[]}`,
 		`{"title":"\ud800"}`, `{"TITLE":"x"}`, `{"title":"x","title":"y"}`, "\xff", `{"a":`,
+		`{"Title":"x"}`, `{"positionId":"p","candidate":{"Name":"A"}}`, `{"maxMinutes":1,"maxminutes":2}`,
+		`{"title":"\u0074"}`, `{"titl\u0065":"x"}`, `{"tıtle":"x"}`, `{"ſtatus":1}`,
 	} {
 		f.Add(seed)
 	}
@@ -34,6 +36,7 @@ func FuzzDecodeJSON(f *testing.F) {
 				continue
 			}
 			roundTrip(t, dst)
+			exactKeys(t, body, dst)
 		}
 	})
 }
@@ -63,6 +66,50 @@ func roundTrip(t *testing.T, v any) {
 	}
 	if !reflect.DeepEqual(v, again) {
 		t.Fatalf("round trip: %#v became %#v", v, again)
+	}
+}
+
+// exactKeys fails unless every object key of an accepted body is,
+// byte for byte, a key of the accepted value's own encoding.
+func exactKeys(t *testing.T, body string, v any) {
+	t.Helper()
+	enc, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	collectKeys(mustAny(t, enc), known)
+	got := map[string]bool{}
+	collectKeys(mustAny(t, []byte(body)), got)
+	for k := range got {
+		if !known[k] {
+			t.Fatalf("body %q: accepted key %q, which %T does not have", body, k, v)
+		}
+	}
+}
+
+// mustAny decodes JSON into a generic value.
+func mustAny(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+	return v
+}
+
+// collectKeys adds every object key in v, at any depth, to keys.
+func collectKeys(v any, keys map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			keys[k] = true
+			collectKeys(e, keys)
+		}
+	case []any:
+		for _, e := range v {
+			collectKeys(e, keys)
+		}
 	}
 }
 
