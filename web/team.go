@@ -8,7 +8,6 @@ import (
 
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/interview"
-	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/templates"
 )
 
@@ -145,11 +144,6 @@ func (s *server) inviteView(r *http.Request) (templates.InviteView, error) {
 	if t, err := s.store.GetTenant(r.Context(), inv.TenantID); err == nil {
 		v.Org = t.Name
 	}
-	_, err = s.store.GetUserByEmail(r.Context(), inv.Email)
-	v.HasAccount = err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return v, err
-	}
 	return v, nil
 }
 
@@ -162,31 +156,22 @@ func (s *server) invitePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.Invite(v))
 }
 
-// acceptInvite joins with a new account or an existing one, as the form
-// that was posted says. When the account's email must be confirmed first,
-// it says so; the invitation stays pending for the same link.
+// acceptInvite signs in to the account of the invitation's email, or
+// creates it. When the account's email must be confirmed first, it says
+// so; the invitation stays pending for the same link.
 func (s *server) acceptInvite(w http.ResponseWriter, r *http.Request) {
 	v, err := s.inviteView(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	in := auth.AcceptInput{
-		NewAccount: r.PostFormValue("account") != templates.AcceptExisting,
-		Name:       r.PostFormValue("name"),
-		Email:      r.PostFormValue("email"),
-		Password:   r.PostFormValue("password"),
-		ClientIP:   clientIP(r),
-	}
+	in := auth.AcceptInput{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"), ClientIP: clientIP(r)}
 	token, p, err := s.accounts.AcceptInvitation(r.Context(), v.Token, in)
 	switch {
 	case errors.Is(err, auth.ErrConfirmEmail):
 		s.render(w, r, http.StatusOK, templates.InviteConfirm(v))
 	case err != nil:
-		v.Name, v.SignInAs, v.ErrForm = in.Name, in.Email, templates.AcceptNew
-		if !in.NewAccount {
-			v.ErrForm = templates.AcceptExisting
-		}
+		v.Name = in.Name
 		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
 			v.Err = fe
 			return templates.Invite(v)

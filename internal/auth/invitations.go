@@ -20,13 +20,15 @@ type Invitees interface {
 	// token (malformed, unknown, accepted, revoked, expired, another
 	// organisation's on a pinned instance) gets the same not-found error.
 	Invitation(ctx context.Context, token string) (interview.Invitation, error)
-	// AcceptInvitation creates the invitee's account, or checks the password
-	// of an existing one, makes them a member with the invited role,
-	// consumes the invitation and signs them in in its organisation. It
-	// returns the cookie token. An account whose email is not the
-	// invitation's is refused (forbidden). ErrConfirmEmail means the account
-	// exists but its email must be confirmed first: the invitation is still
-	// pending, and the same link works afterwards.
+	// AcceptInvitation signs in the account of the invitation's email when
+	// one exists (its password must match), or creates it with in's name and
+	// password; then it makes them a member with the invited role, consumes
+	// the invitation and signs them in in its organisation. It returns the
+	// cookie token. The page asks the same whether or not an account
+	// exists, so that a link tells nobody which emails have one.
+	// ErrConfirmEmail means the account exists but its email must be
+	// confirmed first: the invitation is still pending, and the same link
+	// works afterwards.
 	AcceptInvitation(ctx context.Context, token string, in AcceptInput) (string, Principal, error)
 }
 
@@ -35,20 +37,13 @@ var (
 	_ Invitees = (*SupabaseAccounts)(nil)
 )
 
-// AcceptInput is what an invitation page's forms send.
+// AcceptInput is what an invitation page's one form sends. The account is
+// always the invitation's email: an existing one signs in with Password, a
+// new one is created with Name and Password.
 type AcceptInput struct {
-	// NewAccount creates an account with the invitation's email; otherwise
-	// the invitee signs in with an account they already have.
-	NewAccount bool
-	Name       string // a new account's name
-	Email      string // an existing account's email; empty means the invitation's
-	Password   string
-	ClientIP   string // failed sign-ins are throttled per address, as SignIn does
-}
-
-// signInEmail is the email an existing account signs in with.
-func (in AcceptInput) signInEmail(inv interview.Invitation) string {
-	return interview.NormalizeEmail(cmp.Or(in.Email, inv.Email))
+	Name     string // a new account's name; ignored for an existing one
+	Password string
+	ClientIP string // failed sign-ins are throttled per address, as SignIn does
 }
 
 // errInvitationNotFound answers every link that cannot be accepted, so that
@@ -105,24 +100,16 @@ func (a *Accounts) Invitation(ctx context.Context, token string) (interview.Invi
 	return usableInvitation(ctx, a.store, token, a.pinned, a.now())
 }
 
-// AcceptInvitation makes the invitee a member and signs them in. A new
-// invitee chooses a name and password for a built-in account with the
-// invitation's email; someone who already has an account signs in with it.
+// AcceptInvitation makes the invitee a member and signs them in, with the
+// built-in account of the invitation's email: signed in to when it exists,
+// created otherwise.
 func (a *Accounts) AcceptInvitation(ctx context.Context, token string, in AcceptInput) (string, Principal, error) {
 	inv, err := a.Invitation(ctx, token)
 	if err != nil {
 		return "", Principal{}, err
 	}
-	var u interview.User
-	if in.NewAccount {
-		u, err = a.newUser(ctx, in.Name, inv.Email, in.Password)
-	} else {
-		u, err = a.checkPassword(ctx, in.signInEmail(inv), in.Password, in.ClientIP)
-	}
+	u, err := a.invitee(ctx, inv, in)
 	if err != nil {
-		return "", Principal{}, err
-	}
-	if err := checkInvitee(inv, u.Email); err != nil {
 		return "", Principal{}, err
 	}
 	m, err := joinTenant(ctx, a.store, inv, u.ID, a.now())
@@ -130,6 +117,19 @@ func (a *Accounts) AcceptInvitation(ctx context.Context, token string, in Accept
 		return "", Principal{}, err
 	}
 	return a.newLogin(ctx, u, m)
+}
+
+// invitee returns the user of inv's email: an existing one when in's
+// password is theirs, else a new one with in's name and password.
+func (a *Accounts) invitee(ctx context.Context, inv interview.Invitation, in AcceptInput) (interview.User, error) {
+	_, err := a.store.GetUserByEmail(ctx, inv.Email)
+	switch {
+	case err == nil:
+		return a.checkPassword(ctx, inv.Email, in.Password, in.ClientIP)
+	case errors.Is(err, store.ErrNotFound):
+		return a.newUser(ctx, in.Name, inv.Email, in.Password)
+	}
+	return interview.User{}, fmt.Errorf("invitee: %w", err)
 }
 
 // checkPassword returns the built-in user of email if password is theirs.

@@ -2,11 +2,14 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/supabase-community/gotrue-go/types"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // Invitation returns the usable invitation of a link's token.
@@ -14,24 +17,19 @@ func (s *SupabaseAccounts) Invitation(ctx context.Context, token string) (interv
 	return usableInvitation(ctx, s.store, token, s.pinned, s.now())
 }
 
-// AcceptInvitation signs the invitee up with Supabase Auth (with the
-// invitation's email) or in with an account they already have there, then
-// makes the Supabase user a member with the invited role, consumes the
-// invitation and seals the cookie for its organisation. When Supabase Auth
-// wants the email confirmed first it answers ErrConfirmEmail and nothing
-// changes in interviewd: after confirming, the invitee opens the same link
-// and signs in.
+// AcceptInvitation signs the invitee in to Supabase Auth with the
+// invitation's email, or, when that has no account there, signs them up
+// with it; then it makes the Supabase user a member with the invited role,
+// consumes the invitation and seals the cookie for its organisation. When
+// Supabase Auth wants the email confirmed first it answers ErrConfirmEmail
+// and nothing changes in interviewd: after confirming, the invitee opens
+// the same link and signs in.
 func (s *SupabaseAccounts) AcceptInvitation(ctx context.Context, token string, in AcceptInput) (string, Principal, error) {
 	inv, err := s.Invitation(ctx, token)
 	if err != nil {
 		return "", Principal{}, err
 	}
-	var session types.Session
-	if in.NewAccount {
-		session, err = s.signUpInvitee(ctx, inv, in)
-	} else {
-		session, err = s.signIn(ctx, in.signInEmail(inv), in.Password, in.ClientIP)
-	}
+	session, err := s.inviteeSession(ctx, inv, in)
 	if err != nil {
 		return "", Principal{}, err
 	}
@@ -53,6 +51,29 @@ func (s *SupabaseAccounts) AcceptInvitation(ctx context.Context, token string, i
 		return "", Principal{}, err
 	}
 	return s.seal(session, u, m, c)
+}
+
+// inviteeSession signs in to the Supabase account of inv's email, or signs
+// it up when there is none. Only Supabase Auth knows whether there is one:
+// a refused sign-in is followed by a sign-up, unless interviewd already
+// has the user, and a sign-up refused because the email is taken is a
+// wrong password.
+func (s *SupabaseAccounts) inviteeSession(ctx context.Context, inv interview.Invitation, in AcceptInput) (types.Session, error) {
+	session, err := s.signIn(ctx, inv.Email, in.Password, in.ClientIP)
+	if !errors.Is(err, errBadSignIn) {
+		return session, err
+	}
+	if _, err := s.store.GetUserByEmail(ctx, inv.Email); err == nil {
+		return types.Session{}, errBadSignIn
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return types.Session{}, fmt.Errorf("invitee: %w", err)
+	}
+	session, err = s.signUpInvitee(ctx, inv, in)
+	var de *interview.Error
+	if errors.As(err, &de) && de.Code == interview.CodeConflict {
+		return types.Session{}, errBadSignIn
+	}
+	return session, err
 }
 
 // signUpInvitee creates the invitee's Supabase user with the invitation's

@@ -35,9 +35,9 @@ func TestSupabaseInvitationOnPinnedInstance(t *testing.T) {
 	ours := e.inviteAs(t, ada, "rae@example.com", interview.RoleRecruiter)
 	theirs := e.inviteAs(t, bob, "sam@example.com", interview.RoleRecruiter)
 
-	_, _, err := pinned.AcceptInvitation(ctx, theirs, AcceptInput{NewAccount: true, Password: testPassword})
+	_, _, err := pinned.AcceptInvitation(ctx, theirs, AcceptInput{Password: testPassword})
 	wantCode(t, err, interview.CodeNotFound)
-	tok, p, err := pinned.AcceptInvitation(ctx, ours, AcceptInput{NewAccount: true, Name: "Rae", Password: testPassword})
+	tok, p, err := pinned.AcceptInvitation(ctx, ours, AcceptInput{Name: "Rae", Password: testPassword})
 	if err != nil || p.Membership.TenantID != ada.Membership.TenantID || p.Role() != interview.RoleRecruiter || p.User.Name != "Rae" {
 		t.Fatalf("accept: %+v, %v", p, err)
 	}
@@ -58,15 +58,20 @@ func TestSupabaseInvitationFailures(t *testing.T) {
 	token := e.inviteAs(t, ada, "rae@example.com", interview.RoleViewer)
 	e.fake.AddUser("rae@example.com", testPassword, nil)
 
-	// A new account is checked before Supabase Auth is called.
-	_, _, err := e.acc.AcceptInvitation(ctx, token, AcceptInput{NewAccount: true, Password: "short"})
+	// A new password is checked before Supabase Auth's sign-up is called.
+	_, _, err := e.acc.AcceptInvitation(ctx, token, AcceptInput{Password: "short"})
 	wantCode(t, err, interview.CodeInvalid)
 	if n := e.fake.Count("signup"); n != 1 { // Ada's
 		t.Errorf("%d sign-ups", n)
 	}
-	// Supabase Auth says the email is taken: sign in instead.
-	_, _, err = e.acc.AcceptInvitation(ctx, token, AcceptInput{NewAccount: true, Password: testPassword})
-	wantCode(t, err, interview.CodeConflict)
+	// Supabase Auth has the email but not this password: the sign-up it
+	// tries next is refused as taken, which is a wrong password.
+	_, _, err = e.acc.AcceptInvitation(ctx, token, AcceptInput{Password: "wrong password!"})
+	wantCode(t, err, interview.CodeUnauthorized)
+	if n := e.fake.Count("signup"); n != 2 {
+		t.Errorf("%d sign-ups", n)
+	}
+	e.clock.Advance(signInFailWindow)
 
 	// Wrong passwords count towards the same throttle as sign-in.
 	wrong := AcceptInput{Password: "wrong password!", ClientIP: "10.0.0.9"}
@@ -87,5 +92,30 @@ func TestSupabaseInvitationFailures(t *testing.T) {
 	}
 	if _, err := e.store.GetUserByEmail(ctx, "rae@example.com"); !errors.Is(err, interview.ErrNotFound) {
 		t.Errorf("rae was provisioned: %v", err)
+	}
+}
+
+// TestSupabaseInvitationKnownUser: an invitee whom interviewd already knows
+// (a member of another organisation) signs in; a wrong password is told as
+// any failed sign-in and does not try to sign them up.
+func TestSupabaseInvitationKnownUser(t *testing.T) {
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
+	ctx := t.Context()
+	_, ada := e.signUp(t, "Acme", "ada@example.com")
+	_, bob := e.signUp(t, "Bobco", "bob@example.com")
+	token := e.inviteAs(t, ada, "bob@example.com", interview.RoleViewer)
+	signUps := e.fake.Count("signup")
+
+	_, _, err := e.acc.AcceptInvitation(ctx, token, AcceptInput{Name: "Not Bob", Password: "wrong password!"})
+	wantCode(t, err, interview.CodeUnauthorized)
+	if n := e.fake.Count("signup"); n != signUps {
+		t.Errorf("a known user was signed up: %d sign-ups, want %d", n, signUps)
+	}
+	_, p, err := e.acc.AcceptInvitation(ctx, token, AcceptInput{Name: "Not Bob", Password: testPassword})
+	if err != nil || p.User.ID != bob.User.ID || p.Membership.TenantID != ada.Membership.TenantID || p.Role() != interview.RoleViewer {
+		t.Fatalf("accept: %+v, %v", p, err)
+	}
+	if p.User.Name == "Not Bob" {
+		t.Error("joining renamed an existing account")
 	}
 }
