@@ -117,14 +117,22 @@ func TestOnlyOwnersAndKeysManage(t *testing.T) {
 
 // FuzzCheckURL: an owner's URL is outside input. Whatever it is, CheckURL
 // does not panic, and what it accepts is an absolute http(s) URL with a
-// host and no credentials, that the sender can request.
+// host and no credentials, that the sender can request, whose host is not
+// a number a resolver could read as an address. What CheckURLAddress
+// accepts, CheckURL does too, and an IP host in it passes the filter.
 func FuzzCheckURL(f *testing.F) {
 	for _, s := range []string{"https://hooks.example.com/x", "http://user:pw@h/", "ftp://h/", "https://h/#f",
-		"//h/x", "https://[::1]:8080/", "https://%zz/", "https://h:99999/"} {
+		"//h/x", "https://[::1]:8080/", "https://%zz/", "https://h:99999/", "http://2130706433/", "http://0x7f.1/",
+		"http://[::ffff:127.0.0.1]/", "http://[64:ff9b::7f00:1]/", "http://[fe80::1%25eth0]/", "http://localhost./",
+		"http://192.0.2.1/", "http://93.184.215.14/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
+		addrErr := CheckURLAddress(raw)
 		if CheckURL(raw) != nil {
+			if addrErr == nil {
+				t.Fatalf("CheckURLAddress accepted %q, which CheckURL refuses", raw)
+			}
 			return
 		}
 		u, err := url.Parse(raw)
@@ -133,6 +141,12 @@ func FuzzCheckURL(f *testing.F) {
 		}
 		if _, err := http.NewRequest(http.MethodPost, raw, nil); err != nil {
 			t.Fatalf("accepted %q, which cannot be requested: %v", raw, err)
+		}
+		if numericHost(u.Hostname()) {
+			t.Fatalf("accepted the numeric host of %q", raw)
+		}
+		if ip, err := netip.ParseAddr(u.Hostname()); err == nil && addrErr == nil && !publicAddress(ip) {
+			t.Fatalf("CheckURLAddress accepted %q, whose address the filter refuses", raw)
 		}
 	})
 }

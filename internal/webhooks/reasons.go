@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/url"
+	"strings"
 )
 
 // The reasons an attempt got no answer, as the owner sees them in a
@@ -54,6 +55,9 @@ func isTLS(err error) bool {
 		hostname x509.HostnameError
 		invalid  x509.CertificateInvalidError
 	)
+	if strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+		return true // net/http turns the RecordHeaderError into this text
+	}
 	return errors.As(err, &rec) || errors.As(err, &alert) || errors.As(err, &verify) ||
 		errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }
