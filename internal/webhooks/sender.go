@@ -45,9 +45,9 @@ type Config struct {
 	Store     Store
 	PublicURL string       // prefixes the transcript URL of every event
 	Logger    *slog.Logger // discards when nil
-	// AllowPrivate lets deliveries reach loopback, private and link-local
-	// addresses (WEBHOOK_ALLOW_PRIVATE); off, they are refused at dial
-	// time.
+	// AllowPrivate lets deliveries reach loopback, private and every
+	// other special-purpose address (WEBHOOK_ALLOW_PRIVATE); off, they are
+	// refused by the URL check and again at dial time.
 	AllowPrivate bool
 	Client       *http.Client    // NewClient(AllowPrivate) when nil
 	Schedule     []time.Duration // DefaultSchedule when nil
