@@ -58,7 +58,7 @@ func TestSignUpAndSignInErrors(t *testing.T) {
 		form   url.Values
 		status int
 	}{
-		{"taken email", "/signup", url.Values{"organisation": {"B"}, "email": {"ann@example.com"}, "password": {testPassword}}, http.StatusConflict},
+		{"taken email", "/signup", url.Values{"organisation": {"B"}, "email": {"ann@example.com"}, "password": {testPassword}}, http.StatusBadRequest},
 		{"short password", "/signup", url.Values{"organisation": {"B"}, "email": {"b@example.com"}, "password": {"short"}}, http.StatusBadRequest},
 		{"no organisation", "/signup", url.Values{"email": {"c@example.com"}, "password": {testPassword}}, http.StatusBadRequest},
 		{"bad email", "/signup", url.Values{"organisation": {"B"}, "email": {"nope"}, "password": {testPassword}}, http.StatusBadRequest},
