@@ -12,17 +12,21 @@ import (
 	"github.com/interviewd/interviewd/internal/metrics"
 )
 
-// serveMetrics serves mx at GET /metrics on a listener of its own at addr
+// serveMetrics serves mx at GET /metrics, and ready (the detailed
+// readiness check) at GET /readyz, on a listener of its own at addr
 // (METRICS_ADDR), never on the public one: no token guards it, so it must
 // only be reachable from the operator's network. It returns the metrics
 // URL for the start-up line and a function that shuts the listener down.
-func serveMetrics(addr string, mx *metrics.Metrics, logger *slog.Logger) (string, func(), error) {
+func serveMetrics(addr string, mx *metrics.Metrics, ready http.Handler, logger *slog.Logger) (string, func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("METRICS_ADDR: cannot listen on %s: %w", addr, err)
 	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", mx.Handler())
+	mux.Handle("GET /readyz", ready)
 	srv := &http.Server{
-		Handler:           mx.Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -48,6 +49,7 @@ func TestRunServesMetrics(t *testing.T) {
 	if strings.Contains(body, token) {
 		t.Error("/metrics shows a join token from a request path")
 	}
+	checkReadyz(t, base, strings.TrimSuffix(metricsURL, "/metrics"))
 	if err := stop(); err != nil {
 		t.Fatalf("run: %v", err)
 	}
@@ -68,5 +70,21 @@ func TestRunMetricsAddrInUse(t *testing.T) {
 	err := run(t.Context(), []string{"interviewd"}, func(k string) string { return env2[k] }, &syncBuffer{}, &syncBuffer{})
 	if err == nil || !strings.HasPrefix(err.Error(), "METRICS_ADDR:") {
 		t.Errorf("run = %v, want a METRICS_ADDR error", err)
+	}
+}
+
+// checkReadyz: the public /readyz says ready and nothing else; the one on
+// the metrics listener names the store, provider and auth in use.
+func checkReadyz(t *testing.T, public, private string) {
+	t.Helper()
+	if got := getBody(t, public+"/readyz"); strings.TrimSpace(got) != `{"status":"ready"}` {
+		t.Errorf("public /readyz = %s, want only the status", got)
+	}
+	var details map[string]string
+	if err := json.Unmarshal([]byte(getBody(t, private+"/readyz")), &details); err != nil {
+		t.Fatalf("metrics /readyz: %v", err)
+	}
+	if details["status"] != "ready" || details["store"] != "sqlite" || details["provider"] == "" || details["auth"] == "" {
+		t.Errorf("metrics /readyz = %v, want status, store, provider and auth", details)
 	}
 }

@@ -111,11 +111,12 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		AllowPrivate: cfg.WebhookAllowPrivate, Logger: logger.With("component", "webhooks"), Metrics: mx})
 	stopSender := sender.Start(ctx)
 	defer stopSender()
+	mode := web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth(), Speech: svc.speech()}
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
 		Store:     st,
 		PublicURL: cfg.PublicURL,
-		Mode:      web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth(), Speech: svc.speech()},
+		Mode:      mode,
 		Accounts:  svc.recruiters,
 		Team:      svc.accounts,
 		Hiring:    svc.hiring,
@@ -135,7 +136,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	attrs := []any{"url", cfg.PublicURL, "listen", ln.Addr().String(), "store", where,
 		"provider", svc.providerName(cfg), "auth", cfg.Auth(), "version", version}
 	if cfg.MetricsAddr != "" {
-		metricsURL, stopMetrics, err := serveMetrics(cfg.MetricsAddr, mx, logger)
+		metricsURL, stopMetrics, err := serveMetrics(cfg.MetricsAddr, mx, web.ReadyDetails(st, mode), logger)
 		if err != nil {
 			return err
 		}
