@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
@@ -45,6 +46,7 @@ type TranscriptLine struct {
 	Seq         int64
 	Speaker     string // "interviewer", "candidate", …: a CSS hook
 	Label       string // "Interviewer", for people
+	Source      string // "server", "browser" or "integration" (hiring.SourceLabel)
 	At          time.Time
 	Offset      string // "03:12" from the first line, never negative
 	Text        string
@@ -58,7 +60,7 @@ func TranscriptLines(entries []interview.TranscriptEntry, label func(interview.S
 	for _, e := range entries {
 		d := max(e.Timestamp.Sub(entries[0].Timestamp), 0)
 		out = append(out, TranscriptLine{
-			ItemID: e.ItemID, Seq: e.Seq, Speaker: string(e.Speaker), Label: label(e.Speaker), At: e.Timestamp,
+			ItemID: e.ItemID, Seq: e.Seq, Speaker: string(e.Speaker), Label: label(e.Speaker), Source: hiring.SourceLabel(e.Source), At: e.Timestamp,
 			Offset: fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60), Text: e.Text,
 			Interrupted: e.Interrupted,
 		})

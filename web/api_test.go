@@ -78,7 +78,7 @@ func TestAPI(t *testing.T) {
 		}
 		second := entries[1].(map[string]any)
 		if second["seq"] != 2.0 || second["speaker"] != "candidate" || second["text"] != "I build Go services." ||
-			second["itemId"] != "item_2" || second["source"] != "sideband" || second["confidence"] != 0.93 ||
+			second["itemId"] != "item_2" || second["source"] != "server" || second["confidence"] != 0.93 ||
 			second["timestamp"] != "2025-03-04T10:00:04Z" {
 			t.Errorf("second entry = %v", second)
 		}

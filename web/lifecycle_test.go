@@ -209,18 +209,18 @@ func checkTranscriptPosts(t *testing.T, l lifecycleFixture) {
 	again := post(l.candidate, line).want(t, http.StatusOK)
 	e1, e2 := first["entry"].(map[string]any), again["entry"].(map[string]any)
 	if first["duplicate"] != false || again["duplicate"] != true || e1["seq"] != e2["seq"] ||
-		e1["speaker"] != "interviewer" || e1["source"] != "client" || e1["itemId"] != "item_abc" {
+		e1["speaker"] != "interviewer" || e1["source"] != "browser" || e1["itemId"] != "item_abc" {
 		t.Errorf("posts: %v then %v", first, again)
 	}
 	// Without an item ID, the same speaker, text and timestamp is the same line.
-	stamped := `{"interviewId":"` + l.id1 + `","text":"I like Go","timestamp":"2026-11-02T10:00:00Z"}`
+	stamped := `{"interviewId":"` + l.id1 + `","speaker":"candidate","text":"I like Go","timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `"}`
 	post(l.candidate, stamped).want(t, http.StatusCreated)
 	if post(l.candidate, stamped).want(t, http.StatusOK)["duplicate"] != true {
 		t.Error("a repeated line without item ID was stored twice")
 	}
 	keyed, hdr := l.bearer(l.key)
 	byKey := post(keyed, `{"interviewId":"`+l.id1+`","text":"From the ATS","speaker":"system"}`, hdr...).want(t, http.StatusCreated)
-	if e := byKey["entry"].(map[string]any); e["source"] != "api" || e["speaker"] != "system" {
+	if e := byKey["entry"].(map[string]any); e["source"] != "integration" || e["speaker"] != "system" {
 		t.Errorf("API line %v", e)
 	}
 	other, otherHdr := l.bearer(l.otherKey)
@@ -228,8 +228,8 @@ func checkTranscriptPosts(t *testing.T, l lifecycleFixture) {
 	post(l.viewer, `{"interviewId":"`+l.id1+`","text":"x"}`).wantError(t, 403, interview.CodeForbidden, "")
 	post(l.candidate, `{"interviewId":"`+l.id1+`","text":"  "}`).wantError(t, 400, interview.CodeInvalid, "text is required")
 	post(l.candidate, `{"interviewId":"`+l.id1+`","text":"x","speaker":"narrator"}`).wantError(t, 400, interview.CodeInvalid, "speaker")
-	post(l.candidate, `{"interviewId":"`+l.id1+`","text":"x","timestamp":"yesterday"}`).wantError(t, 400, interview.CodeInvalid, "timestamp")
-	post(l.candidate, `{"interviewId":"`+l.id1+`","text":"x","confidence":2}`).wantError(t, 400, interview.CodeInvalid, "confidence")
+	post(l.candidate, `{"interviewId":"`+l.id1+`","speaker":"candidate","text":"x","timestamp":"yesterday"}`).wantError(t, 400, interview.CodeInvalid, "timestamp")
+	post(l.candidate, `{"interviewId":"`+l.id1+`","speaker":"candidate","text":"x","confidence":2}`).wantError(t, 400, interview.CodeInvalid, "confidence")
 	entries, err := l.app.Store.ListTranscript(t.Context(), l.tenant, l.id1, 0)
 	if err != nil || len(entries) != 3 {
 		t.Errorf("stored %d entries, want 3 (%v)", len(entries), err)

@@ -35,18 +35,20 @@ type lifecycleEntry struct {
 	Speaker    string    `json:"speaker"`
 	Text       string    `json:"text"`
 	Timestamp  time.Time `json:"timestamp"`
-	Source     string    `json:"source"`
+	Source     string    `json:"source"` // server, browser or integration (hiring.SourceLabel)
 	Confidence *float64  `json:"confidence"`
 }
 
 func toLifecycleEntry(e interview.TranscriptEntry) lifecycleEntry {
 	return lifecycleEntry{ID: e.ID, Seq: e.Seq, ItemID: e.ItemID, Speaker: string(e.Speaker), Text: e.Text,
-		Timestamp: e.Timestamp.UTC(), Source: string(e.Source), Confidence: e.Confidence}
+		Timestamp: e.Timestamp.UTC(), Source: hiring.SourceLabel(e.Source), Confidence: e.Confidence}
 }
 
 // postTranscript stores one line posted by a browser or an integration:
-// 201 when new, 200 with duplicate=true when its item was stored already,
-// 409 interview_closed once the interview has ended.
+// 201 when new, 200 with duplicate=true when its item was stored already
+// (by the server's own line too, which a post never changes), 400 naming
+// the field for a speaker a browser may not post or a timestamp outside
+// the interview, 409 interview_closed once the interview has ended.
 func (s *server) postTranscript(w http.ResponseWriter, r *http.Request) {
 	var in transcriptRequest
 	a, err := s.lifecycleRequest(w, r, &in, &in.InterviewID)

@@ -92,17 +92,27 @@ type TranscriptInput struct {
 }
 
 // AddTranscript stores a posted line, marked with its source (client for a
-// browser, api for an API key), and reports whether it was new. A line
-// whose item is stored already, by the server's own sideband or an earlier
-// post, is not stored again: the stored one comes back. Without an item ID
-// the ID is derived from a hash of speaker, text and timestamp, so a repeat
-// with the same timestamp is recognised. An ended interview is CodeClosed.
+// browser, api for an API key), and reports whether it was new. A browser
+// may post only candidate and interviewer lines; an integration any
+// speaker. The line's time must lie within the interview (inWindow). A
+// line whose item is stored already, by the server's own sideband or an
+// earlier post, is not stored again: the stored one comes back. Without an
+// item ID the ID is derived from a hash of speaker, text and timestamp, so
+// a repeat with the same timestamp is recognised. An ended interview is
+// CodeClosed.
 func (s *Service) AddTranscript(ctx context.Context, a Actor, id string, in TranscriptInput) (interview.TranscriptEntry, bool, error) {
-	if err := canRun(a, id); err != nil {
+	v, err := s.runnable(ctx, a, id)
+	if err != nil {
 		return interview.TranscriptEntry{}, false, err
+	}
+	if v.Status.Terminal() {
+		return interview.TranscriptEntry{}, false, closedError(v)
 	}
 	e, err := s.postedEntry(a, in)
 	if err != nil {
+		return e, false, err
+	}
+	if err := s.inWindow(v, e.Timestamp); err != nil {
 		return e, false, err
 	}
 	out, err := s.db(a).AppendTranscript(ctx, a.TenantID, id, []interview.TranscriptEntry{e})
@@ -122,11 +132,15 @@ func (s *Service) postedEntry(a Actor, in TranscriptInput) (interview.Transcript
 	if err != nil {
 		return interview.TranscriptEntry{}, err
 	}
+	src := sourceOf(a)
+	if src == interview.SourceClient && speaker != interview.SpeakerCandidate && speaker != interview.SpeakerInterviewer {
+		return interview.TranscriptEntry{}, interview.Errorf(interview.CodeInvalid,
+			"speaker: a browser may post only candidate or interviewer lines, not %s", speaker)
+	}
 	at := in.Timestamp
 	if at.IsZero() {
 		at = s.now()
 	}
-	src := sourceOf(a)
 	item := strings.TrimSpace(in.ItemID)
 	if item == "" {
 		item = derivedItem(string(src), string(speaker), text, at.UTC().Format(time.RFC3339Nano))
@@ -136,6 +150,29 @@ func (s *Service) postedEntry(a Actor, in TranscriptInput) (interview.Transcript
 		Timestamp: at, Source: src, Confidence: in.Confidence,
 	}
 	return e, e.Validate()
+}
+
+// TranscriptSkew is how far a posted line's timestamp may lie outside
+// its interview's window, for clocks that disagree a little.
+const TranscriptSkew = 2 * time.Minute
+
+// inWindow refuses a posted line's time unless it lies within the
+// interview's window: from its start (or creation, before it started) to
+// its end or now, each widened by TranscriptSkew.
+func (s *Service) inWindow(v interview.Session, at time.Time) error {
+	from, to := v.CreatedAt, s.now()
+	if v.StartedAt != nil {
+		from = *v.StartedAt
+	}
+	if v.EndedAt != nil && v.EndedAt.Before(to) {
+		to = *v.EndedAt
+	}
+	if at.Before(from.Add(-TranscriptSkew)) || at.After(to.Add(TranscriptSkew)) {
+		return interview.Errorf(interview.CodeInvalid,
+			"timestamp: must lie within the interview, between %s and %s",
+			from.Add(-TranscriptSkew).UTC().Format(time.RFC3339), to.Add(TranscriptSkew).UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // ParseSpeaker reads a posted speaker: ours, or the provider's roles
