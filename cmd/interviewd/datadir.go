@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,42 @@ func loadOrCreateSecret(path string) (string, error) {
 		return "", fmt.Errorf("create %s: %w", path, unwrapPath(err))
 	}
 	return s, nil
+}
+
+// createPrivate creates the file at path, if it does not exist, readable
+// by the owner only. Creating the SQLite file this way before the driver
+// opens it keeps it 0600 whatever the umask, and SQLite gives its -wal and
+// -shm files the database file's mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, unwrapPath(err))
+	}
+	return f.Close()
+}
+
+// warnLooseModes logs one warning for DATA_DIR and for each file in it that
+// others than the owner may read or write: the directory should be 0700
+// and its files 0600, since they hold the database and secrets. It only
+// warns, since an operator may have widened them on purpose.
+func warnLooseModes(dir string, logger *slog.Logger) {
+	paths := []string{dir}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		logger.Warn("DATA_DIR: cannot list files to check their modes", "path", dir, "error", unwrapPath(err).Error())
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			paths = append(paths, filepath.Join(dir, e.Name()))
+		}
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err == nil && info.Mode().Perm()&0o077 != 0 {
+			logger.Warn("DATA_DIR: others than the owner can access this path; want 0700 for the directory and 0600 for files",
+				"path", p, "mode", fmt.Sprintf("%#o", info.Mode().Perm()))
+		}
+	}
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose path the caller's

@@ -67,6 +67,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		return err
 	}
 	defer st.Close()
+	warnLooseModes(cfg.DataDir, logger)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -181,6 +182,9 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, string, err
 		return st, "postgres", nil
 	}
 	path := filepath.Join(cfg.DataDir, "interviewd.db")
+	if err := createPrivate(path); err != nil {
+		return nil, "", fmt.Errorf("DATA_DIR: %w", err)
+	}
 	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, "", fmt.Errorf("DATA_DIR: open %s: %w", path, err)

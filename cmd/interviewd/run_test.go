@@ -127,14 +127,19 @@ func getStatus(t *testing.T, url string) int {
 // nothing configured but a data directory and port 0.
 func TestRunEmptyEnvironment(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	env := map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0"}
+	env := map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"}
 	base, out, stop := start(t, env)
 
 	if got := getStatus(t, base+"/readyz"); got != http.StatusOK {
 		t.Errorf("/readyz = %d", got)
 	}
-	if body := getBody(t, base+"/readyz"); !strings.Contains(body, `"speech":"recogniser=`) {
-		t.Errorf("/readyz does not name the engine's speech tools: %s", body)
+	// The speech tools are named on the metrics listener's /readyz only.
+	metricsURL := metricsPattern.FindStringSubmatch(out.String())[1]
+	if body := getBody(t, strings.TrimSuffix(metricsURL, "/metrics")+"/readyz"); !strings.Contains(body, `"speech":"recogniser=`) {
+		t.Errorf("metrics /readyz does not name the engine's speech tools: %s", body)
+	}
+	if body := getBody(t, base+"/readyz"); strings.Contains(body, "speech") {
+		t.Errorf("public /readyz names the speech tools: %s", body)
 	}
 	line := out.String()
 	for _, want := range []string{"store=\"sqlite ", "provider=\"local engine (", "auth=built-in", "url=" + base} {
