@@ -238,8 +238,8 @@ func TestMatchSchema(t *testing.T) {
 		{"unknown code", "Error", `{"error":{"code":"nope","message":"x"}}`, 1},
 		{"extra field", "Error", `{"error":{"code":"not_found","message":"x"},"x":1}`, 1},
 		{"wrong type", "Candidate", `{"id":"1","name":"A","email":5}`, 1},
-		{"nullable", "TranscriptEntry", `{"seq":1,"speaker":"candidate","text":"","timestamp":"t","itemId":"i","source":"api","confidence":null,"interrupted":false}`, 0},
-		{"not integer", "TranscriptEntry", `{"seq":1.5,"speaker":"candidate","text":"","timestamp":"t","itemId":"i","source":"api","confidence":null,"interrupted":false}`, 1},
+		{"nullable", "TranscriptEntry", `{"seq":1,"speaker":"candidate","text":"","timestamp":"t","itemId":"i","source":"integration","confidence":null,"interrupted":false}`, 0},
+		{"not integer", "TranscriptEntry", `{"seq":1.5,"speaker":"candidate","text":"","timestamp":"t","itemId":"i","source":"integration","confidence":null,"interrupted":false}`, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
