@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -64,6 +65,12 @@ type Config struct {
 	// MetricsAddr is the host:port of the listener that serves
 	// GET /metrics, apart from the public one; empty serves no metrics.
 	MetricsAddr string
+
+	// TrustedProxies (TRUSTED_PROXIES) are the peers whose ClientIPHeader
+	// is believed; ClientIPHeader (CLIENT_IP_HEADER) is X-Forwarded-For,
+	// Fly-Client-IP or empty (none: the client is the connection's peer).
+	TrustedProxies []netip.Prefix
+	ClientIPHeader string
 }
 
 // Store names the storage the config selects.
@@ -125,6 +132,12 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if c.WebhookAllowPrivate, err = boolean("WEBHOOK_ALLOW_PRIVATE", env("WEBHOOK_ALLOW_PRIVATE", "")); err != nil {
+		return Config{}, err
+	}
+	if c.TrustedProxies, err = parseTrustedProxies(env("TRUSTED_PROXIES", "")); err != nil {
+		return Config{}, err
+	}
+	if c.ClientIPHeader, err = parseClientIPHeader(env("CLIENT_IP_HEADER", "")); err != nil {
 		return Config{}, err
 	}
 	c.PublicURL = env("PUBLIC_URL", "")
@@ -210,6 +223,7 @@ func (c Config) validate() error {
 		c.checkSecrets,
 		c.checkLogLevel,
 		c.checkMetricsAddr,
+		c.checkProxies,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -31,6 +31,8 @@ func Variables() []Variable {
 		{"WEBHOOK_ALLOW_PRIVATE", "false", "lets webhooks reach loopback, private and link-local addresses (refused by default against SSRF)"},
 		{"LOG_LEVEL", DefaultLogLevel, "debug, info, warn or error"},
 		{"SHUTDOWN_TIMEOUT", DefaultShutdownTimeout.String(), "how long a stop waits for requests to finish"},
+		{"TRUSTED_PROXIES", "", "comma-separated CIDRs (or addresses) of the reverse proxies whose CLIENT_IP_HEADER is believed; empty means none"},
+		{"CLIENT_IP_HEADER", "", "X-Forwarded-For or Fly-Client-IP: the header that carries the client's address from a trusted proxy; empty means none"},
 		{"METRICS_ADDR", "", "host:port of a separate listener serving Prometheus metrics at /metrics (e.g. 127.0.0.1:9091); empty means none"},
 	}
 }
