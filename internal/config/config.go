@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/interviewd/interviewd/internal/interview"
 )
 
 // Defaults for the variables that have one.
@@ -54,6 +56,9 @@ type Config struct {
 
 	JWTSecret string // empty: generated once and kept in DataDir
 	TenantID  string // empty: multi-tenant
+
+	// SignUp (SIGNUP) says who may create an organisation by signing up.
+	SignUp interview.SignUpPolicy
 
 	// WebhookAllowPrivate lets webhooks reach loopback, private and
 	// link-local addresses; off, such deliveries are refused (SSRF).
@@ -133,6 +138,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.WebhookAllowPrivate, err = boolean("WEBHOOK_ALLOW_PRIVATE", env("WEBHOOK_ALLOW_PRIVATE", "")); err != nil {
 		return Config{}, err
+	}
+	if c.SignUp, err = interview.ParseSignUpPolicy(strings.ToLower(env("SIGNUP", ""))); err != nil {
+		return Config{}, fmt.Errorf("SIGNUP: %w", err)
 	}
 	if c.TrustedProxies, err = parseTrustedProxies(env("TRUSTED_PROXIES", "")); err != nil {
 		return Config{}, err

@@ -1,5 +1,7 @@
 package config
 
+import "github.com/interviewd/interviewd/internal/interview"
+
 // Variable documents one environment variable that Load reads.
 type Variable struct {
 	Name    string
@@ -28,6 +30,7 @@ func Variables() []Variable {
 		{"SUPABASE_JWKS_URL", "", "key set that verifies RS256/ES256 Supabase tokens; default SUPABASE_URL/auth/v1/.well-known/jwks.json when SUPABASE_JWT_SECRET is empty"},
 		{"JWT_SECRET", "generated once, kept in DATA_DIR", "signs WebSocket tokens; at least 32 characters"},
 		{"TENANT_ID", "", "pins the instance to one tenant (per-tenant deploys); other tenants are refused"},
+		{"SIGNUP", string(interview.SignUpFirst), "who may sign up: first (only the first account on an empty instance), open (anyone) or closed (no one); invitations and interviewd admin create-user always work"},
 		{"WEBHOOK_ALLOW_PRIVATE", "false", "lets webhooks reach loopback, private and link-local addresses (refused by default against SSRF)"},
 		{"LOG_LEVEL", DefaultLogLevel, "debug, info, warn or error"},
 		{"SHUTDOWN_TIMEOUT", DefaultShutdownTimeout.String(), "how long a stop waits for requests to finish"},
