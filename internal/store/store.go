@@ -10,6 +10,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -23,6 +24,10 @@ var (
 	ErrClosed   = interview.ErrClosed   // the interview has ended and takes no writes
 	ErrInvalid  = interview.ErrInvalid  // a value fails validation or a CHECK constraint
 )
+
+// ErrNotEmpty is CreateFirstUserWithTenant's answer once the instance has a
+// user or a tenant.
+var ErrNotEmpty = errors.New("the instance already has an account")
 
 // List limits: a list call with Limit 0 returns at most the default, and
 // never more than the maximum.
@@ -95,6 +100,13 @@ type Tenants interface {
 	// are validated before anything is written; ErrConflict if u's email
 	// (normalised) is taken. It fills the IDs and CreatedAt when zero.
 	CreateUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error
+	// CreateFirstUserWithTenant is CreateUserWithTenant on an empty
+	// instance only (no user and no tenant yet), checked inside the same
+	// transaction so that of two parallel first sign-ups one wins;
+	// ErrNotEmpty, with nothing written, otherwise.
+	CreateFirstUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error
+	// Empty reports whether the instance has no user and no tenant yet.
+	Empty(ctx context.Context) (bool, error)
 }
 
 // Users stores accounts. Users are global, not tenant-owned.

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // CreateTenant stores t and, when ownerID is not empty, makes that user its
@@ -30,7 +31,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID s
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("create tenant %q: %w", t.Name, err)
+		return fmt.Errorf("create tenant %s: %w", t.ID, err)
 	}
 	return nil
 }
@@ -151,6 +152,33 @@ func (s *Store) RemoveMember(ctx context.Context, tenantID, userID string) error
 // transaction, after validating both: a failed sign-up leaves nothing. For
 // an actor the policies refuse it (ErrForbidden), as for CreateTenant.
 func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error {
+	return s.createUserWithTenant(ctx, u, t, false)
+}
+
+// CreateFirstUserWithTenant is CreateUserWithTenant on an empty instance
+// only. A transaction-scoped advisory lock serialises first sign-ups, and
+// the check runs after it is granted, so under READ COMMITTED it sees a
+// parallel sign-up that committed while it waited.
+func (s *Store) CreateFirstUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error {
+	return s.createUserWithTenant(ctx, u, t, true)
+}
+
+// Empty reports whether the instance has no user and no tenant yet.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var some bool
+	if err := s.q().QueryRow(ctx, anyAccount).Scan(&some); err != nil {
+		return false, fmt.Errorf("empty: %w", dbErr(err))
+	}
+	return !some, nil
+}
+
+// anyAccount is true once a user or a tenant exists.
+const anyAccount = `SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM tenants)`
+
+// firstSignUpLock is the advisory lock key of first sign-ups.
+const firstSignUpLock = 0x696e7669657764 // "inviewd"
+
+func (s *Store) createUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant, first bool) error {
 	u.Email = interview.NormalizeEmail(u.Email)
 	if err := u.Validate(); err != nil {
 		return err
@@ -163,6 +191,11 @@ func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *
 	fillID(&t.ID)
 	fillTime(&t.CreatedAt, u.CreatedAt)
 	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if first {
+			if err := checkEmpty(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5)`,
 			u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt); err != nil {
 			return err
@@ -176,7 +209,23 @@ func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("create user %s with tenant %q: %w", u.Email, t.Name, dbErr(err))
+		return fmt.Errorf("create user %s with tenant %s: %w", u.ID, t.ID, dbErr(err))
+	}
+	return nil
+}
+
+// checkEmpty takes the first sign-up lock, then is store.ErrNotEmpty once
+// a user or a tenant exists.
+func checkEmpty(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(firstSignUpLock)); err != nil {
+		return err
+	}
+	var some bool
+	if err := tx.QueryRow(ctx, anyAccount).Scan(&some); err != nil {
+		return err
+	}
+	if some {
+		return store.ErrNotEmpty
 	}
 	return nil
 }

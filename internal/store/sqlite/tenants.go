@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // CreateTenant stores t and, when ownerID is not empty, makes that user its
@@ -29,7 +30,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID s
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("create tenant %q: %w", t.Name, err)
+		return fmt.Errorf("create tenant %s: %w", t.ID, err)
 	}
 	return nil
 }
@@ -169,6 +170,30 @@ func (s *Store) RemoveMember(ctx context.Context, tenantID, userID string) error
 // CreateUserWithTenant stores u, the tenant t and u's ownership of it in one
 // transaction, after validating both: a failed sign-up leaves nothing.
 func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error {
+	return s.createUserWithTenant(ctx, u, t, false)
+}
+
+// CreateFirstUserWithTenant is CreateUserWithTenant on an empty instance
+// only. The writer's one connection and BEGIN IMMEDIATE serialise it with
+// every other write, so the check and the inserts cannot interleave with a
+// parallel sign-up.
+func (s *Store) CreateFirstUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant) error {
+	return s.createUserWithTenant(ctx, u, t, true)
+}
+
+// Empty reports whether the instance has no user and no tenant yet.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var some bool
+	if err := s.r.QueryRowContext(ctx, anyAccount).Scan(&some); err != nil {
+		return false, fmt.Errorf("empty: %w", dbErr(err))
+	}
+	return !some, nil
+}
+
+// anyAccount is true once a user or a tenant exists.
+const anyAccount = `SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM tenants)`
+
+func (s *Store) createUserWithTenant(ctx context.Context, u *interview.User, t *interview.Tenant, first bool) error {
 	u.Email = interview.NormalizeEmail(u.Email)
 	if err := u.Validate(); err != nil {
 		return err
@@ -181,6 +206,11 @@ func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *
 	fillID(&t.ID)
 	fillTime(&t.CreatedAt, u.CreatedAt)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if first {
+			if err := checkEmpty(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?)`,
 			u.ID, u.Email, u.Name, u.PasswordHash, ts(u.CreatedAt)); err != nil {
 			return dbErr(err)
@@ -194,7 +224,19 @@ func (s *Store) CreateUserWithTenant(ctx context.Context, u *interview.User, t *
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("create user %s with tenant %q: %w", u.Email, t.Name, err)
+		return fmt.Errorf("create user %s with tenant %s: %w", u.ID, t.ID, err)
+	}
+	return nil
+}
+
+// checkEmpty is store.ErrNotEmpty once a user or a tenant exists.
+func checkEmpty(ctx context.Context, tx *sql.Tx) error {
+	var some bool
+	if err := tx.QueryRowContext(ctx, anyAccount).Scan(&some); err != nil {
+		return dbErr(err)
+	}
+	if some {
+		return store.ErrNotEmpty
 	}
 	return nil
 }

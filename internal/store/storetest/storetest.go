@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tenants", testTenants},
 		{"Users", testUsers},
 		{"SignUp", testSignUp},
+		{"FirstSignUp", testFirstSignUp},
 		{"RemoveMember", testRemoveMember},
 		{"Positions", testPositions},
 		{"Candidates", testCandidates},
