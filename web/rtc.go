@@ -11,22 +11,25 @@ import (
 	"github.com/coder/websocket"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/calls"
 )
 
-// rtcGuard holds the /rtc limits and the per-IP and per-interview
-// connection counters.
+// rtcGuard holds the /rtc limits, the per-IP and per-interview
+// connection counters, and the tokens already spent.
 type rtcGuard struct {
 	limits      RTCLimits
 	byIP        *windowLimiter
 	byInterview *windowLimiter
+	spent       *auth.RTCSpent
 }
 
 func newRTCGuard(l RTCLimits) *rtcGuard {
 	l = l.withDefaults()
 	return &rtcGuard{limits: l,
 		byIP:        newWindowLimiter(l.ConnsPerIPPerMinute, time.Minute),
-		byInterview: newWindowLimiter(l.ConnsPerInterviewPerMinute, time.Minute)}
+		byInterview: newWindowLimiter(l.ConnsPerInterviewPerMinute, time.Minute),
+		spent:       auth.NewRTCSpent(nil)}
 }
 
 // rtcRoutes registers the signalling WebSocket of the candidate's browser
@@ -57,6 +60,11 @@ func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
 	if err != nil || claims.InterviewID != q.Get("session") ||
 		(s.pinnedTenant != "" && claims.TenantID != s.pinnedTenant) {
 		s.refuseRTC(w, http.StatusUnauthorized, rtcUnauthorized, "the interview token is missing, invalid or expired")
+		return
+	}
+	if s.rtc.spent.Spend(claims) != nil {
+		s.refuseRTC(w, http.StatusUnauthorized, rtcUnauthorized,
+			"this interview token has been used already; each connection needs a new token")
 		return
 	}
 	if !s.rtc.byInterview.allow(claims.TenantID + "/" + claims.InterviewID) {

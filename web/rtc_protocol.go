@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -62,7 +64,8 @@ const (
 )
 
 // clientMessage is what a browser sends. Unknown fields are ignored, as
-// the seed's client sends more than it needs to.
+// the seed's client sends more than it needs to; a key that is one of its
+// fields spelled in another case ({"TYPE":"end"}) is refused.
 type clientMessage struct {
 	Type      string          `json:"type"`
 	SDP       string          `json:"sdp,omitempty"`
@@ -85,6 +88,9 @@ func decodeClientMessage(b []byte) (clientMessage, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return clientMessage{}, &errBadMessage{"the message is not valid JSON with the expected field types"}
 	}
+	if err := checkClientKeys(b); err != nil {
+		return clientMessage{}, err
+	}
 	switch m.Type {
 	case msgSDPOffer:
 		if m.SDP == "" {
@@ -100,6 +106,28 @@ func decodeClientMessage(b []byte) (clientMessage, error) {
 		return clientMessage{}, &errBadMessage{fmt.Sprintf("unknown message type %.40q", m.Type)}
 	}
 	return m, nil
+}
+
+// checkClientKeys refuses a key that matches a field of clientMessage only
+// case-insensitively, which encoding/json would accept; other unknown keys
+// pass. The field names are the API's (checkJSONKeys's jsonFields).
+func checkClientKeys(b []byte) error {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(b, &obj) != nil {
+		return &errBadMessage{"a message must be a JSON object"}
+	}
+	fields := jsonFields(reflect.TypeFor[clientMessage]())
+	for key := range obj {
+		if _, exact := fields[key]; exact {
+			continue
+		}
+		for name := range fields {
+			if strings.EqualFold(key, name) {
+				return &errBadMessage{fmt.Sprintf("unknown field %.40q (field names are case-sensitive: %q)", key, name)}
+			}
+		}
+	}
+	return nil
 }
 
 // serverMessage is every message the server sends; each type fills its fields.

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -23,6 +25,7 @@ var ErrBadToken = errors.New("invalid or expired token")
 
 // RTCClaims are what a signalling token says: which interview, of which
 // tenant, for whom (a candidate's interview ID, a user ID or an API key ID).
+// Its ID (jti) is random and names the token when it is spent (RTCSpent).
 type RTCClaims struct {
 	InterviewID string `json:"interviewId"`
 	TenantID    string `json:"tenantId"`
@@ -54,10 +57,15 @@ func (s *RTCSigner) Issue(interviewID, tenantID, subject string, ttl time.Durati
 	}
 	now := s.now().Truncate(time.Second)
 	exp := now.Add(ttl)
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return "", time.Time{}, fmt.Errorf("token id: %w", err)
+	}
 	claims := RTCClaims{
 		InterviewID: interviewID,
 		TenantID:    tenantID,
 		RegisteredClaims: jwt.RegisteredClaims{
+			ID:        base64.RawURLEncoding.EncodeToString(id),
 			Issuer:    rtcIssuer,
 			Audience:  jwt.ClaimStrings{rtcAudience},
 			Subject:   subject,
@@ -72,7 +80,8 @@ func (s *RTCSigner) Issue(interviewID, tenantID, subject string, ttl time.Durati
 
 // Verify checks a token's signature (HS256 only: "none" and every other
 // algorithm are refused), issuer, audience and times, and that it lives no
-// longer than RTCTokenMaxTTL. Any failure is ErrBadToken.
+// longer than RTCTokenMaxTTL, and that it has an ID (jti) to be spent by.
+// Any failure is ErrBadToken.
 func (s *RTCSigner) Verify(token string) (RTCClaims, error) {
 	var c RTCClaims
 	if len(token) > 4096 {
@@ -87,7 +96,7 @@ func (s *RTCSigner) Verify(token string) (RTCClaims, error) {
 		jwt.WithLeeway(clockSkew),
 		jwt.WithTimeFunc(s.now),
 	)
-	if err != nil || c.InterviewID == "" || c.TenantID == "" || c.IssuedAt == nil ||
+	if err != nil || c.InterviewID == "" || c.TenantID == "" || c.IssuedAt == nil || c.ID == "" || len(c.ID) > 64 ||
 		c.ExpiresAt.Sub(c.IssuedAt.Time) > RTCTokenMaxTTL {
 		return RTCClaims{}, ErrBadToken
 	}

@@ -238,8 +238,9 @@ func (m *Manager) createFailed(l *live, v interview.Session, err error) error {
 
 // End is the candidate ending the interview: the call is hung up, the rest
 // of the transcript stored, and the interview completed. Before the
-// interview has started it only hangs up; a connection that has been
-// taken over changes nothing.
+// interview has started it is abandoned ("candidate ended before it
+// started", as the lifecycle API says); a connection that has been taken
+// over changes nothing.
 func (c *Conn) End(ctx context.Context) error {
 	m := c.m
 	l, err := m.acquire(c.key)
@@ -247,16 +248,15 @@ func (c *Conn) End(ctx context.Context) error {
 		return err
 	}
 	defer m.release(l)
-	if l.conn != c {
+	if l.conn != c && (l.conn != nil || l.ended) {
 		if err := c.Err(); err != nil {
 			return err
 		}
 		return ErrClosed
 	}
+	l.conn = c // no offer yet: nobody else holds the interview
 	if !l.started {
-		m.stopCall(l)
-		l.conn = nil
-		c.finish(nil)
+		m.finish(l, interview.StatusAbandoned, "candidate ended before it started", "")
 		return nil
 	}
 	m.finish(l, interview.StatusCompleted, "candidate ended", "")
