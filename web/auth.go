@@ -36,7 +36,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) signUpPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, templates.SignUp(templates.SignUpForm{Open: s.accounts.SignUpOpen()}))
+	s.render(w, r, http.StatusOK, templates.SignUp(templates.SignUpForm{Open: s.accounts.SignUpOpen(r.Context())}))
 }
 
 func (s *server) signUp(w http.ResponseWriter, r *http.Request) {
@@ -45,13 +45,14 @@ func (s *server) signUp(w http.ResponseWriter, r *http.Request) {
 		Name:         r.PostFormValue("name"),
 		Email:        r.PostFormValue("email"),
 		Password:     r.PostFormValue("password"),
+		ClientIP:     clientIP(r),
 	}
 	token, _, err := s.accounts.SignUp(r.Context(), in)
 	if err != nil {
 		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
 			return templates.SignUp(templates.SignUpForm{
 				Organisation: in.Organisation, Name: in.Name, Email: in.Email,
-				Open: s.accounts.SignUpOpen(), Err: fe,
+				Open: s.accounts.SignUpOpen(r.Context()), Err: fe,
 			})
 		})
 		return

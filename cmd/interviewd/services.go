@@ -48,7 +48,7 @@ func countEnded(mx *metrics.Metrics) func(interview.Status) {
 
 // newServices builds the services; mx may be nil.
 func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (services, error) {
-	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: st, PinnedTenant: cfg.TenantID})
+	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: st, PinnedTenant: cfg.TenantID, SignUp: cfg.SignUp})
 	if err != nil {
 		return services{}, fmt.Errorf("accounts: %w", err)
 	}
@@ -64,7 +64,7 @@ func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (servic
 	if cfg.Auth() == "supabase" {
 		if svc.recruiters, err = auth.NewSupabaseAccounts(auth.SupabaseConfig{
 			URL: cfg.SupabaseURL, AnonKey: cfg.SupabaseAnonKey, JWTSecret: cfg.SupabaseJWTSecret,
-			JWKSURL: cfg.SupabaseJWKSURL, CookieSecret: cfg.JWTSecret, Store: st, PinnedTenant: cfg.TenantID,
+			JWKSURL: cfg.SupabaseJWKSURL, CookieSecret: cfg.JWTSecret, Store: st, PinnedTenant: cfg.TenantID, SignUp: cfg.SignUp,
 		}); err != nil {
 			return services{}, fmt.Errorf("SUPABASE_URL: %w", err)
 		}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,8 +17,6 @@ const (
 	LoginTTL         = 7 * 24 * time.Hour // sliding: each use extends it
 	loginTouchEvery  = time.Hour          // how stale LastSeenAt may get before a write
 	InvitationTTL    = 7 * 24 * time.Hour
-	signInFailLimit  = 10
-	signInFailWindow = 15 * time.Minute
 	apiKeyTouchEvery = time.Minute
 )
 
@@ -33,12 +32,15 @@ type accountStore interface {
 // Accounts signs recruiters up and in, keeps their sessions, invites team
 // members and manages API keys, all with built-in accounts.
 type Accounts struct {
-	store    accountStore
-	now      func() time.Time
-	throttle *Throttle
+	store  accountStore
+	now    func() time.Time
+	guard  *guard
+	hashes *PasswordPool
 	// pinned is TENANT_ID: when set, only that tenant's members, keys and
 	// invitations are accepted, and sign-up is closed.
 	pinned string
+	// signUp is SIGNUP: who may create an organisation by signing up.
+	signUp interview.SignUpPolicy
 	// dummyHash is verified against when an email is unknown, so that a
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
@@ -49,6 +51,8 @@ type AccountsConfig struct {
 	Store        accountStore
 	Now          func() time.Time // nil means time.Now
 	PinnedTenant string
+	SignUp       interview.SignUpPolicy // SIGNUP; empty means open
+	Passwords    *PasswordPool          // nil means DefaultPasswordPool
 }
 
 // NewAccounts returns the built-in account service.
@@ -63,8 +67,10 @@ func NewAccounts(c AccountsConfig) (*Accounts, error) {
 	return &Accounts{
 		store:     c.Store,
 		now:       c.Now,
-		throttle:  NewThrottle(signInFailLimit, signInFailWindow, c.Now),
+		guard:     newGuard(c.Now),
+		hashes:    cmp.Or(c.Passwords, DefaultPasswordPool()),
 		pinned:    c.PinnedTenant,
+		signUp:    orOpen(c.SignUp),
 		dummyHash: dummy,
 	}, nil
 }
@@ -85,21 +91,33 @@ type SignUpInput struct {
 	Name         string
 	Email        string
 	Password     string
+	ClientIP     string // attempts are throttled per address, as SignIn does
 }
 
-// SignUpOpen reports whether anyone may create an organisation here.
-func (a *Accounts) SignUpOpen() bool { return a.pinned == "" }
+// SignUpOpen reports whether a stranger may create an organisation here
+// now: never with TENANT_ID, and under SIGNUP=first only while the
+// instance is empty.
+func (a *Accounts) SignUpOpen(ctx context.Context) bool {
+	return signUpOpen(ctx, a.pinned, a.signUp, a.store)
+}
 
 // SignUp creates a user, an organisation it owns, and a login, storing the
 // user and the organisation together or not at all. It returns the login's
 // cookie token.
 func (a *Accounts) SignUp(ctx context.Context, in SignUpInput) (string, Principal, error) {
-	if !a.SignUpOpen() {
-		return "", Principal{}, interview.Errorf(interview.CodeForbidden, "sign-up is closed on this instance; ask an owner for an invitation")
+	if a.pinned != "" || a.signUp == interview.SignUpClosed {
+		return "", Principal{}, errSignUpClosed
 	}
-	u, t, err := a.newOwner(ctx, in.Name, in.Email, in.Password, in.Organisation)
+	at, err := a.guard.begin(ctx, interview.NormalizeEmail(in.Email), in.ClientIP)
+	if err != nil {
+		return "", Principal{}, err
+	}
+	u, t, err := a.newOwner(ctx, in.Name, in.Email, in.Password, in.Organisation, a.signUp != interview.SignUpOpen)
+	at.endCreate(err)
 	if errors.Is(err, store.ErrConflict) {
 		return "", Principal{}, errSignUpRefused
+	} else if errors.Is(err, store.ErrNotEmpty) {
+		return "", Principal{}, errSignUpClosed
 	} else if err != nil {
 		return "", Principal{}, err
 	}
@@ -116,16 +134,21 @@ var errSignUpRefused = interview.Errorf(interview.CodeInvalid,
 // newOwner validates a user and an organisation, then stores both with the
 // user as owner in one transaction. A taken email is store.ErrConflict,
 // for the caller to word.
-func (a *Accounts) newOwner(ctx context.Context, name, email, password, org string) (interview.User, interview.Tenant, error) {
+// With first, it stores them only on an empty instance (store.ErrNotEmpty).
+func (a *Accounts) newOwner(ctx context.Context, name, email, password, org string, first bool) (interview.User, interview.Tenant, error) {
 	t := interview.Tenant{ID: a.pinned, Name: strings.TrimSpace(org)}
 	if err := t.Validate(); err != nil {
 		return interview.User{}, t, err
 	}
-	u, err := newUserValue(name, email, password)
+	u, err := newUserValue(ctx, a.hashes, name, email, password)
 	if err != nil {
 		return u, t, err
 	}
-	if err := a.store.CreateUserWithTenant(ctx, &u, &t); err != nil {
+	create := a.store.CreateUserWithTenant
+	if first {
+		create = a.store.CreateFirstUserWithTenant
+	}
+	if err := create(ctx, &u, &t); err != nil {
 		return u, t, fmt.Errorf("create owner: %w", err)
 	}
 	return u, t, nil
@@ -137,7 +160,7 @@ var errEmailTaken = interview.Errorf(interview.CodeConflict, "an account with th
 
 // newUser validates and stores a user with a password.
 func (a *Accounts) newUser(ctx context.Context, name, email, password string) (interview.User, error) {
-	u, err := newUserValue(name, email, password)
+	u, err := newUserValue(ctx, a.hashes, name, email, password)
 	if err != nil {
 		return u, err
 	}
@@ -151,7 +174,7 @@ func (a *Accounts) newUser(ctx context.Context, name, email, password string) (i
 
 // newUserValue validates a user's fields and password and hashes the
 // password, writing nothing.
-func newUserValue(name, email, password string) (interview.User, error) {
+func newUserValue(ctx context.Context, hashes *PasswordPool, name, email, password string) (interview.User, error) {
 	u := interview.User{Name: strings.TrimSpace(name), Email: interview.NormalizeEmail(email)}
 	if err := u.Validate(); err != nil {
 		return u, err
@@ -159,7 +182,7 @@ func newUserValue(name, email, password string) (interview.User, error) {
 	if err := CheckPasswordRules(password); err != nil {
 		return u, interview.Errorf(interview.CodeInvalid, "%s", err)
 	}
-	hash, err := HashPassword(password)
+	hash, err := hashes.Hash(ctx, password)
 	if err != nil {
 		return u, err
 	}

@@ -17,8 +17,9 @@ import (
 // returns as the new cookie value and carry on with its principal; on
 // failure, clear the cookie and ask the user to sign in.
 type Recruiters interface {
-	// SignUpOpen reports whether anyone may create an organisation here.
-	SignUpOpen() bool
+	// SignUpOpen reports whether a stranger may sign up here now (SIGNUP,
+	// TENANT_ID), for pages and links; SignUp enforces it.
+	SignUpOpen(ctx context.Context) bool
 	// SignUp creates an account and an organisation it owns, and signs in.
 	SignUp(ctx context.Context, in SignUpInput) (string, Principal, error)
 	// SignIn checks an email and password and signs in, throttling failures.

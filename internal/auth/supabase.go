@@ -54,9 +54,10 @@ type SupabaseConfig struct {
 	// CookieSecret (JWT_SECRET, at least 32 bytes) seals the cookie values.
 	CookieSecret string
 	Store        supabaseStore
-	PinnedTenant string           // TENANT_ID
-	Timeout      time.Duration    // each call to Supabase Auth; 0 means DefaultSupabaseTimeout
-	Now          func() time.Time // nil means time.Now
+	PinnedTenant string                 // TENANT_ID
+	SignUp       interview.SignUpPolicy // SIGNUP; empty means open
+	Timeout      time.Duration          // each call to Supabase Auth; 0 means DefaultSupabaseTimeout
+	Now          func() time.Time       // nil means time.Now
 }
 
 // SupabaseAccounts signs recruiters up, in and out through Supabase Auth.
@@ -70,10 +71,11 @@ type SupabaseAccounts struct {
 	sealer    cookieSealer
 	store     supabaseStore
 	now       func() time.Time
-	throttle  *Throttle
+	guard     *guard
 	refreshes *refreshFlight
 	signOuts  *signOuts
 	pinned    string
+	policy    interview.SignUpPolicy // SIGNUP
 }
 
 // NewSupabaseAccounts returns the Supabase Auth account service. It makes
@@ -119,10 +121,11 @@ func NewSupabaseAccounts(c SupabaseConfig) (*SupabaseAccounts, error) {
 		sealer:    sealer,
 		store:     c.Store,
 		now:       c.Now,
-		throttle:  NewThrottle(signInFailLimit, signInFailWindow, c.Now),
+		guard:     newGuard(c.Now),
 		refreshes: newRefreshFlight(c.Now),
 		signOuts:  newSignOuts(c.Now),
 		pinned:    c.PinnedTenant,
+		policy:    orOpen(c.SignUp),
 	}, nil
 }
 
@@ -154,16 +157,20 @@ func checkSupabaseURL(name, v string) error {
 	return nil
 }
 
-// SignUpOpen reports whether anyone may create an organisation here.
-func (s *SupabaseAccounts) SignUpOpen() bool { return s.pinned == "" }
+// SignUpOpen reports whether a stranger may create an organisation here
+// now: never with TENANT_ID, and under SIGNUP=first only while the
+// instance is empty.
+func (s *SupabaseAccounts) SignUpOpen(ctx context.Context) bool {
+	return signUpOpen(ctx, s.pinned, s.policy, s.store)
+}
 
 // SignUp creates a Supabase user with the organisation's name in its
 // metadata, then, once Supabase Auth has issued a session, the interviewd
 // user (with the Supabase user ID) and the organisation it owns. It answers
 // ErrConfirmEmail when Supabase Auth wants the email confirmed first.
 func (s *SupabaseAccounts) SignUp(ctx context.Context, in SignUpInput) (string, Principal, error) {
-	if !s.SignUpOpen() {
-		return "", Principal{}, interview.Errorf(interview.CodeForbidden, "sign-up is closed on this instance; ask an owner for an invitation")
+	if !s.SignUpOpen(ctx) {
+		return "", Principal{}, errSignUpClosed
 	}
 	u := interview.User{Name: strings.TrimSpace(in.Name), Email: interview.NormalizeEmail(in.Email)}
 	t := interview.Tenant{Name: strings.TrimSpace(in.Organisation)}
@@ -229,12 +236,11 @@ func (s *SupabaseAccounts) SignIn(ctx context.Context, email, password, clientIP
 // session it issues. Refusals are throttled per email and client address;
 // an unreachable Supabase Auth is no failed sign-in.
 func (s *SupabaseAccounts) signIn(ctx context.Context, email, password, clientIP string) (types.Session, error) {
-	keys := []string{"email:" + email, "ip:" + clientIP}
-	if s.throttle.Blocked(keys...) {
-		return types.Session{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
+	at, err := s.guard.begin(ctx, email, clientIP)
+	if err != nil {
+		return types.Session{}, err
 	}
 	if email == "" || password == "" {
-		s.throttle.Fail(keys...)
 		return types.Session{}, errBadSignIn
 	}
 	call, cancel := s.call(ctx)
@@ -244,14 +250,15 @@ func (s *SupabaseAccounts) signIn(ctx context.Context, email, password, clientIP
 		r, refused := call.refusal()
 		switch {
 		case !refused:
+			at.cancel()
 			return types.Session{}, call.failed("sign in", err)
 		case r.is([]string{"email_not_confirmed"}, "email not confirmed"):
+			at.success()
 			return types.Session{}, ErrConfirmEmail
 		}
-		s.throttle.Fail(keys...)
 		return types.Session{}, errBadSignIn
 	}
-	s.throttle.Reset(keys...)
+	at.success()
 	return res.Session, nil
 }
 
@@ -312,6 +319,9 @@ func (s *SupabaseAccounts) provision(ctx context.Context, c supabaseClaims, meta
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return u, fmt.Errorf("sign in: %w", err)
 	}
+	// Whether this user may found an organisation is decided before the
+	// user is stored, which makes the instance non-empty.
+	found := s.SignUpOpen(ctx)
 	u = interview.User{ID: c.Subject, Email: c.Email, Name: metaText(meta, metaName)}
 	if err := s.store.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {
 		if again, err := s.store.GetUser(ctx, c.Subject); err == nil {
@@ -322,7 +332,7 @@ func (s *SupabaseAccounts) provision(ctx context.Context, c supabaseClaims, meta
 		return u, fmt.Errorf("sign in: create user: %w", err)
 	}
 	t := interview.Tenant{Name: metaText(meta, metaOrganisation)}
-	if !s.SignUpOpen() || t.Validate() != nil {
+	if !found || t.Validate() != nil {
 		return u, nil
 	}
 	if err := s.store.CreateTenant(ctx, &t, u.ID); err != nil {

@@ -67,6 +67,9 @@ func (e *supabaseEnv) accounts(t *testing.T, mut func(*SupabaseConfig)) *Supabas
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The email slowdown is tested with built-in accounts; here it would
+	// only make the tests slow.
+	acc.guard.sleep = func(context.Context, time.Duration) error { return nil }
 	return acc
 }
 
@@ -189,13 +192,17 @@ func TestSupabaseSignInThrottle(t *testing.T) {
 		}
 	}
 	calls := e.fake.Count("token?grant_type=password")
-	_, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "10.0.0.3")
+	_, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "10.0.0.2")
 	wantCode(t, err, interview.CodeRateLimited)
 	if e.fake.Count("token?grant_type=password") != calls {
 		t.Error("a throttled sign-in reached Supabase")
 	}
-	e.clock.Advance(signInFailWindow)
+	// The owner elsewhere is slowed down, not locked out.
 	if _, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "10.0.0.3"); err != nil {
+		t.Fatalf("from another address: %v", err)
+	}
+	e.clock.Advance(signInFailWindow)
+	if _, _, err := e.acc.SignIn(t.Context(), "ada@example.com", testPassword, "10.0.0.2"); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
@@ -393,7 +400,7 @@ func TestSupabasePinnedTenant(t *testing.T) {
 	bobTok, bob := e.signUp(t, "Bobco", "bob@example.com")
 	pinned := e.accounts(t, func(c *SupabaseConfig) { c.PinnedTenant = ada.Membership.TenantID })
 
-	if pinned.SignUpOpen() {
+	if pinned.SignUpOpen(t.Context()) {
 		t.Error("sign-up open on a pinned instance")
 	}
 	_, _, err := pinned.SignUp(ctx, SignUpInput{Organisation: "X", Email: "x@example.com", Password: testPassword})
@@ -487,8 +494,8 @@ func TestSupabaseUnreachable(t *testing.T) {
 	_, _, err = e.acc.SignUp(t.Context(), SignUpInput{Organisation: "A", Email: "ada@example.com", Password: testPassword})
 	wantCode(t, err, interview.CodeUnavailable)
 	// Unavailability is no failed sign-in: the throttle is untouched.
-	if e.acc.throttle.Blocked("email:ada@example.com") {
-		t.Error("throttled")
+	if n := e.acc.guard.attempts.Add("ip:ip"); n != 1 {
+		t.Errorf("the address has %d attempts", n)
 	}
 }
 

@@ -140,7 +140,7 @@ func (a *Accounts) CreateOwner(ctx context.Context, email, password, orgName str
 			return a.addOwner(ctx, existing, email, password)
 		}
 	}
-	u, t, err := a.newOwner(ctx, "", email, password, orgName)
+	u, t, err := a.newOwner(ctx, "", email, password, orgName, false)
 	if errors.Is(err, store.ErrConflict) {
 		return u, t, errEmailTaken
 	}
