@@ -47,7 +47,8 @@ func isJSONMediaType(ct string) bool {
 }
 
 // decodeJSONBody decodes exactly one JSON value from body into dst, whose
-// field names must match the body's keys exactly, case included.
+// field names must match the body's keys exactly, case included, and whose
+// strings must pass interview.CheckText.
 func decodeJSONBody(body io.Reader, dst any) error {
 	var raw bytes.Buffer
 	dec := json.NewDecoder(io.TeeReader(body, &raw))
@@ -60,6 +61,9 @@ func decodeJSONBody(body io.Reader, dst any) error {
 			return errBodyTooLarge
 		}
 		return invalidf("the request body must hold one JSON object and nothing after it")
+	}
+	if err := checkJSONText(raw.Bytes()); err != nil {
+		return err
 	}
 	return checkJSONKeys(bytes.TrimSpace(raw.Bytes()), reflect.TypeOf(dst))
 }

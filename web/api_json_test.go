@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
@@ -23,6 +25,8 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"title":"\ud800"}`, `{"TITLE":"x"}`, `{"title":"x","title":"y"}`, "\xff", `{"a":`,
 		`{"Title":"x"}`, `{"positionId":"p","candidate":{"Name":"A"}}`, `{"maxMinutes":1,"maxminutes":2}`,
 		`{"title":"\u0074"}`, `{"titl\u0065":"x"}`, `{"tıtle":"x"}`, `{"ſtatus":1}`,
+		`{"title":"a\u0000b"}`, "{\"title\":\"a\xffb\"}", `{"title":"a\nb"}`, `{"description":"a\r\nb"}`,
+		`{"questions":["a","b\u0001"]}`, `{"candidate":{"name":"\u007f"}}`, "{\"ti\xfftle\":\"x\"}",
 	} {
 		f.Add(seed)
 	}
@@ -37,6 +41,7 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 			roundTrip(t, dst)
 			exactKeys(t, body, dst)
+			acceptedText(t, body, reflect.ValueOf(dst), "")
 		}
 	})
 }
@@ -186,6 +191,34 @@ func TestValidIdempotencyKey(t *testing.T) {
 	} {
 		if got := validIdempotencyKey(key); got != ok {
 			t.Errorf("validIdempotencyKey(%q) = %v, want %v", key, got, ok)
+		}
+	}
+}
+
+// acceptedText fails unless every string of an accepted body is valid
+// UTF-8 with no control character but a tab, or a line break in a
+// multi-line field.
+func acceptedText(t *testing.T, body string, v reflect.Value, field string) {
+	t.Helper()
+	if !utf8.ValidString(body) {
+		t.Fatalf("body %q with invalid UTF-8 accepted", body)
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		acceptedText(t, body, v.Elem(), field)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			acceptedText(t, body, v.Field(i), v.Type().Field(i).Tag.Get("json"))
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			acceptedText(t, body, v.Index(i), field+"[]")
+		}
+	case reflect.String:
+		for _, r := range v.String() {
+			if unicode.IsControl(r) && r != '\t' && !(interview.MultiLine(field) && (r == '\n' || r == '\r')) {
+				t.Fatalf("body %q: field %s accepted %U", body, field, r)
+			}
 		}
 	}
 }

@@ -49,7 +49,8 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
-// errorBody is the JSON shape of every error: {"error":{"code","message"}}.
+// errorBody is the JSON shape of every error: {"error":{"code","message"}},
+// with "field" when a validation error is about one field.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -57,6 +58,7 @@ type errorBody struct {
 type errorDetail struct {
 	Code    interview.Code `json:"code"`
 	Message string         `json:"message"`
+	Field   string         `json:"field,omitempty"`
 }
 
 // fail is the one error exit of every handler. It maps err to a status,
@@ -80,7 +82,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	if wantsJSON(r) {
-		writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg}})
+		writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: interview.FieldOf(err)}})
 		return
 	}
 	h.Add("Vary", "Accept")

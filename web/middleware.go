@@ -82,7 +82,7 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 			slog.Int("status", rw.statusCode()),
 			slog.Int64("bytes", rw.bytes),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("remote", r.RemoteAddr))
+			slog.String("remote", clientIP(r)))
 	})
 }
 

@@ -178,6 +178,9 @@ func isInvalid(err error) bool {
 // field(message) names.
 func formErrorOf(err error, field func(msg string) string) *templates.FormError {
 	msg := interview.ErrorMessage(err)
+	if name := interview.FieldOf(err); name != "" {
+		return &templates.FormError{Message: sentence(msg), Field: name}
+	}
 	return &templates.FormError{Message: sentence(msg), Field: field(strings.ToLower(msg))}
 }
 

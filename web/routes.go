@@ -18,7 +18,8 @@ func (s *server) routes() http.Handler {
 	r.Use(s.accessLog)
 	r.Use(s.securityHeaders)
 	r.Use(s.recoverPanic)
-	r.Use(middleware.GetHead) // HEAD is served by the GET handler
+	r.Use(middleware.GetHead)    // HEAD is served by the GET handler
+	r.Use(s.checkRequestText(r)) // text.go: no control characters in paths and queries
 
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))

@@ -46,7 +46,8 @@ type rtcOptions struct {
 	calls           calls.Config  // knobs; Store, Provider, Settings are filled in
 	limits          RTCLimits
 	pinnedTenant    string
-	dbPath          string // the SQLite file; empty means a new one (a restart reuses one)
+	dbPath          string    // the SQLite file; empty means a new one (a restart reuses one)
+	clientIPs       ClientIPs // trusted proxies; zero means the peer is the client
 }
 
 // rtcApp is interviewd's live side as cmd/interviewd wires it with the
@@ -105,7 +106,7 @@ func newRTCApp(t testing.TB, o rtcOptions) *rtcApp {
 		t.Fatal(err)
 	}
 	h := NewServer(Deps{Logger: logger, Store: st, PublicURL: a.URL, Engine: a.Engine.Handler(),
-		Calls: a.Calls, RTCTokens: a.Tokens, PinnedTenant: o.pinnedTenant, RTCLimits: o.limits})
+		Calls: a.Calls, RTCTokens: a.Tokens, PinnedTenant: o.pinnedTenant, RTCLimits: o.limits, ClientIPs: o.clientIPs})
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: h}}
 	srv.Start()
 	t.Cleanup(func() {

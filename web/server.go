@@ -42,6 +42,9 @@ type Deps struct {
 	RTCLimits RTCLimits
 	// Metrics counts requests and /rtc connections; nil counts nothing.
 	Metrics Metrics
+	// ClientIPs finds each request's client address behind trusted
+	// proxies; zero uses the connection's peer.
+	ClientIPs ClientIPs
 }
 
 // Metrics receives what the HTTP layer counts, for monitoring; its
@@ -90,6 +93,7 @@ type server struct {
 	pinnedTenant string
 	rtc          *rtcGuard
 	metrics      Metrics
+	clientIPs    ClientIPs
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -111,6 +115,7 @@ func NewServer(d Deps) http.Handler {
 		pinnedTenant: d.PinnedTenant,
 		rtc:          newRTCGuard(d.RTCLimits),
 		metrics:      d.Metrics,
+		clientIPs:    d.ClientIPs,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

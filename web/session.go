@@ -135,6 +135,10 @@ func (s *server) csrf(next http.Handler) http.Handler {
 				s.fail(w, r, interview.Errorf(interview.CodeInvalid, "the form could not be read"))
 				return
 			}
+			if err := checkValues(r.PostForm); err != nil {
+				s.fail(w, r, err) // before any handler or store sees the text
+				return
+			}
 			sent := r.PostFormValue("csrf_token")
 			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 				s.fail(w, r, errCSRF)

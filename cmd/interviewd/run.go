@@ -127,6 +127,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		RTCTokens:    svc.rtcTokens,
 		PinnedTenant: cfg.TenantID,
 		Metrics:      mx,
+		ClientIPs:    web.ClientIPs{TrustedProxies: cfg.TrustedProxies, Header: cfg.ClientIPHeader},
 	})
 	srv := &http.Server{
 		Handler:           handler,

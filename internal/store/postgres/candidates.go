@@ -18,7 +18,7 @@ func (s *Store) CreateCandidate(ctx context.Context, c *interview.Candidate) err
 	_, err := s.q().Exec(ctx, `INSERT INTO candidates (id, tenant_id, name, email, created_at)
 		VALUES ($1, $2, $3, $4, $5)`, c.ID, c.TenantID, c.Name, c.Email, c.CreatedAt)
 	if err != nil {
-		return fmt.Errorf("create candidate %q: %w", c.Name, dbErr(err))
+		return fmt.Errorf("create candidate %s: %w", c.ID, dbErr(err))
 	}
 	return nil
 }

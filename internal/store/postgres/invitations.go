@@ -32,7 +32,7 @@ func (s *Store) CreateInvitation(ctx context.Context, inv *interview.Invitation)
 		inv.ID, inv.TenantID, inv.Email, string(inv.Role), inv.TokenHash, inv.InvitedBy,
 		inv.CreatedAt, inv.ExpiresAt, inv.AcceptedAt, inv.RevokedAt)
 	if err != nil {
-		return fmt.Errorf("invite %s: %w", inv.Email, dbErr(err))
+		return fmt.Errorf("invite %s: %w", inv.ID, dbErr(err))
 	}
 	return nil
 }

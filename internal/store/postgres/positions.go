@@ -35,7 +35,7 @@ func (s *Store) CreatePosition(ctx context.Context, p *interview.Position) error
 		p.ID, p.TenantID, p.Title, p.Description, p.Instructions, p.Questions,
 		p.MaxMinutes, p.Language, p.Voice, p.ArchivedAt, p.CreatedAt, p.UpdatedAt)
 	if err != nil {
-		return fmt.Errorf("create position %q: %w", p.Title, dbErr(err))
+		return fmt.Errorf("create position %s: %w", p.ID, dbErr(err))
 	}
 	return nil
 }

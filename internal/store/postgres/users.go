@@ -39,7 +39,7 @@ func (s *Store) CreateUser(ctx context.Context, u *interview.User) error {
 	_, err := s.q().Exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5)`,
 		u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt)
 	if err != nil {
-		return fmt.Errorf("create user %s: %w", u.Email, dbErr(err))
+		return fmt.Errorf("create user %s: %w", u.ID, dbErr(err))
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (interview.Use
 	email = interview.NormalizeEmail(email)
 	u, err := scanUser(s.q().QueryRow(ctx, `SELECT `+s.userReadCols()+` FROM users WHERE email = $1`, email))
 	if err != nil {
-		return u, fmt.Errorf("get user %s: %w", email, err)
+		return u, fmt.Errorf("get user by email: %w", err)
 	}
 	return u, nil
 }

@@ -59,7 +59,7 @@ func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *interview.WebhookE
 		e.ID, e.TenantID, e.URL, e.Description, events, e.Secret, e.CreatedBy,
 		e.CreatedAt, e.DisabledAt)
 	if err != nil {
-		return fmt.Errorf("create webhook endpoint %s: %w", e.URL, dbErr(err))
+		return fmt.Errorf("create webhook endpoint %s: %w", e.ID, dbErr(err))
 	}
 	return nil
 }

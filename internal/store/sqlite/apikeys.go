@@ -36,7 +36,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *interview.APIKey) error {
 		k.ID, k.TenantID, k.Name, k.Prefix, k.Hash, k.CreatedBy, ts(k.CreatedAt),
 		nullTS(k.LastUsedAt), nullTS(k.RevokedAt))
 	if err != nil {
-		return fmt.Errorf("create API key %q: %w", k.Name, dbErr(err))
+		return fmt.Errorf("create API key %s: %w", k.ID, dbErr(err))
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func (s *Store) CreateCandidate(ctx context.Context, c *interview.Candidate) err
 		`INSERT INTO candidates (id, tenant_id, name, email, created_at) VALUES (?, ?, ?, ?, ?)`,
 		c.ID, c.TenantID, c.Name, c.Email, ts(c.CreatedAt))
 	if err != nil {
-		return fmt.Errorf("create candidate %q: %w", c.Name, dbErr(err))
+		return fmt.Errorf("create candidate %s: %w", c.ID, dbErr(err))
 	}
 	return nil
 }

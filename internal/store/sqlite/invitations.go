@@ -37,7 +37,7 @@ func (s *Store) CreateInvitation(ctx context.Context, inv *interview.Invitation)
 		inv.ID, inv.TenantID, inv.Email, string(inv.Role), inv.TokenHash, inv.InvitedBy,
 		ts(inv.CreatedAt), ts(inv.ExpiresAt), nullTS(inv.AcceptedAt), nullTS(inv.RevokedAt))
 	if err != nil {
-		return fmt.Errorf("invite %s: %w", inv.Email, dbErr(err))
+		return fmt.Errorf("invite %s: %w", inv.ID, dbErr(err))
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func (s *Store) CreatePosition(ctx context.Context, p *interview.Position) error
 		p.ID, p.TenantID, p.Title, p.Description, p.Instructions, questions,
 		p.MaxMinutes, p.Language, p.Voice, nullTS(p.ArchivedAt), ts(p.CreatedAt), ts(p.UpdatedAt))
 	if err != nil {
-		return fmt.Errorf("create position %q: %w", p.Title, dbErr(err))
+		return fmt.Errorf("create position %s: %w", p.ID, dbErr(err))
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func (s *Store) CreateUser(ctx context.Context, u *interview.User) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?)`,
 		u.ID, u.Email, u.Name, u.PasswordHash, ts(u.CreatedAt))
 	if err != nil {
-		return fmt.Errorf("create user %s: %w", u.Email, dbErr(err))
+		return fmt.Errorf("create user %s: %w", u.ID, dbErr(err))
 	}
 	return nil
 }
@@ -48,7 +48,7 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (interview.Use
 	email = interview.NormalizeEmail(email)
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, email))
 	if err != nil {
-		return u, fmt.Errorf("get user %s: %w", email, err)
+		return u, fmt.Errorf("get user by email: %w", err)
 	}
 	return u, nil
 }

@@ -50,7 +50,7 @@ func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *interview.WebhookE
 		e.ID, e.TenantID, e.URL, e.Description, strings.Join(e.Events, ","), e.Secret,
 		e.CreatedBy, ts(e.CreatedAt), nullTS(e.DisabledAt))
 	if err != nil {
-		return fmt.Errorf("create webhook endpoint %s: %w", e.URL, dbErr(err))
+		return fmt.Errorf("create webhook endpoint %s: %w", e.ID, dbErr(err))
 	}
 	return nil
 }
