@@ -15,6 +15,7 @@ func (s *server) routes() http.Handler {
 	// and a 405, has a request ID, an access-log line and the security
 	// headers.
 	r.Use(s.requestID)
+	r.Use(s.clientAddr) // before the log, which records the client's address
 	r.Use(s.accessLog)
 	r.Use(s.securityHeaders)
 	r.Use(s.recoverPanic)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -168,13 +167,4 @@ func (s *server) crossOrigin(next http.Handler) http.Handler {
 		s.fail(w, r, errCSRF)
 	}))
 	return cop.Handler(next)
-}
-
-// clientIP is the address sign-in throttling counts failures against.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
