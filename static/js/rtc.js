@@ -14,8 +14,8 @@
 // from the data channel (provider events, immediate) and from the server's
 // echo of what it stored (authoritative, with a seq); both carry the
 // provider's item ID, so a line shows once. After a drop (signalling or
-// media) the call reconnects within the grace window: a new token, a new
-// socket, a new call, the same interview. docs/candidate-room.md has the
+// media) the call reconnects within the grace window: a new token (each
+// admits one socket), a new socket, a new call, the same interview. docs/candidate-room.md has the
 // states, codes and rules.
 
 /**
