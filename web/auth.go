@@ -84,6 +84,7 @@ func (s *server) formFailure(w http.ResponseWriter, r *http.Request, err error, 
 		return
 	}
 	fe := &templates.FormError{Message: sentence(de.Message), Field: fieldOf(de.Message)}
+	setRetryAfter(w.Header(), statusOf(de.Code))
 	s.render(w, r, statusOf(de.Code), page(fe))
 }
 

@@ -81,6 +81,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	msg := interview.ErrorMessage(err)
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
+	setRetryAfter(h, status)
 	if wantsJSON(r) {
 		writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: interview.FieldOf(err)}})
 		return
@@ -93,6 +94,14 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	writeHTML(w, status, buf.Bytes())
+}
+
+// setRetryAfter tells a client refused with 503 when to try again:
+// auth.ErrBusy's full password pool frees in about a second.
+func setRetryAfter(h http.Header, status int) {
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1")
+	}
 }
 
 // errNoRoute is the error of a request that matches no route.

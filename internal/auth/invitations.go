@@ -127,7 +127,13 @@ func (a *Accounts) invitee(ctx context.Context, inv interview.Invitation, in Acc
 	case err == nil:
 		return a.checkPassword(ctx, inv.Email, in.Password, in.ClientIP)
 	case errors.Is(err, store.ErrNotFound):
-		return a.newUser(ctx, in.Name, inv.Email, in.Password)
+		at, err := a.guard.begin(ctx, inv.Email, in.ClientIP)
+		if err != nil {
+			return interview.User{}, err
+		}
+		u, err := a.newUser(ctx, in.Name, inv.Email, in.Password)
+		at.endCreate(err)
+		return u, err
 	}
 	return interview.User{}, fmt.Errorf("invitee: %w", err)
 }
@@ -138,18 +144,23 @@ func (a *Accounts) invitee(ctx context.Context, inv interview.Invitation, in Acc
 // there is none, so the time says nothing either). SignIn and accepting an
 // invitation with an existing account both use it.
 func (a *Accounts) checkPassword(ctx context.Context, email, password, clientIP string) (interview.User, error) {
-	keys := []string{"email:" + email, "ip:" + clientIP}
-	if a.throttle.Blocked(keys...) {
-		return interview.User{}, interview.Errorf(interview.CodeRateLimited, "too many failed sign-ins; wait 15 minutes and try again")
+	at, err := a.guard.begin(ctx, email, clientIP)
+	if err != nil {
+		return interview.User{}, err
 	}
 	u, err := a.store.GetUserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		at.cancel()
 		return interview.User{}, fmt.Errorf("sign in: %w", err)
 	}
-	if VerifyPassword(cmp.Or(u.PasswordHash, a.dummyHash), password) != nil || u.PasswordHash == "" {
-		a.throttle.Fail(keys...)
+	err = a.hashes.Verify(ctx, cmp.Or(u.PasswordHash, a.dummyHash), password)
+	if errors.Is(err, ErrBusy) || ctx.Err() != nil {
+		at.cancel()
+		return interview.User{}, cmp.Or(ctx.Err(), err)
+	}
+	if err != nil || u.PasswordHash == "" {
 		return interview.User{}, errBadSignIn
 	}
-	a.throttle.Reset(keys...)
+	at.success()
 	return u, nil
 }

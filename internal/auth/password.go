@@ -1,14 +1,21 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/interviewd/interviewd/internal/interview"
 )
 
 // Password rules and argon2id parameters (OWASP's minimum for argon2id:
@@ -94,4 +101,87 @@ func parseArgon2(hash string) (argonParams, error) {
 		return p, errors.New("malformed password hash")
 	}
 	return p, nil
+}
+
+// argonBytes is the memory one argon2id hash or check takes.
+const argonBytes = argonMemoryKiB * 1024
+
+// defaultHashBudget is the memory password hashing may use when GOMEMLIMIT
+// is not set.
+const defaultHashBudget = 128 << 20
+
+// ErrBusy answers a password hash or check that found the pool and its
+// queue full; the web layer answers 503 with Retry-After.
+var ErrBusy = interview.Errorf(interview.CodeUnavailable, "the server is busy; try again in a moment")
+
+// PasswordPool bounds how many argon2id hashes and checks run at once, so
+// that parallel sign-ins cannot take the server's memory (about 19 MiB
+// each). A few more wait in a short queue; past that a request gets
+// ErrBusy at once.
+type PasswordPool struct {
+	admitted chan struct{} // running and queued
+	running  chan struct{}
+	inFlight atomic.Int64
+	peak     atomic.Int64
+	runs     atomic.Int64
+}
+
+// NewPasswordPool runs at most size hashes at once, with queue more waiting.
+func NewPasswordPool(size, queue int) *PasswordPool {
+	size = max(size, 1)
+	return &PasswordPool{admitted: make(chan struct{}, size+max(queue, 0)), running: make(chan struct{}, size)}
+}
+
+// DefaultPasswordPool sizes a pool from GOMAXPROCS and memory: at most one
+// hash per CPU, and no more than a quarter of GOMEMLIMIT (128 MiB when it
+// is not set) divided by 19 MiB; the queue holds twice that.
+func DefaultPasswordPool() *PasswordPool {
+	budget := int64(defaultHashBudget)
+	if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64 {
+		budget = limit / 4
+	}
+	size := min(runtime.GOMAXPROCS(0), max(int(budget/argonBytes), 1))
+	return NewPasswordPool(size, 2*size)
+}
+
+// Size is how many hashes may run at once.
+func (p *PasswordPool) Size() int { return cap(p.running) }
+
+// Runs is how many hashes and checks have run.
+func (p *PasswordPool) Runs() int { return int(p.runs.Load()) }
+
+// Peak is the most hashes that have run at once.
+func (p *PasswordPool) Peak() int { return int(p.peak.Load()) }
+
+// Hash is HashPassword inside the pool.
+func (p *PasswordPool) Hash(ctx context.Context, pw string) (string, error) {
+	var h string
+	err := p.do(ctx, func() (err error) { h, err = HashPassword(pw); return err })
+	return h, err
+}
+
+// Verify is VerifyPassword inside the pool.
+func (p *PasswordPool) Verify(ctx context.Context, hash, pw string) error {
+	return p.do(ctx, func() error { return VerifyPassword(hash, pw) })
+}
+
+func (p *PasswordPool) do(ctx context.Context, f func() error) error {
+	select {
+	case p.admitted <- struct{}{}:
+	default:
+		return ErrBusy
+	}
+	defer func() { <-p.admitted }()
+	select {
+	case p.running <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-p.running }()
+	p.runs.Add(1)
+	n := p.inFlight.Add(1)
+	defer p.inFlight.Add(-1)
+	for old := p.peak.Load(); n > old && !p.peak.CompareAndSwap(old, n); old = p.peak.Load() {
+	}
+	return f()
 }

@@ -79,7 +79,7 @@ func TestSupabaseInvitationFailures(t *testing.T) {
 		_, _, err = e.acc.AcceptInvitation(ctx, token, wrong)
 		wantCode(t, err, interview.CodeUnauthorized)
 	}
-	_, _, err = e.acc.SignIn(ctx, "rae@example.com", testPassword, "10.0.0.10")
+	_, _, err = e.acc.SignIn(ctx, "rae@example.com", testPassword, "10.0.0.9")
 	wantCode(t, err, interview.CodeRateLimited)
 	e.clock.Advance(signInFailWindow)
 
