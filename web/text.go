@@ -18,6 +18,9 @@ func checkValues(values map[string][]string) error {
 		if err := interview.CheckText("", name); err != nil {
 			return err // a name is not echoed back
 		}
+		if name == "next" {
+			continue // a return address: localPath sends a bad one home instead (redirect.go)
+		}
 		for _, v := range values[name] {
 			if err := interview.CheckText(name, v); err != nil {
 				return err

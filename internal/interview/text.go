@@ -34,10 +34,11 @@ func FieldOf(err error) string {
 // inputs alike, and a JSON path ("candidate.name") is judged by its last
 // name. The form's "questions" is a textarea of one question per line;
 // the API's "questions[2]" is one question, a single line. A transcript
-// line's "text" may hold breaks, which the transcript normalises.
+// line's "text" and a whole "fullTranscript" or "finalTranscript" may
+// hold breaks, which the transcript normalises.
 func MultiLine(field string) bool {
 	switch path.Base(strings.ReplaceAll(field, ".", "/")) {
-	case "description", "instructions", "questions", "text":
+	case "description", "instructions", "questions", "text", "fullTranscript", "finalTranscript":
 		return true
 	}
 	return false
