@@ -139,6 +139,7 @@ type liveLine struct {
 	ItemID      string    `json:"itemId"`
 	Speaker     string    `json:"speaker"`
 	Label       string    `json:"label"`
+	Source      string    `json:"source"` // server, browser or integration (hiring.SourceLabel)
 	Text        string    `json:"text"`
 	At          time.Time `json:"at"`
 	Offset      string    `json:"offset"`
@@ -175,7 +176,7 @@ func (s *server) interviewLive(w http.ResponseWriter, r *http.Request) {
 	for i, l := range templates.TranscriptLines(entries, hiring.SpeakerLabel) {
 		if e := entries[i]; e.Seq > after {
 			res.Lines = append(res.Lines, liveLine{Seq: e.Seq, ItemID: e.ItemID, Speaker: l.Speaker, Label: l.Label,
-				Text: l.Text, At: l.At.UTC(), Offset: l.Offset, Interrupted: l.Interrupted})
+				Source: l.Source, Text: l.Text, At: l.At.UTC(), Offset: l.Offset, Interrupted: l.Interrupted})
 		}
 	}
 	w.Header().Set("Cache-Control", "private, no-store")

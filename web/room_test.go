@@ -238,7 +238,8 @@ func TestRecruiterLiveView(t *testing.T) {
 			if live["status"] != "pending" || live["open"] != true || len(lines) != 2 {
 				t.Fatalf("live: %v", live)
 			}
-			if l := lines[0].(map[string]any); l["seq"] != 2.0 || l["label"] != "Candidate" || l["text"] != "Hello!" || l["offset"] != "00:37" {
+			if l := lines[0].(map[string]any); l["seq"] != 2.0 || l["label"] != "Candidate" || l["text"] != "Hello!" || l["offset"] != "00:37" ||
+				l["source"] != hiring.SourceLabel(interview.SourceSideband) {
 				t.Errorf("live line %v", l)
 			}
 			if got := f.owner.page(page, http.StatusOK).Find("script#live-data").Text(); !strings.Contains(got, `"after":3`) {

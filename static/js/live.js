@@ -6,7 +6,7 @@
 // JSON script #live-data.
 
 /**
- * @typedef {{seq: number, itemId: string, speaker: string, label: string, text: string, at: string, offset: string, interrupted: boolean}} LiveLine
+ * @typedef {{seq: number, itemId: string, speaker: string, label: string, source: string, text: string, at: string, offset: string, interrupted: boolean}} LiveLine
  * @typedef {{status: string, statusLabel: string, open: boolean, progress: string, lines: LiveLine[]}} LiveResponse
  */
 
@@ -117,8 +117,11 @@ function lineElement(l) {
   who.className = "speaker";
   who.dataset.testid = "transcript-speaker";
   who.textContent = l.label;
+  const source = document.createElement("span");
+  source.dataset.testid = "transcript-source";
+  source.title = SOURCE_TITLE;
   const when = document.createElement("time");
-  meta.append(who, when);
+  meta.append(who, source, when);
   const text = document.createElement("p");
   text.className = "text";
   text.dataset.testid = "transcript-text";
@@ -127,8 +130,13 @@ function lineElement(l) {
   return li;
 }
 
+/** What the source mark means; the page's own lines carry the same title. */
+const SOURCE_TITLE =
+  "who wrote this line: the server's own channel to the call, the candidate's browser, or an integration";
+
 /**
- * Brings a line up to date: its place, time, text and interrupted mark.
+ * Brings a line up to date: its place, time, source, text and interrupted
+ * mark (the server's own line replaces a browser's for the same item).
  * @param {HTMLLIElement} li
  * @param {LiveLine} l
  */
@@ -138,6 +146,9 @@ function updateLine(li, l) {
   const when = /** @type {HTMLTimeElement} */ (li.querySelector("time"));
   when.dateTime = l.at;
   when.textContent = l.offset;
+  const source = /** @type {HTMLElement} */ (li.querySelector("[data-testid=transcript-source]"));
+  source.className = `source ${l.source}`;
+  source.textContent = l.source;
   /** @type {HTMLElement} */ (li.querySelector(".text")).textContent = l.text;
   let mark = li.querySelector(".interrupted");
   if (l.interrupted && !mark) {
