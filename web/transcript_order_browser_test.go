@@ -16,6 +16,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/engine"
+	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/testenv"
@@ -197,7 +198,8 @@ func checkSpokenOrder(t *testing.T, r *orderRoom, entries []interview.Transcript
 	base := "/app/interviews/" + r.id + "/transcript."
 	txt := strings.Split(strings.TrimSpace(readBody(t, r.owner.get(base+"txt"))), "\n")[3:]
 	for i, e := range entries {
-		want := "] " + map[bool]string{true: "Interviewer", false: "Candidate"}[e.Speaker == interview.SpeakerInterviewer] + ": " + e.Text
+		who := map[bool]string{true: "Interviewer", false: "Candidate"}[e.Speaker == interview.SpeakerInterviewer]
+		want := "] " + who + " (" + hiring.SourceLabel(e.Source) + "): " + e.Text
 		if e.Interrupted {
 			want += " — interrupted"
 		}
