@@ -97,9 +97,19 @@ func newPeer(t testing.TB, levels bool) *peer.Peer {
 // waits until the peer is connected and returns the answer and the call id.
 func call(t testing.TB, p *peer.Peer, srv *httptest.Server, session string) (string, string) {
 	t.Helper()
+	answer, id := postOffer(t, srv, p.Offer(), session)
+	p.Answer(answer)
+	p.WaitConnected()
+	return answer, id
+}
+
+// postOffer creates a call on the engine behind srv, as interviewd's
+// provider client does, and returns its answer and call id.
+func postOffer(t testing.TB, srv *httptest.Server, offer, session string) (string, string) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	for _, f := range [][3]string{{"sdp", "application/sdp", p.Offer()}, {"session", "application/json", session}} {
+	for _, f := range [][3]string{{"sdp", "application/sdp", offer}, {"session", "application/json", session}} {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", `form-data; name="`+f[0]+`"`)
 		h.Set("Content-Type", f[1])
@@ -117,8 +127,6 @@ func call(t testing.TB, p *peer.Peer, srv *httptest.Server, session string) (str
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create call: %d %s", resp.StatusCode, answer)
 	}
-	p.Answer(string(answer))
-	p.WaitConnected()
 	return string(answer), path.Base(resp.Header.Get("Location"))
 }
 

@@ -3,12 +3,8 @@ package speech
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net"
-	"net/http"
 	"net/http/httptest"
-	"net/textproto"
 	"sync"
 	"testing"
 	"time"
@@ -154,7 +150,7 @@ func newLossyMic(t *testing.T, srv *httptest.Server, every int) *lossyMic {
 	gathered := webrtc.GatheringCompletePromise(pc)
 	must(t, pc.SetLocalDescription(offer))
 	<-gathered
-	answer := postOffer(t, srv, pc.LocalDescription().SDP, gapSession(false))
+	answer, _ := postOffer(t, srv, pc.LocalDescription().SDP, gapSession(false))
 	must(t, pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}))
 	select {
 	case <-connected:
@@ -200,30 +196,4 @@ func (m *lossyMic) transcribed(t *testing.T) string {
 			t.Fatal("no transcription within 60 s")
 		}
 	}
-}
-
-// postOffer creates a call on the engine behind srv and returns its answer.
-func postOffer(t *testing.T, srv *httptest.Server, offer, session string) string {
-	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, f := range [][3]string{{"sdp", "application/sdp", offer}, {"session", "application/json", session}} {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="`+f[0]+`"`)
-		h.Set("Content-Type", f[1])
-		w, _ := mw.CreatePart(h)
-		_, _ = io.WriteString(w, f[2])
-	}
-	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/realtime/calls", &body)
-	req.Header.Set("Authorization", "Bearer "+testKey)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	must(t, err)
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create call: %d %s", resp.StatusCode, answer)
-	}
-	return string(answer)
 }
