@@ -213,7 +213,14 @@ func voiceWAV(t *testing.T, tools speech.Tools) (string, voiceLayout) {
 	for i, v := range pcm.Samples {
 		pcm.Samples[i] = int16(max(min(int(v)+int(rng.NormFloat64()*roomNoise), math.MaxInt16), math.MinInt16))
 	}
-	path := filepath.Join(t.TempDir(), "answers.wav")
+	return writeWAV(t, "answers.wav", pcm), l
+}
+
+// writeWAV writes pcm as a WAV file named name in a temporary directory,
+// for Chromium's fake microphone.
+func writeWAV(t *testing.T, name string, pcm engine.PCM) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +231,7 @@ func voiceWAV(t *testing.T, tools speech.Tools) (string, voiceLayout) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return path, l
+	return path
 }
 
 // spokenRoomApp is liveRoomApp with the engine's speech tools: it listens

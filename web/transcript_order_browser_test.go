@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +16,6 @@ import (
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/interview"
-	"github.com/interviewd/interviewd/internal/speech"
 	"github.com/interviewd/interviewd/internal/testenv"
 	"github.com/interviewd/interviewd/internal/testenv/voice"
 )
@@ -38,18 +35,7 @@ func micWAV(t *testing.T, lead, toneFor time.Duration) string {
 	for i := range int(toneFor.Seconds() * rate) {
 		pcm.Samples[from+i] = int16(0.5 * math.MaxInt16 * math.Sin(2*math.Pi*440*float64(i)/rate))
 	}
-	path := filepath.Join(t.TempDir(), "mic.wav")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := speech.WriteWAV(f, pcm); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeWAV(t, "mic.wav", pcm)
 }
 
 // orderRoom is an interview in a spoken room, its candidate in the room.
