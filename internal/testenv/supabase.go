@@ -1,0 +1,75 @@
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// DefaultSupabasePostgresURL is the Supabase-shaped cluster that
+// .ci/supabase-db starts (go tool task setup runs it): Supabase's roles,
+// schemas and default privileges, and a `postgres` that is not a superuser.
+const DefaultSupabasePostgresURL = "postgres://postgres@127.0.0.1:54322/postgres?sslmode=disable"
+
+// supabaseTemplate is the shaped database each test database is copied
+// from, as a new Supabase project's database would start.
+const supabaseTemplate = "supabase_shape"
+
+// SupabasePostgresAdminURL is the Supabase-shaped server:
+// INTERVIEWD_TEST_SUPABASE_POSTGRES, or DefaultSupabasePostgresURL.
+func SupabasePostgresAdminURL() string {
+	if u := os.Getenv("INTERVIEWD_TEST_SUPABASE_POSTGRES"); u != "" {
+		return u
+	}
+	return DefaultSupabasePostgresURL
+}
+
+// SupabasePostgresAdmin connects to the shaped server's admin database as
+// its (non-superuser) postgres, or reports it missing (a skip outside CI, a
+// failure in CI: run .ci/supabase-db). The connection closes when the test
+// ends.
+func SupabasePostgresAdmin(t testing.TB) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, SupabasePostgresAdminURL())
+	if err != nil {
+		Missing(t, "the Supabase-shaped PostgreSQL (.ci/supabase-db)", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// SupabaseDB creates a database for the test on the Supabase-shaped server,
+// copied from its shaped template (so it has Supabase's schemas, helpers and
+// default privileges), dropped when the test ends. It returns its URL (as
+// postgres, who owns it, as on Supabase) and its name.
+func SupabaseDB(t testing.TB) (dbURL, name string) {
+	t.Helper()
+	admin := SupabasePostgresAdmin(t)
+	b := make([]byte, 8)
+	rand.Read(b)
+	name = "interviewd_test_" + hex.EncodeToString(b)
+	ctx := context.Background()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+
+		" TEMPLATE "+pgx.Identifier{supabaseTemplate}.Sanitize()); err != nil {
+		t.Fatalf("create Supabase-shaped test database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(SupabasePostgresAdminURL())
+	if err != nil {
+		t.Fatalf("INTERVIEWD_TEST_SUPABASE_POSTGRES must be a URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String(), name
+}
