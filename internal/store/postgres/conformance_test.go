@@ -7,9 +7,12 @@ import (
 	"github.com/interviewd/interviewd/internal/store/storetest"
 )
 
-// The shared conformance suite, each subtest on a database of its own.
+// The shared conformance suite on each server, each subtest on a database
+// of its own.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	adminConn(t) // skip (or fail in CI) once, not per subtest
-	storetest.Run(t, func(t *testing.T) store.Store { return openStore(t) })
+	onEachServer(t, func(t *testing.T, srv server) {
+		srv.reach(t) // skip (or fail in CI) once per server, not per subtest
+		storetest.Run(t, func(t *testing.T) store.Store { return srv.open(t) })
+	})
 }

@@ -43,7 +43,10 @@ var serverOnly = map[string]bool{"logins": true}
 // server-only table instead has no policy and no privilege for the roles.
 func TestRLSEnabledWithPoliciesForEveryOperation(t *testing.T) {
 	t.Parallel()
-	s := openStore(t)
+	onEachServer(t, func(t *testing.T, srv server) { checkRLSEnabled(t, srv.open(t)) })
+}
+
+func checkRLSEnabled(t *testing.T, s *Store) {
 	ctx := context.Background()
 	tables := append(tenantTables(t, s.pool), "tenants", "users")
 	for _, table := range tables {
@@ -86,7 +89,8 @@ const (
 	viewer                    // viewer in tenant A
 	other                     // owner of tenant B only
 	nobody                    // signed in, member of no tenant
-	candidate                 // signed in with the email of A's candidate
+	candidate                 // signed in with the email of A's candidate, in another case
+	sameCase                  // signed in with the email of A's candidate, as written
 	anon                      // role anon, no claims
 
 	members = owner | recruiter | viewer
@@ -98,22 +102,25 @@ var actorNames = []struct {
 	w    who
 	name string
 }{{owner, "owner"}, {recruiter, "recruiter"}, {viewer, "viewer"}, {other, "other-tenant"},
-	{nobody, "no-membership"}, {candidate, "candidate"}, {anon, "anonymous"}}
+	{nobody, "no-membership"}, {candidate, "candidate"}, {sameCase, "candidate-same-case"}, {anon, "anonymous"}}
 
 // ops are the four operations, in the order of an expectation.
 var ops = [4]string{"SELECT", "INSERT", "UPDATE", "DELETE"}
 
 // allowed says, per table, who may SELECT, INSERT, UPDATE and DELETE tenant
 // A's row. Everyone else must see zero rows or be refused. It is the code
-// form of the policy table in docs/postgres.md.
+// form of the policy table in docs/postgres.md. A candidate is nobody here:
+// anyone may sign up at Supabase Auth with a candidate's address, so an
+// email claim proves nothing, and candidates reach their interview through
+// interviewd's join link (the privileged path) only.
 var allowed = map[string][4]who{
 	"tenants":            {members, none, owner, owner},
 	"users":              {members, none, owner, none}, // the row is A's owner: self and co-members read
 	"tenant_users":       {members, owner, owner, owner},
 	"positions":          {members, editors, editors, editors},
 	"candidates":         {members, editors, editors, editors},
-	"interview_sessions": {members | candidate, editors, editors, editors},
-	"transcript_entries": {members | candidate, editors, editors, editors},
+	"interview_sessions": {members, editors, editors, editors},
+	"transcript_entries": {members, editors, editors, editors},
 	"video_segments":     {members, editors, editors, editors},
 	"consents":           {members, editors, none, owner},
 	"api_keys":           {owner, owner, owner, owner},
@@ -149,7 +156,10 @@ func newMatrixActor(sub, email string) matrixActor {
 // tenant A's row; every other cell must reach none or be refused.
 func TestCrossTenantAttackMatrix(t *testing.T) {
 	t.Parallel()
-	s := openStore(t)
+	onEachServer(t, func(t *testing.T, srv server) { attackMatrix(t, srv.open(t)) })
+}
+
+func attackMatrix(t *testing.T, s *Store) {
 	w := newWorld(t, s)
 	ctx := context.Background()
 	a := w.a
@@ -160,6 +170,7 @@ func TestCrossTenantAttackMatrix(t *testing.T) {
 		other:     newMatrixActor(w.b.owner.ID, w.b.owner.Email),
 		nobody:    newMatrixActor(w.nobody.ID, w.nobody.Email),
 		candidate: newMatrixActor(uuid.NewString(), strings.ToUpper(a.candidate.Email)),
+		sameCase:  newMatrixActor(uuid.NewString(), a.candidate.Email),
 		anon:      {role: "anon"},
 	}
 	// set is the column an UPDATE writes onto itself (see updateColumn).
