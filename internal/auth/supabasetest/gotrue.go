@@ -50,6 +50,9 @@ type GoTrue struct {
 	jwks    []Key // served at the JWKS endpoint
 	ttl     time.Duration
 	confirm bool // sign-up asks for email confirmation
+	noIss   bool // tokens carry no iss, as a self-hosted Supabase's
+	noEmail bool // the email provider is off
+	noSign  bool // sign-up is off
 
 	mu      sync.Mutex
 	users   map[string]*User  // by email
@@ -77,8 +80,44 @@ func New(t testing.TB, clock *Clock, signer Key, jwks ...Key) *GoTrue {
 // URL is the project's URL, what SUPABASE_URL holds.
 func (f *GoTrue) URL() string { return f.srv.URL }
 
-// Issuer is the iss of the access tokens.
-func (f *GoTrue) Issuer() string { return f.srv.URL + "/auth/v1" }
+// Issuer is the iss of the access tokens, "" when they carry none.
+func (f *GoTrue) Issuer() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.issuer()
+}
+
+// issuer is Issuer with f.mu held.
+func (f *GoTrue) issuer() string {
+	if f.noIss {
+		return ""
+	}
+	return f.srv.URL + "/auth/v1"
+}
+
+// WithoutIssuer makes the access tokens carry no iss, as a self-hosted
+// Supabase issues them (GOTRUE_JWT_ISSUER unset).
+func (f *GoTrue) WithoutIssuer() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noIss = true
+}
+
+// DisableEmailProvider turns the email provider off, as the project setting
+// does: sign-up and sign-in with an email are refused.
+func (f *GoTrue) DisableEmailProvider() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noEmail = true
+}
+
+// DisableSignup refuses every sign-up, as the project setting "Allow new
+// users to sign up" does when off.
+func (f *GoTrue) DisableSignup() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noSign = true
+}
 
 // Close stops the fake, as if Supabase could not be reached.
 func (f *GoTrue) Close() { f.srv.Close() }
@@ -305,8 +344,8 @@ func (f *GoTrue) ConfirmAll() {
 // them.
 func (f *GoTrue) Claims(u *User) jwt.MapClaims {
 	now := f.clock.Now()
-	return jwt.MapClaims{
-		"iss": f.Issuer(), "sub": u.ID, "aud": "authenticated",
+	c := jwt.MapClaims{
+		"iss": f.issuer(), "sub": u.ID, "aud": "authenticated",
 		"exp": now.Add(f.ttl).Unix(), "iat": now.Unix(),
 		"email": u.Email, "phone": "", "role": "authenticated", "aal": "aal1",
 		"session_id": uuid.NewString(), "is_anonymous": false,
@@ -314,6 +353,10 @@ func (f *GoTrue) Claims(u *User) jwt.MapClaims {
 		"user_metadata": u.Meta,
 		"amr":           []map[string]any{{"method": "password", "timestamp": now.Unix()}},
 	}
+	if c["iss"] == "" {
+		delete(c, "iss")
+	}
+	return c
 }
 
 // AccessToken returns a fresh access token of u, signed with the current

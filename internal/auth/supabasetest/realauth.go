@@ -52,7 +52,6 @@ type RealAuthOptions struct {
 // RealAuth is a running Supabase Auth behind an in-process gateway that
 // serves /auth/v1/* and requires apikey, as Supabase's gateway does.
 type RealAuth struct {
-	t         testing.TB
 	gateway   *httptest.Server
 	authURL   string // Auth's own root, behind the gateway
 	issuer    string
@@ -80,7 +79,7 @@ func StartRealAuth(t testing.TB, o RealAuthOptions) *RealAuth {
 	if !HaveRealAuth() {
 		t.Fatalf("StartRealAuth: set %s and %s (check HaveRealAuth first)", envGoTrueBin, envGoTrueMigrations)
 	}
-	a := &RealAuth{t: t, secret: randomHex(t, 32), dbURL: o.DatabaseURL}
+	a := &RealAuth{secret: randomHex(t, 32), dbURL: o.DatabaseURL}
 	if a.dbURL == "" {
 		a.dbURL, _ = testenv.SupabaseDB(t)
 	}
@@ -116,23 +115,23 @@ func (a *RealAuth) DatabaseURL() string { return a.dbURL }
 
 // ConfirmAll confirms every user's email, as following the emailed links
 // would.
-func (a *RealAuth) ConfirmAll() {
-	a.t.Helper()
-	a.exec("UPDATE auth.users SET email_confirmed_at = now() WHERE email_confirmed_at IS NULL")
+func (a *RealAuth) ConfirmAll(t testing.TB) {
+	t.Helper()
+	a.exec(t, "UPDATE auth.users SET email_confirmed_at = now() WHERE email_confirmed_at IS NULL")
 }
 
 // exec runs sql in Auth's database as the owner of its schema.
-func (a *RealAuth) exec(sql string) {
-	a.t.Helper()
+func (a *RealAuth) exec(t testing.TB, sql string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, a.authDBURL)
 	if err != nil {
-		a.t.Fatalf("real auth: connect to its database: %v", err)
+		t.Fatalf("real auth: connect to its database: %v", err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, sql); err != nil {
-		a.t.Fatalf("real auth: %s: %v", sql, err)
+		t.Fatalf("real auth: %s: %v", sql, err)
 	}
 }
 
