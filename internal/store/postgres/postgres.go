@@ -35,7 +35,9 @@ type Store struct {
 }
 
 // Open connects to the database at url, checks that it answers, applies
-// pending migrations and returns the privileged Store.
+// pending migrations, checks that user-scoped queries can work (the role
+// can become `authenticated`, and auth.uid() reads the claims As sets) and
+// returns the privileged Store.
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -62,9 +64,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	if err := checkCanAct(ctx, pool); err != nil {
-		pool.Close()
-		return nil, err
+	for _, check := range []func(context.Context, *pgxpool.Pool) error{checkCanAct, checkAuthUID} {
+		if err := check(ctx, pool); err != nil {
+			pool.Close()
+			return nil, err
+		}
 	}
 	return &Store{pool: pool}, nil
 }
