@@ -51,6 +51,12 @@ type SupabaseConfig struct {
 	// ES256 tokens. Empty means URL/auth/v1/.well-known/jwks.json when
 	// JWTSecret is empty too, and no key set otherwise.
 	JWKSURL string
+	// Issuer (SUPABASE_JWT_ISSUER) is the iss access tokens must carry when
+	// IssuerSet; empty then means none is required, as a self-hosted
+	// Supabase Auth without GOTRUE_JWT_ISSUER sets none. Without IssuerSet
+	// it is URL/auth/v1, as hosted Supabase sets it.
+	Issuer    string
+	IssuerSet bool
 	// CookieSecret (JWT_SECRET, at least 32 bytes) seals the cookie values.
 	CookieSecret string
 	Store        supabaseStore
@@ -65,6 +71,8 @@ type SupabaseConfig struct {
 // roles stay in interviewd's store, exactly as with built-in Accounts.
 type SupabaseAccounts struct {
 	auth      gotrue.Client
+	base      string // SUPABASE_URL, without a trailing slash
+	anonKey   string
 	transport http.RoundTripper
 	timeout   time.Duration
 	verifier  *supabaseVerifier
@@ -113,11 +121,17 @@ func NewSupabaseAccounts(c SupabaseConfig) (*SupabaseAccounts, error) {
 	if c.JWTSecret != "" {
 		secret = []byte(c.JWTSecret)
 	}
+	issuer := base + "/auth/v1"
+	if c.IssuerSet {
+		issuer = c.Issuer
+	}
 	return &SupabaseAccounts{
 		auth:      client.Auth,
+		base:      base,
+		anonKey:   c.AnonKey,
 		transport: http.DefaultTransport,
 		timeout:   c.Timeout,
-		verifier:  newSupabaseVerifier(base+"/auth/v1", secret, jwks, c.Now),
+		verifier:  newSupabaseVerifier(issuer, secret, jwks, c.Now),
 		sealer:    sealer,
 		store:     c.Store,
 		now:       c.Now,
@@ -206,19 +220,6 @@ func (s *SupabaseAccounts) signUp(ctx context.Context, email, password string, m
 	return res.Session, nil
 }
 
-func signUpError(call *gotrueCall, err error) error {
-	r, refused := call.refusal()
-	switch {
-	case !refused:
-		return call.failed("sign up", err)
-	case r.is([]string{"user_already_exists", "email_exists"}, "already registered"):
-		return interview.Errorf(interview.CodeConflict, "an account with this email already exists; sign in instead")
-	case r.is([]string{"signup_disabled", "email_provider_disabled"}, "signups not allowed"):
-		return interview.Errorf(interview.CodeForbidden, "sign-up is turned off in Supabase Auth")
-	}
-	return interview.Errorf(interview.CodeInvalid, "sign-up refused: %s", r.shown())
-}
-
 // SignIn checks an email and password with Supabase Auth and starts a
 // session in the user's first organisation (the pinned one, with
 // TENANT_ID). The first sign-in of a Supabase user creates their interviewd
@@ -247,16 +248,15 @@ func (s *SupabaseAccounts) signIn(ctx context.Context, email, password, clientIP
 	defer cancel()
 	res, err := call.client(s.auth).SignInWithEmailPassword(email, password)
 	if err != nil {
-		r, refused := call.refusal()
+		err, counted := signInError(call, err)
 		switch {
-		case !refused:
+		case counted:
+		case errors.Is(err, ErrConfirmEmail):
+			at.success() // the password was right
+		default:
 			at.cancel()
-			return types.Session{}, call.failed("sign in", err)
-		case r.is([]string{"email_not_confirmed"}, "email not confirmed"):
-			at.success()
-			return types.Session{}, ErrConfirmEmail
 		}
-		return types.Session{}, errBadSignIn
+		return types.Session{}, err
 	}
 	at.success()
 	return res.Session, nil
@@ -288,15 +288,51 @@ func (s *SupabaseAccounts) start(ctx context.Context, session types.Session) (st
 }
 
 // issued checks the access token of a session Supabase Auth just issued,
-// like any other.
+// like any other. When it fails, nothing is stored in interviewd and the
+// session is logged out, so that the user is left as if this sign-in had
+// not happened: once the settings are fixed, the same user signs in and
+// is provisioned then, with the organisation named at sign-up.
 func (s *SupabaseAccounts) issued(ctx context.Context, session types.Session) (supabaseClaims, error) {
 	c, err := s.verifier.verify(ctx, session.AccessToken)
+	if err == nil {
+		return c, nil
+	}
+	s.logoutSession(ctx, session.AccessToken)
 	if errors.Is(err, errJWKSUnavailable) {
 		return c, fmt.Errorf("sign in: %w (%v)", errSupabaseDown, err)
-	} else if err != nil {
-		return c, fmt.Errorf("sign in: Supabase Auth issued an access token that fails verification; check SUPABASE_URL, SUPABASE_JWT_SECRET and SUPABASE_JWKS_URL: %w", err)
 	}
-	return c, nil
+	return c, fmt.Errorf("sign in: Supabase Auth issued an access token that interviewd refuses: %s; %s: %w",
+		reasonOf(err), settingHint(err), errSupabaseMismatch)
+}
+
+// errSupabaseMismatch answers a sign-in whose fresh access token fails
+// verification: interviewd and Supabase Auth are configured differently.
+// The person cannot fix it; the log says which setting to change.
+var errSupabaseMismatch = interview.Errorf(interview.CodeUnavailable,
+	"sign-in is unavailable: this server and its sign-in service are set up differently; tell the administrator (the server log says which setting)")
+
+// reasonOf is the check a token failed.
+func reasonOf(err error) string {
+	if r, ok := errors.AsType[*tokenRefusal](err); ok {
+		return r.reason
+	}
+	return err.Error()
+}
+
+// settingHint names the setting that makes interviewd refuse the tokens
+// Supabase Auth issues, by the check that failed.
+func settingHint(err error) string {
+	var r *tokenRefusal
+	switch {
+	case !errors.As(err, &r):
+	case r.issuer && r.iss == "":
+		return "a self-hosted Supabase without GOTRUE_JWT_ISSUER needs SUPABASE_JWT_ISSUER= (empty)"
+	case r.issuer:
+		return fmt.Sprintf("set SUPABASE_JWT_ISSUER to the issuer Supabase Auth uses (GOTRUE_JWT_ISSUER), %s, or check SUPABASE_URL", quoteCut(r.iss))
+	case strings.Contains(r.reason, "expired") || strings.Contains(r.reason, "before issued") || strings.Contains(r.reason, "not valid yet"):
+		return "the clocks of this server and Supabase Auth disagree"
+	}
+	return "check SUPABASE_JWT_SECRET and SUPABASE_JWKS_URL against the project's JWT keys (Settings → JWT Keys)"
 }
 
 // seal returns the cookie of a session working in m's organisation.

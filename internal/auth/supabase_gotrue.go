@@ -25,8 +25,12 @@ const gotrueMaxBody = 1 << 20
 var (
 	errSupabaseDown = interview.Errorf(interview.CodeUnavailable,
 		"the sign-in service is unavailable; try again in a minute")
+	// errSupabaseBusy answers Supabase Auth's 429s: over_request_rate_limit
+	// (every request comes from interviewd's address, so its per-address
+	// limits count all recruiters together) and, outside sign-up,
+	// over_email_send_rate_limit.
 	errSupabaseBusy = interview.Errorf(interview.CodeRateLimited,
-		"the sign-in service is busy; wait a minute and try again")
+		"the sign-in service has had too many requests; wait a minute and try again")
 )
 
 // gotrueCall is the transport of one call to Supabase Auth. gotrue-go's
@@ -68,28 +72,53 @@ func (c *gotrueCall) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// gotrueRefusal is what Supabase Auth said when it refused a request.
+// gotrueRefusal is what Supabase Auth said when it did not answer with
+// success: its status, error code and message, and the reasons of a
+// weak_password answer.
 type gotrueRefusal struct {
-	code string // error_code (current GoTrue), or error (its OAuth answers)
-	msg  string
+	status  int
+	code    string // error_code (current GoTrue), or error (its OAuth answers)
+	msg     string
+	reasons []string
+}
+
+// answer reads what Supabase Auth said in an error body: its legacy shape
+// {"code":N,"error_code","msg"} (what it answers clients that name no API
+// version, as gotrue-go does), the 2024-01-01 shape {"code","message"}, or
+// the OAuth one {"error","error_description"}. A body that is not JSON
+// leaves only the status.
+func (c *gotrueCall) answer() gotrueRefusal {
+	var b struct {
+		Code         json.RawMessage `json:"code"`
+		ErrorCode    string          `json:"error_code"`
+		Error        string          `json:"error"`
+		Description  string          `json:"error_description"`
+		Msg          string          `json:"msg"`
+		Message      string          `json:"message"`
+		WeakPassword struct {
+			Reasons []string `json:"reasons"`
+		} `json:"weak_password"`
+	}
+	_ = json.Unmarshal(c.body, &b)
+	var code string
+	_ = json.Unmarshal(b.Code, &code) // a string only in the 2024-01-01 shape
+	return gotrueRefusal{
+		status: c.status,
+		code:   cmp.Or(b.ErrorCode, code, b.Error),
+		msg:    cmp.Or(b.Msg, b.Description, b.Message),
+		// bounded by gotrueMaxBody; only known reasons are ever shown
+		reasons: b.WeakPassword.Reasons,
+	}
 }
 
 // refusal returns what Supabase Auth said, and whether the call failed
 // because it refused the request (a 4xx other than 429) rather than
-// because it could not be reached or was overloaded.
+// because it could not be reached, was overloaded or rate limited.
 func (c *gotrueCall) refusal() (gotrueRefusal, bool) {
 	if c.status < 400 || c.status >= 500 || c.status == http.StatusTooManyRequests {
 		return gotrueRefusal{}, false
 	}
-	var b struct {
-		ErrorCode   string `json:"error_code"`
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Msg         string `json:"msg"`
-		Message     string `json:"message"`
-	}
-	_ = json.Unmarshal(c.body, &b) // a body that is not JSON leaves only the status
-	return gotrueRefusal{code: cmp.Or(b.ErrorCode, b.Error), msg: cmp.Or(b.Msg, b.Description, b.Message)}, true
+	return c.answer(), true
 }
 
 // failed maps a call that was not refused to a domain error that keeps the
@@ -101,6 +130,11 @@ func (c *gotrueCall) failed(op string, cause error) error {
 		domain = errSupabaseBusy
 	}
 	return fmt.Errorf("supabase auth: %s: %w (status %d: %v)", op, domain, c.status, cause)
+}
+
+// String describes the refusal for the log.
+func (r gotrueRefusal) String() string {
+	return fmt.Sprintf("status %d, %s: %s", r.status, cmp.Or(r.code, "no code"), r.shown())
 }
 
 // is reports whether the refusal has one of codes, or, from versions of

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/supabase-community/gotrue-go/types"
 )
 
@@ -77,12 +76,34 @@ func (f *refreshFlight) sweep() {
 	}
 }
 
-// signOuts remembers when users signed out, so that the access tokens
-// issued to them before stop working at once instead of at their expiry.
+// end makes the shared results of key, and of every refresh of userID's
+// sessions, errSessionEnded from now on: after a sign-out, a copy of the
+// cookie must not be handed the session its sign-out renewed. A refresh
+// still running is caught by the session's revocation instead.
+func (f *refreshFlight) end(key, userID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, c := range f.calls {
+		if c.ended.IsZero() || (k != key && (userID == "" || c.session.User.ID.String() != userID)) {
+			continue
+		}
+		c.session, c.err = types.Session{}, errSessionEnded
+	}
+}
+
+// signOuts remembers the sessions that signed out, and when each user
+// signed out, so that the access tokens issued before stop working at once
+// instead of at their expiry. A session is known by its session_id, which
+// Supabase Auth keeps across the refreshes of one session: every token of
+// a signed-out session is refused, even one issued in the second of the
+// sign-out or handed out afterwards from the refresh cache. Supabase's
+// sign-out ends the user's other sessions too (its default, global scope);
+// their tokens are refused when issued before the second of the sign-out.
 type signOuts struct {
-	mu  sync.Mutex
-	now func() time.Time
-	at  map[string]signOut
+	mu       sync.Mutex
+	now      func() time.Time
+	users    map[string]signOut   // by user ID
+	sessions map[string]time.Time // by session_id: refused until then
 }
 
 type signOut struct {
@@ -91,38 +112,58 @@ type signOut struct {
 }
 
 func newSignOuts(now func() time.Time) *signOuts {
-	return &signOuts{now: now, at: map[string]signOut{}}
+	return &signOuts{now: now, users: map[string]signOut{}, sessions: map[string]time.Time{}}
 }
 
-// add records that userID signed out now; their tokens live at most
-// lifetime.
-func (s *signOuts) add(userID string, lifetime time.Duration) {
+// add records that the session of c signed out now, with its user; their
+// tokens live at most lifetime.
+func (s *signOuts) add(c supabaseClaims, lifetime time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	if len(s.at) >= maxSignOuts {
-		for id, o := range s.at {
-			if now.After(o.forget) {
-				delete(s.at, id)
-			}
-		}
+	forget := now.Add(lifetime + clockSkew)
+	if len(s.users)+len(s.sessions) >= maxSignOuts {
+		s.sweep(now)
 	}
-	if len(s.at) >= maxSignOuts {
-		clear(s.at) // bounded memory beats remembering every sign-out
+	s.users[c.Subject] = signOut{at: now, forget: forget}
+	if c.SessionID != "" {
+		s.sessions[c.SessionID] = forget
 	}
-	s.at[userID] = signOut{at: now, forget: now.Add(lifetime + clockSkew)}
 }
 
-// revoked reports whether a token of userID issued at iat predates the
-// user's last sign-out. Token times have whole seconds, so a token issued in
-// the second of the sign-out is let through rather than a new sign-in
-// refused.
-func (s *signOuts) revoked(userID string, iat *jwt.NumericDate) bool {
+// sweep forgets what has expired, and everything if that is not enough:
+// bounded memory beats remembering every sign-out. s.mu is held.
+func (s *signOuts) sweep(now time.Time) {
+	for id, o := range s.users {
+		if now.After(o.forget) {
+			delete(s.users, id)
+		}
+	}
+	for id, forget := range s.sessions {
+		if now.After(forget) {
+			delete(s.sessions, id)
+		}
+	}
+	if len(s.users)+len(s.sessions) >= maxSignOuts {
+		clear(s.users)
+		clear(s.sessions)
+	}
+}
+
+// revoked reports whether the token of c belongs to a signed-out session,
+// or predates its user's last sign-out. Token times have whole seconds,
+// so a token of another session issued in the second of the sign-out is
+// let through rather than a new sign-in refused.
+func (s *signOuts) revoked(c supabaseClaims) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.at[userID]
-	if !ok || s.now().After(o.forget) {
+	now := s.now()
+	if forget, ok := s.sessions[c.SessionID]; ok && c.SessionID != "" && !now.After(forget) {
+		return true
+	}
+	o, ok := s.users[c.Subject]
+	if !ok || now.After(o.forget) {
 		return false
 	}
-	return iat == nil || iat.Before(o.at.Truncate(time.Second))
+	return c.IssuedAt == nil || c.IssuedAt.Before(o.at.Truncate(time.Second))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/supabase-community/gotrue-go/types"
@@ -36,15 +37,15 @@ func (s *SupabaseAccounts) resume(ctx context.Context, sess cookieSession) (Prin
 	}
 	c, err := s.verifier.verify(ctx, sess.AccessToken)
 	switch {
-	case errors.Is(err, errTokenExpired):
-		return Principal{}, ErrSessionExpired
 	case errors.Is(err, errJWKSUnavailable):
 		return Principal{}, fmt.Errorf("authenticate: %w (%v)", errSupabaseDown, err)
+	case err != nil && !errors.Is(err, errTokenExpired):
+		return Principal{}, interview.ErrUnauthorized
+	case s.signOuts.revoked(c):
+		// Checked before the expiry: a signed-out session is not renewed.
+		return Principal{}, interview.ErrUnauthorized
 	case err != nil:
-		return Principal{}, interview.ErrUnauthorized
-	}
-	if s.signOuts.revoked(c.Subject, c.IssuedAt) {
-		return Principal{}, interview.ErrUnauthorized
+		return Principal{}, ErrSessionExpired
 	}
 	u, err := s.store.GetUser(ctx, c.Subject)
 	if err != nil {
@@ -89,6 +90,9 @@ func (s *SupabaseAccounts) Refresh(ctx context.Context, token string) (string, P
 	if err != nil || sess.RefreshToken == "" || (s.pinned != "" && sess.TenantID != s.pinned) {
 		return "", Principal{}, interview.ErrUnauthorized
 	}
+	if c, err := s.verifier.verify(ctx, sess.AccessToken); errors.Is(err, errTokenExpired) && s.signOuts.revoked(c) {
+		return "", Principal{}, interview.ErrUnauthorized // not even asked of Supabase Auth
+	}
 	fresh, err := s.refresh(ctx, sess.RefreshToken)
 	if err != nil {
 		return "", Principal{}, err
@@ -125,20 +129,18 @@ func (s *SupabaseAccounts) refresh(ctx context.Context, refreshToken string) (ty
 		defer cancel()
 		res, err := call.client(s.auth).RefreshToken(refreshToken)
 		if err != nil {
-			if _, refused := call.refusal(); refused {
-				return types.Session{}, errSessionEnded
-			}
-			return types.Session{}, call.failed("refresh", err)
+			return types.Session{}, refreshError(call, err)
 		}
 		return res.Session, nil
 	})
 }
 
 // SignOut signs the cookie's user out of Supabase Auth, which revokes all
-// their refresh tokens, and refuses from now on the access tokens issued to
-// them before, which would otherwise stay valid until they expire. A token
-// that is not a genuine session is not an error. The caller clears the
-// cookie whatever SignOut answers.
+// their refresh tokens, and refuses from now on every access token of the
+// cookie's session and those issued to the user before, which would
+// otherwise stay valid until they expire; no copy of the cookie is renewed
+// either. A token that is not a genuine session is not an error. The
+// caller clears the cookie whatever SignOut answers.
 func (s *SupabaseAccounts) SignOut(ctx context.Context, token string) error {
 	sess, err := s.sealer.open(token)
 	if err != nil {
@@ -150,7 +152,9 @@ func (s *SupabaseAccounts) SignOut(ctx context.Context, token string) error {
 	} else if err != nil && !errors.Is(err, errTokenExpired) {
 		return nil
 	}
-	s.signOuts.add(c.Subject, lifetime(c))
+	s.signOuts.add(c, lifetime(c))
+	// Deferred: the refresh below shares its result too, until this.
+	defer s.refreshes.end(HashToken(sess.RefreshToken), c.Subject)
 	access := sess.AccessToken
 	if errors.Is(err, errTokenExpired) {
 		if sess.RefreshToken == "" {
@@ -174,4 +178,22 @@ func (s *SupabaseAccounts) SignOut(ctx context.Context, token string) error {
 		return call.failed("sign out", err)
 	}
 	return nil
+}
+
+// logoutSession ends one session at Supabase Auth, best effort: it is for
+// a session that interviewd drops unused, and its failure changes nothing
+// for the person. The scope is local (gotrue-go's Logout has no scope, and
+// the default, global, would end the user's other sessions too).
+func (s *SupabaseAccounts) logoutSession(ctx context.Context, accessToken string) {
+	call, cancel := s.call(context.WithoutCancel(ctx))
+	defer cancel()
+	req, err := http.NewRequestWithContext(call.ctx, http.MethodPost, s.base+"/auth/v1/logout?scope=local", nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("apikey", s.anonKey)
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	if resp, err := call.RoundTrip(req); err == nil {
+		resp.Body.Close()
+	}
 }

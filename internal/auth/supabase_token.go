@@ -3,6 +3,9 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -46,17 +49,38 @@ func (c supabaseClaims) Validate() error {
 	return nil
 }
 
+// tokenRefusal is ErrBadToken (errors.Is holds) with the check that failed,
+// for the log: a token Supabase Auth has just issued and interviewd refuses
+// means the two are configured differently, and the operator needs to know
+// which setting.
+type tokenRefusal struct {
+	reason string
+	// issuer is set when the iss check failed; iss is then the token's.
+	issuer bool
+	iss    string
+}
+
+func (r *tokenRefusal) Error() string        { return "access token refused: " + r.reason }
+func (r *tokenRefusal) Is(target error) bool { return target == ErrBadToken }
+
+func refuse(format string, args ...any) error {
+	return &tokenRefusal{reason: fmt.Sprintf(format, args...)}
+}
+
 // supabaseVerifier checks Supabase access tokens: HS256 with the project's
 // JWT secret, and RS256 or ES256 with the keys of its JWKS, each key only
 // with the one algorithm its type allows.
 type supabaseVerifier struct {
-	issuer  string
+	issuer  string     // the iss tokens must carry; empty: any or none
 	secret  []byte     // nil: HS256 tokens are refused
 	jwks    *jwksCache // nil: RS256 and ES256 tokens are refused
 	methods []string
 	now     func() time.Time
 }
 
+// newSupabaseVerifier returns a verifier of tokens issued by issuer; an
+// empty issuer requires none, as a self-hosted Supabase Auth without
+// GOTRUE_JWT_ISSUER sets none (the audience and role are still checked).
 func newSupabaseVerifier(issuer string, secret []byte, jwks *jwksCache, now func() time.Time) *supabaseVerifier {
 	v := &supabaseVerifier{issuer: issuer, secret: secret, jwks: jwks, now: now}
 	if secret != nil {
@@ -70,18 +94,23 @@ func newSupabaseVerifier(issuer string, secret []byte, jwks *jwksCache, now func
 
 // verify returns the claims of a valid access token. It fails with
 // errTokenExpired when only the expiry is wrong, with errJWKSUnavailable
-// when no keys could be had, and with ErrBadToken otherwise.
+// when no keys could be had, and with ErrBadToken (a *tokenRefusal naming
+// the check) otherwise.
 func (v *supabaseVerifier) verify(ctx context.Context, token string) (supabaseClaims, error) {
 	var c supabaseClaims
 	if len(token) > maxAccessToken {
-		return c, ErrBadToken
+		return c, refuse("longer than %d bytes", maxAccessToken)
 	}
 	parser := jwt.NewParser(jwt.WithValidMethods(v.methods), jwt.WithoutClaimsValidation())
 	if _, err := parser.ParseWithClaims(token, &c, v.keyFunc(ctx)); err != nil {
 		if errors.Is(err, errJWKSUnavailable) {
 			return supabaseClaims{}, errJWKSUnavailable
 		}
-		return supabaseClaims{}, ErrBadToken
+		return supabaseClaims{}, refuse("%v", err)
+	}
+	if v.issuer != "" && c.Issuer != v.issuer {
+		return supabaseClaims{}, &tokenRefusal{issuer: true, iss: c.Issuer,
+			reason: fmt.Sprintf("iss is %s but interviewd expects %q", quoteCut(c.Issuer), v.issuer)}
 	}
 	err := v.validator(v.now).Validate(&c)
 	if err == nil {
@@ -93,14 +122,21 @@ func (v *supabaseVerifier) verify(ctx context.Context, token string) (supabaseCl
 			return c, errTokenExpired
 		}
 	}
-	return supabaseClaims{}, ErrBadToken
+	return supabaseClaims{}, refuse("%v", err)
 }
 
-// validator checks issuer, audience and times as of at. supabaseClaims'
-// own Validate runs too.
+// quoteCut quotes a claim for the log, cut to what a log line can hold.
+func quoteCut(s string) string {
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// validator checks audience and times as of at (verify has checked the
+// issuer). supabaseClaims' own Validate runs too.
 func (v *supabaseVerifier) validator(at func() time.Time) *jwt.Validator {
 	return jwt.NewValidator(
-		jwt.WithIssuer(v.issuer),
 		jwt.WithAudience(supabaseAudience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),

@@ -321,3 +321,38 @@ func FuzzSupabaseCookie(f *testing.F) {
 		}
 	})
 }
+
+// TestSupabaseVerifyWithoutIssuer: with SUPABASE_JWT_ISSUER= (empty) a
+// token needs no iss, as a self-hosted Supabase issues none; everything
+// else is checked as before.
+func TestSupabaseVerifyWithoutIssuer(t *testing.T) {
+	now := time.Now()
+	secret := []byte(supabasetest.JWTSecret)
+	v := newSupabaseVerifier("", secret, nil, func() time.Time { return now })
+	hs := func(mut func(jwt.MapClaims)) string {
+		return signJWT(t, "HS256", "", secret, userClaims("https://project.example/auth/v1", now, mut))
+	}
+	for name, tok := range map[string]string{
+		"no iss":    hs(func(c jwt.MapClaims) { delete(c, "iss") }),
+		"empty iss": hs(func(c jwt.MapClaims) { c["iss"] = "" }),
+		"an iss":    hs(nil),
+	} {
+		if c, err := v.verify(t.Context(), tok); err != nil || c.Subject != testSub {
+			t.Errorf("%s: %+v, %v", name, c, err)
+		}
+	}
+	noIss := func(c jwt.MapClaims) { delete(c, "iss") }
+	for name, tok := range map[string]string{
+		"wrong audience":    hs(func(c jwt.MapClaims) { noIss(c); c["aud"] = "anon" }),
+		"role anon":         hs(func(c jwt.MapClaims) { noIss(c); c["role"] = "anon" }),
+		"role service_role": hs(func(c jwt.MapClaims) { noIss(c); c["role"] = "service_role" }),
+		"anonymous user":    hs(func(c jwt.MapClaims) { noIss(c); c["is_anonymous"] = true }),
+		"wrong secret":      signJWT(t, "HS256", "", []byte("another-secret-another-secret-xx"), userClaims("", now, noIss)),
+		"the anon key itself": signJWT(t, "HS256", "", secret, jwt.MapClaims{
+			"iss": "supabase", "ref": "project", "role": "anon", "iat": now.Unix(), "exp": now.Add(24 * time.Hour).Unix()}),
+	} {
+		if _, err := v.verify(t.Context(), tok); !errors.Is(err, ErrBadToken) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
