@@ -11,6 +11,13 @@
 --    Everything is revoked, then each role gets the commands a policy lets
 --    someone run (the policy table of docs/postgres.md), and later tables
 --    start from nothing.
+-- 3. On plain PostgreSQL, 00001 created the auth schema and its helpers
+--    owned by the migrating role. Supabase Auth migrates as
+--    supabase_auth_admin with search_path auth, and could then neither use
+--    the schema ("no schema has been selected to create in") nor replace
+--    the helpers. The shim's schema and helpers now belong to that role,
+--    as on Supabase. A schema someone else owns, or one Auth has already
+--    migrated into, is left alone.
 
 -- +goose Up
 
@@ -91,3 +98,47 @@ $$;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON FUNCTIONS FROM anon, authenticated, service_role;
+
+-- +goose StatementBegin
+DO $$
+DECLARE
+    fn text;
+BEGIN
+    IF (SELECT nspowner FROM pg_namespace WHERE nspname = 'auth') IS DISTINCT FROM current_user::regrole
+       OR to_regclass('auth.users') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    IF to_regrole('supabase_auth_admin') IS NULL THEN
+        BEGIN
+            -- As Supabase creates it; an operator lets it log in for Auth.
+            -- Several databases migrating at once may race to create it.
+            CREATE ROLE supabase_auth_admin NOLOGIN NOINHERIT;
+            ALTER ROLE supabase_auth_admin SET search_path = auth;
+        EXCEPTION
+            WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            WHEN insufficient_privilege THEN
+                RAISE WARNING 'interviewd: % may not create role supabase_auth_admin, so schema auth stays its own; '
+                    'before Supabase Auth migrates into this database, a superuser must create the role and give it '
+                    'the schema and its functions (docs/postgres.md)', current_user;
+                RETURN;
+        END;
+    END IF;
+    BEGIN
+        ALTER SCHEMA auth OWNER TO supabase_auth_admin;
+        FOREACH fn IN ARRAY ARRAY['auth.uid()', 'auth.email()'] LOOP
+            IF (SELECT proowner FROM pg_proc WHERE oid = to_regprocedure(fn)) = current_user::regrole THEN
+                EXECUTE format('ALTER FUNCTION %s OWNER TO supabase_auth_admin', fn);
+            END IF;
+        END LOOP;
+        -- As on Supabase, the tables' owner may still use the schema (the
+        -- policies' helpers call auth.uid() as the owner).
+        EXECUTE format('GRANT USAGE ON SCHEMA auth TO %I', current_user);
+    EXCEPTION WHEN insufficient_privilege THEN
+        RAISE WARNING 'interviewd: % may not give schema auth to supabase_auth_admin (%); before Supabase Auth '
+            'migrates into this database, a superuser must run ALTER SCHEMA auth OWNER TO supabase_auth_admin, '
+            'and the same for auth.uid() and auth.email()', current_user, SQLERRM;
+    END;
+END
+$$;
+-- +goose StatementEnd

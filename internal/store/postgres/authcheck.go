@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -33,7 +34,12 @@ func checkAuthUID(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 		return tx.QueryRow(ctx, `SELECT auth.uid()::text`).Scan(&got)
 	})
+	var pe *pgconn.PgError
 	switch {
+	case errors.As(err, &pe) && pe.Code == "42501":
+		return fmt.Errorf("postgres: role authenticated may not call auth.uid() (%s); "+
+			"as the owner of schema auth, run GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role "+
+			"(Supabase grants it so)", oneLine(err))
 	case err != nil:
 		return fmt.Errorf("postgres: auth.uid() fails for a user's claims (%s); %s", oneLine(err), uidAdvice)
 	case got == nil || *got != probe:
