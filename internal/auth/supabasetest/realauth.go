@@ -194,6 +194,7 @@ func (a *RealAuth) run(t testing.TB, env []string) {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
+		a.awaitDisconnect(t)
 	})
 	deadline := time.Now().Add(realAuthStart)
 	for time.Now().Before(deadline) {
@@ -211,6 +212,33 @@ func (a *RealAuth) run(t testing.TB, env []string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("Supabase Auth not healthy in %s: %s", realAuthStart, a.logTail())
+}
+
+// awaitDisconnect waits until Auth's connections to its database have
+// ended, which happens a moment after it exits: postgres, who drops the
+// test database, may not end them itself.
+func (a *RealAuth) awaitDisconnect(t testing.TB) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, a.dbURL)
+	if err != nil {
+		t.Errorf("real auth: connect to its database: %v", err)
+		return
+	}
+	defer conn.Close(context.Background())
+	for {
+		var n int
+		err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND usename = 'supabase_auth_admin'`).Scan(&n)
+		if err != nil {
+			t.Errorf("real auth: its connections outlived it: %v", err)
+			return
+		}
+		if n == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // logTail is the end of Auth's log, for a failure message.
