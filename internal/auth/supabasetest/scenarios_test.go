@@ -23,7 +23,7 @@ const forgedToken = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJhdXRoZW50aW
 // and on each way it fails, as sequences played on a fresh project.
 var scenarios = []scenario{
 	{Name: "signup-autoconfirm", About: "Sign-up with confirmation off issues a session at once; iss is the project's Auth URL.",
-		Mode: mode{Issuer: true},
+		Mode:  mode{Issuer: true},
 		Steps: []step{signUp("sign up", ada, password, adaMeta, "a1", "r1")}},
 	{Name: "signup-autoconfirm-no-issuer", About: "A self-hosted project (GOTRUE_JWT_ISSUER unset) issues tokens without iss.",
 		Mode: mode{},
