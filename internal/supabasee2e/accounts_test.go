@@ -1,6 +1,7 @@
 package supabasee2e
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -215,6 +216,7 @@ func testIssuer(t *testing.T, p *project) {
 	})
 	email := p.email("issuer")
 	in := auth.SignUpInput{Organisation: "Issuers Ltd", Name: "Ivy Issuer", Email: email, Password: password}
+	logouts := p.logouts()
 	_, _, err := wrong.SignUp(ctx, in)
 	if p.confirm {
 		if !errors.Is(err, auth.ErrConfirmEmail) {
@@ -227,6 +229,7 @@ func testIssuer(t *testing.T, p *project) {
 		t.Fatalf("a token with the wrong iss: %v; want an error naming SUPABASE_JWT_ISSUER", err)
 	}
 	wantNoUser(t, p, email)
+	p.wantNoSession(t, email, logouts)
 	_, claims := claimsOf(t, p.directSignIn(t, email).AccessToken)
 	if iss, ok := claims["iss"]; p.hosted && iss != p.url+"/auth/v1" || !p.hosted && ok {
 		t.Fatalf("Auth's iss %v (present %t); hosted %t", iss, ok, p.hosted)
@@ -288,4 +291,34 @@ func (p *project) invite(t *testing.T, acc *auth.SupabaseAccounts, owner auth.Pr
 		t.Fatalf("accept the invitation: %v", err)
 	}
 	return cookie, pr
+}
+
+// logouts counts the stand-in's logout calls (0 with the real Auth).
+func (p *project) logouts() int {
+	if p.fake == nil {
+		return 0
+	}
+	return p.fake.Count("logout")
+}
+
+// wantNoSession checks that the session Auth issued to a sign-in that
+// interviewd refused was logged out: the real Auth has no session of
+// email's user left; the stand-in, which keeps none, was asked once to log
+// out since it counted before logouts.
+func (p *project) wantNoSession(t *testing.T, email string, before int) {
+	t.Helper()
+	if p.fake != nil {
+		if n := p.fake.Count("logout") - before; n != 1 {
+			t.Errorf("interviewd logged out %d sessions of the refused sign-in, want 1", n)
+		}
+		return
+	}
+	conn := p.authAdmin(t)
+	defer conn.Close(context.Background())
+	var n int
+	err := conn.QueryRow(t.Context(), `SELECT count(*) FROM auth.sessions s
+		JOIN auth.users u ON u.id = s.user_id WHERE u.email = $1`, email).Scan(&n)
+	if err != nil || n != 0 {
+		t.Errorf("Auth keeps %d sessions of the refused sign-in (%v), want none", n, err)
+	}
 }

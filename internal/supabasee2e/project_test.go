@@ -154,16 +154,16 @@ func (p *project) startStandIn(t *testing.T) {
 	}
 	p.url, p.anonKey = p.fake.URL(), supabasetest.AnonKey
 	p.dbURL, _ = testenv.SupabaseDB(t)
-	updateAuthHelpers(t, p.dbURL)
+	p.updateAuthHelpers(t)
 }
 
-// updateAuthHelpers does to a shaped database's auth.uid(), auth.role() and
-// auth.email() what Supabase Auth's own migrations do, which the stand-in
-// does not run: they read request.jwt.claims as well as the older
-// per-claim settings. The functions belong to Auth's role.
-func updateAuthHelpers(t *testing.T, dbURL string) {
+// authAdmin connects to the project's database as Auth's own role, which
+// owns the auth schema. The caller closes it at once when done: the
+// database's owner cannot end that role's connections when it drops the
+// database.
+func (p *project) authAdmin(t *testing.T) *pgx.Conn {
 	t.Helper()
-	u, err := url.Parse(dbURL)
+	u, err := url.Parse(p.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,6 +172,16 @@ func updateAuthHelpers(t *testing.T, dbURL string) {
 	if err != nil {
 		t.Fatalf("connect as Auth's role: %v", err)
 	}
+	return conn
+}
+
+// updateAuthHelpers does to a shaped database's auth.uid(), auth.role() and
+// auth.email() what Supabase Auth's own migrations do, which the stand-in
+// does not run: they read request.jwt.claims as well as the older
+// per-claim settings. The functions belong to Auth's role.
+func (p *project) updateAuthHelpers(t *testing.T) {
+	t.Helper()
+	conn := p.authAdmin(t)
 	defer conn.Close(context.Background())
 	for _, f := range []struct{ name, claim, typ string }{
 		{"uid", "sub", "uuid"}, {"role", "role", "text"}, {"email", "email", "text"},
