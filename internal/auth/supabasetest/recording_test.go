@@ -369,7 +369,11 @@ func diff(want, got scenario) []string {
 			continue
 		}
 		if w.Status != g.Status {
-			out = append(out, fmt.Sprintf("%s: status: recorded %d, got %d", at, w.Status, g.Status))
+			// Another kind of answer: the whole of both says more than
+			// their differences.
+			out = append(out, fmt.Sprintf("%s: status: recorded %d, got %d\n\trecorded %s\n\tgot      %s",
+				at, w.Status, g.Status, show(w.Body), show(g.Body)))
+			continue
 		}
 		if w.ContentType != g.ContentType {
 			out = append(out, fmt.Sprintf("%s: content type: recorded %q, got %q", at, w.ContentType, g.ContentType))
