@@ -1,6 +1,7 @@
 package supabasetest
 
 import (
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -25,6 +26,7 @@ func TestRecordings(t *testing.T) {
 		t.Logf("no real Supabase Auth (%s): the recordings were checked against the scenarios only", envGoTrueBin)
 		return
 	}
+	t.Run("gateway", testGateway)
 	for _, sc := range scenarios {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
@@ -38,6 +40,33 @@ func TestRecordings(t *testing.T) {
 					recordedDir, sc.Name, strings.Join(d, "\n"))
 			}
 		})
+	}
+}
+
+// testGateway checks that RealAuth's gateway, like Supabase's, refuses a
+// request without the project's API key, and serves Auth under /auth/v1.
+func testGateway(t *testing.T) {
+	t.Parallel()
+	a := StartRealAuth(t, RealAuthOptions{Issuer: true})
+	for key, want := range map[string]int{"": 401, "not-a-key": 401, a.AnonKey(): 200} {
+		req, err := http.NewRequest("GET", a.URL()+"/auth/v1/.well-known/jwks.json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if key != "" {
+			req.Header.Set("apikey", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("apikey %q: status %d, want %d", key, resp.StatusCode, want)
+		}
+	}
+	if a.Issuer() != a.URL()+"/auth/v1" || a.DatabaseURL() == "" || len(a.JWTSecret()) < 32 {
+		t.Errorf("issuer %q, database %q, secret of %d characters", a.Issuer(), a.DatabaseURL(), len(a.JWTSecret()))
 	}
 }
 
