@@ -53,8 +53,10 @@ func SupabaseDB(t testing.TB) string {
 // dropPatiently drops the test database as the shaped cluster's `postgres`,
 // retrying for a while when it is refused with 42501. `postgres` is no
 // superuser there, and DROP DATABASE … WITH (FORCE) then refuses to end a
-// backend of a role it is not a member of: an autovacuum worker, after a
-// test that wrote much, is one.
+// backend of a role it is not a member of, such as one of
+// supabase_auth_admin's that is still closing or an autovacuum worker (seen
+// once, after the concurrent-transcript test, which writes much; the log
+// line says which).
 func dropPatiently(t testing.TB, name string) {
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, testenv.SupabasePostgresAdminURL())
