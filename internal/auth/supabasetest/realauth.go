@@ -57,6 +57,7 @@ type RealAuth struct {
 	issuer    string
 	secret    string
 	anonKey   string
+	service   string // the service_role key
 	dbURL     string // as postgres
 	authDBURL string // as supabase_auth_admin, who owns the auth schema
 	logPath   string
@@ -84,7 +85,7 @@ func StartRealAuth(t testing.TB, o RealAuthOptions) *RealAuth {
 		a.dbURL, _ = testenv.SupabaseDB(t)
 	}
 	a.authDBURL = asUser(t, a.dbURL, "supabase_auth_admin")
-	a.anonKey = apiKey(t, a.secret, "anon")
+	a.anonKey, a.service = apiKey(t, a.secret, "anon"), apiKey(t, a.secret, "service_role")
 	port := freePort(t)
 	a.authURL = "http://127.0.0.1:" + strconv.Itoa(port)
 	a.gateway = httptest.NewServer(a.gatewayHandler(t))
@@ -106,6 +107,10 @@ func (a *RealAuth) Issuer() string { return a.issuer }
 // AnonKey is the project's anon key: an HS256 JWT with role anon, signed
 // with JWTSecret.
 func (a *RealAuth) AnonKey() string { return a.anonKey }
+
+// ServiceRoleKey is the project's service_role key, which the gateway also
+// accepts.
+func (a *RealAuth) ServiceRoleKey() string { return a.service }
 
 // JWTSecret is the project's legacy JWT secret, which signs HS256 tokens.
 func (a *RealAuth) JWTSecret() string { return a.secret }
@@ -264,7 +269,7 @@ func (a *RealAuth) gatewayHandler(t testing.TB) http.Handler {
 		case key == "":
 			writeJSON(w, http.StatusUnauthorized, `{"message":"No API key found in request"}`)
 			return
-		case key != a.anonKey && key != apiKey(t, a.secret, "service_role"):
+		case key != a.anonKey && key != a.service:
 			writeJSON(w, http.StatusUnauthorized, `{"message":"Invalid API key"}`)
 			return
 		}
