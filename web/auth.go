@@ -74,22 +74,30 @@ func (s *server) signOut(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 
-// formFailure re-renders a form with the error of a client mistake (4xx,
-// with the field it concerns when one can be told), and sends anything
-// else to the error exit.
+// formFailure re-renders a form with the error's message and status:
+// a client mistake (4xx, with the field it concerns when one can be told),
+// or a service that cannot sign in now (503, 429), which is logged in
+// full (the log says which setting, the form only that it is unavailable).
+// An internal error goes to the error exit.
 func (s *server) formFailure(w http.ResponseWriter, r *http.Request, err error, page func(*templates.FormError) templates.Component) {
 	var de *interview.Error
 	if !errors.As(err, &de) || de.Code == interview.CodeInternal {
 		s.fail(w, r, err)
 		return
 	}
-	fe := &templates.FormError{Message: sentence(de.Message), Field: fieldOf(de.Message)}
-	setRetryAfter(w.Header(), statusOf(de.Code))
-	s.render(w, r, statusOf(de.Code), page(fe))
+	status := statusOf(de.Code)
+	s.logFailure(r, status, err)
+	fe := &templates.FormError{Message: sentence(de.Message), Field: interview.FieldOf(err)}
+	if fe.Field == "" {
+		fe.Field = fieldOf(de.Message)
+	}
+	setRetryAfter(w.Header(), status)
+	s.render(w, r, status, page(fe))
 }
 
 // fieldOf guesses which input a validation message is about, for
-// aria-invalid; the message itself always names it for people.
+// aria-invalid, when the error does not say (interview.FieldError); the
+// message itself always names it for people.
 func fieldOf(msg string) string {
 	msg = strings.ToLower(msg)
 	for _, f := range []string{"password", "email", "organisation", "title", "question", "name"} {

@@ -70,14 +70,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if se, ok := errors.AsType[*statusError](err); ok {
 		status = se.status
 	}
-	if status >= 500 {
-		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
-			slog.String("request_id", requestIDFrom(r.Context())),
-			slog.String("method", r.Method),
-			slog.String("path", logPath(r.URL.Path)),
-			slog.Int("status", status),
-			slog.String("error", err.Error()))
-	}
+	s.logFailure(r, status, err)
 	msg := interview.ErrorMessage(err)
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -94,6 +87,20 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	writeHTML(w, status, buf.Bytes())
+}
+
+// logFailure logs a server error (5xx) with its whole cause; client
+// errors are the client's business and would let anyone fill the log.
+func (s *server) logFailure(r *http.Request, status int, err error) {
+	if status < 500 {
+		return
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+		slog.String("request_id", requestIDFrom(r.Context())),
+		slog.String("method", r.Method),
+		slog.String("path", logPath(r.URL.Path)),
+		slog.Int("status", status),
+		slog.String("error", err.Error()))
 }
 
 // setRetryAfter tells a client refused with 503 when to try again:

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
 )
@@ -56,7 +57,9 @@ func startCommand(t *testing.T, args []string, env map[string]string) (string, *
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, args, func(k string) string { return env[k] }, out, out)
+		// A key mapped to "" is set to the empty string, as in a process
+		// environment.
+		done <- run(ctx, args, config.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok }), out, out)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

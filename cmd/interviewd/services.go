@@ -64,7 +64,8 @@ func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (servic
 	if cfg.Auth() == "supabase" {
 		if svc.recruiters, err = auth.NewSupabaseAccounts(auth.SupabaseConfig{
 			URL: cfg.SupabaseURL, AnonKey: cfg.SupabaseAnonKey, JWTSecret: cfg.SupabaseJWTSecret,
-			JWKSURL: cfg.SupabaseJWKSURL, CookieSecret: cfg.JWTSecret, Store: st, PinnedTenant: cfg.TenantID, SignUp: cfg.SignUp,
+			JWKSURL: cfg.SupabaseJWKSURL, Issuer: cfg.SupabaseJWTIssuer, IssuerSet: cfg.SupabaseJWTIssuerSet,
+			CookieSecret: cfg.JWTSecret, Store: st, PinnedTenant: cfg.TenantID, SignUp: cfg.SignUp,
 		}); err != nil {
 			return services{}, fmt.Errorf("SUPABASE_URL: %w", err)
 		}

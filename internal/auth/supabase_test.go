@@ -261,7 +261,21 @@ func TestSupabaseRefresh(t *testing.T) {
 	if _, err := e.acc.Authenticate(ctx, tok3); err != nil {
 		t.Fatal(err)
 	}
-	// Later, the spent refresh token is refused by Supabase.
+	// Later, Supabase Auth answers the spent refresh token with its child,
+	// the session's current one, as for a client that lost the answer.
+	e.clock.Advance(refreshShared)
+	tok4, _, err := e.acc.Refresh(ctx, tok)
+	s2, _ := e.acc.sealer.open(tok2)
+	s4, _ := e.acc.sealer.open(tok4)
+	if err != nil || s4.RefreshToken != s2.RefreshToken {
+		t.Fatalf("the spent token's child not given back: %v", err)
+	}
+	// Once the session has moved on, the spent token is reuse: refused,
+	// and the session has ended.
+	e.clock.Advance(2 * time.Hour)
+	if _, _, err := e.acc.Refresh(ctx, tok2); err != nil {
+		t.Fatal(err)
+	}
 	e.clock.Advance(refreshShared)
 	_, _, err = e.acc.Refresh(ctx, tok)
 	wantCode(t, err, interview.CodeUnauthorized)

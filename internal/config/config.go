@@ -53,6 +53,12 @@ type Config struct {
 	SupabaseAnonKey   string
 	SupabaseJWTSecret string
 	SupabaseJWKSURL   string
+	// SupabaseJWTIssuer (SUPABASE_JWT_ISSUER) is the iss Supabase access
+	// tokens must carry when SupabaseJWTIssuerSet; set and empty, none is
+	// required (a self-hosted Supabase Auth without GOTRUE_JWT_ISSUER).
+	// Unset, it is SUPABASE_URL/auth/v1, as hosted Supabase issues.
+	SupabaseJWTIssuer    string
+	SupabaseJWTIssuerSet bool
 
 	JWTSecret string // empty: generated once and kept in DataDir
 	TenantID  string // empty: multi-tenant
@@ -103,7 +109,9 @@ func (c Config) Auth() string {
 }
 
 // Load reads the configuration from getenv and validates it. The error names
-// the variable at fault and why, in one line.
+// the variable at fault and why, in one line. Getenv (or FromLookup) tells a
+// variable set to the empty string from an unset one where that matters;
+// any other getenv reads both as unset.
 func Load(getenv func(string) string) (Config, error) {
 	env := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -129,6 +137,7 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:          strings.ToLower(env("LOG_LEVEL", DefaultLogLevel)),
 		MetricsAddr:       env("METRICS_ADDR", ""),
 	}
+	c.SupabaseJWTIssuer, c.SupabaseJWTIssuerSet = optional(getenv, "SUPABASE_JWT_ISSUER")
 	var err error
 	if c.Addr, err = listenAddr(env("ADDR", ""), env("PORT", "")); err != nil {
 		return Config{}, err
@@ -270,7 +279,7 @@ func checkDatabaseURL(v string) error {
 
 func (c Config) checkSupabase() error {
 	if c.SupabaseURL == "" {
-		if c.SupabaseAnonKey != "" || c.SupabaseJWTSecret != "" || c.SupabaseJWKSURL != "" {
+		if c.SupabaseAnonKey != "" || c.SupabaseJWTSecret != "" || c.SupabaseJWKSURL != "" || c.SupabaseJWTIssuerSet {
 			return fmt.Errorf("SUPABASE_URL: must be set when another SUPABASE_ variable is")
 		}
 		return nil

@@ -28,6 +28,7 @@ func Variables() []Variable {
 		{"SUPABASE_ANON_KEY", "", "Supabase project's anon key (required with SUPABASE_URL)"},
 		{"SUPABASE_JWT_SECRET", "", "verifies Supabase access tokens (HS256)"},
 		{"SUPABASE_JWKS_URL", "", "key set that verifies RS256/ES256 Supabase tokens; default SUPABASE_URL/auth/v1/.well-known/jwks.json when SUPABASE_JWT_SECRET is empty"},
+		{"SUPABASE_JWT_ISSUER", "SUPABASE_URL/auth/v1", "the iss Supabase access tokens must carry; set it empty (SUPABASE_JWT_ISSUER=) for a self-hosted Supabase whose Auth has no GOTRUE_JWT_ISSUER"},
 		{"JWT_SECRET", "generated once, kept in DATA_DIR", "signs WebSocket tokens; at least 32 characters"},
 		{"TENANT_ID", "", "pins the instance to one tenant (per-tenant deploys); other tenants are refused"},
 		{"SIGNUP", string(interview.SignUpFirst), "who may sign up: first (only the first account on an empty instance), open (anyone) or closed (no one); invitations and interviewd admin create-user always work"},
