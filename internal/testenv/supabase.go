@@ -61,15 +61,31 @@ func SupabaseDB(t testing.TB) (dbURL, name string) {
 		" TEMPLATE "+pgx.Identifier{supabaseTemplate}.Sanitize()); err != nil {
 		t.Fatalf("create Supabase-shaped test database: %v", err)
 	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
-		}
-	})
 	u, err := url.Parse(SupabasePostgresAdminURL())
 	if err != nil {
 		t.Fatalf("INTERVIEWD_TEST_SUPABASE_POSTGRES must be a URL: %v", err)
 	}
+	bootstrap := *u
+	t.Cleanup(func() { dropAsBootstrap(t, bootstrap, name) })
 	u.Path = "/" + name
 	return u.String(), name
+}
+
+// dropAsBootstrap drops the test database as the cluster's bootstrap
+// superuser, supabase_admin. The project's postgres is no superuser, and
+// DROP DATABASE … WITH (FORCE) then cannot end the backends of roles it is
+// not a member of (supabase_auth_admin's, or an autovacuum worker's).
+func dropAsBootstrap(t testing.TB, admin url.URL, name string) {
+	admin.User = url.User("supabase_admin")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin.String())
+	if err != nil {
+		t.Errorf("drop test database %s: %v", name, err)
+		return
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		t.Errorf("drop test database %s: %v", name, err)
+	}
 }

@@ -6,13 +6,10 @@ package pgtest
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/interviewd/interviewd/internal/testenv"
 )
@@ -44,47 +41,9 @@ $$;`
 // owner `postgres`.
 func SupabaseDB(t testing.TB) string {
 	t.Helper()
-	dbURL, name := testenv.SupabaseDB(t)
-	t.Cleanup(func() { dropPatiently(t, name) }) // runs before testenv's own drop, which then finds nothing
+	dbURL, _ := testenv.SupabaseDB(t)
 	UpdateAuthHelpers(t, dbURL)
 	return dbURL
-}
-
-// dropPatiently drops the test database as the shaped cluster's `postgres`,
-// retrying for a while when it is refused with 42501. `postgres` is no
-// superuser there, and DROP DATABASE … WITH (FORCE) then refuses to end a
-// backend of a role it is not a member of, such as one of
-// supabase_auth_admin's that is still closing or an autovacuum worker (seen
-// once, after the concurrent-transcript test, which writes much; the log
-// line says which).
-func dropPatiently(t testing.TB, name string) {
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, testenv.SupabasePostgresAdminURL())
-	if err != nil {
-		t.Errorf("drop test database %s: %v", name, err)
-		return
-	}
-	defer admin.Close(ctx)
-	deadline := time.Now().Add(30 * time.Second)
-	logged := false
-	for {
-		_, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-		var pe *pgconn.PgError
-		if err == nil || !errors.As(err, &pe) || pe.Code != "42501" || time.Now().After(deadline) {
-			if err != nil {
-				t.Errorf("drop test database %s: %v", name, err)
-			}
-			return
-		}
-		if !logged {
-			var who []string
-			admin.QueryRow(ctx, `SELECT coalesce(array_agg(backend_type || ' ' || coalesce(usename::text, '-')), '{}')
-				FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, name).Scan(&who)
-			t.Logf("drop test database %s: %v; waiting for %v", name, err, who)
-			logged = true
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // UpdateAuthHelpers connects to the database at dbURL as supabase_auth_admin
