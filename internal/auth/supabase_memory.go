@@ -8,8 +8,9 @@ import (
 	"github.com/supabase-community/gotrue-go/types"
 )
 
-// What SupabaseAccounts keeps in memory. interviewd is one process, so
-// memory is enough; a restart forgets it (see docs/supabase.md).
+// What SupabaseAccounts keeps in memory. It is per process: a restart, or
+// another replica, does not know it (docs/supabase.md, "Sign-out"; sharing
+// it between instances is issue 13).
 const (
 	// refreshShared is how long the result of a refresh is handed to other
 	// requests bearing the same (now spent) refresh token: a page's parallel
