@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -99,7 +100,7 @@ func signUpLimited(call *gotrueCall, cause error) error {
 
 // supabaseMinLength finds the minimum of weak_password's length message,
 // "Password should be at least 6 characters.".
-var supabaseMinLength = regexp.MustCompile(`at least (\d+) characters`)
+var supabaseMinLength = regexp.MustCompile(`at least (\d{1,4}) characters`)
 
 // weakPassword turns weak_password's reasons into sentences; the password
 // passed interviewd's own rules, so these are the project's stricter ones.
@@ -136,9 +137,11 @@ func characterKinds(msg string) string {
 		return "character of each kind this Supabase project requires (lower-case and upper-case letters, digits, symbols)"
 	}
 	sets = strings.TrimSuffix(strings.TrimSpace(sets), ".")
-	var kinds []string
+	var kinds []string // each kind once: Auth's message is not trusted to be short
 	for set := range strings.SplitSeq(sets, ", ") {
-		kinds = append(kinds, characterKind(set))
+		if k := characterKind(set); !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
 	}
 	if len(kinds) == 1 {
 		return kinds[0]

@@ -185,3 +185,22 @@ func TestSupabaseProjectSettings(t *testing.T) {
 		wantCode(t, err, interview.CodeForbidden)
 	})
 }
+
+// FuzzSupabaseRefusal: whatever Supabase Auth answers, the message shown
+// is short, one line, and never says more than the known sentences and
+// Auth's message cut to 200 characters.
+func FuzzSupabaseRefusal(f *testing.F) {
+	for _, body := range []string{authWeakCharacters, authWeakPwned, authEmailTooSoon, authEmailQuota, authLoginsOff, authUserExists, `{"code":"weak_password","message":"x"}`, `not json`} {
+		f.Add(422, body)
+		f.Add(429, body)
+	}
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		call := &gotrueCall{status: status, body: []byte(body)}
+		for _, err := range []error{signUpError(call, errors.New("cause")), func() error { err, _ := signInError(call, errors.New("cause")); return err }(), refreshError(call, errors.New("cause"))} {
+			msg := interview.ErrorMessage(err)
+			if len(msg) > 600 || strings.ContainsAny(msg, "\n\r") {
+				t.Fatalf("status %d, body %q: message %q", status, body, msg)
+			}
+		}
+	})
+}
