@@ -17,11 +17,11 @@ const adminUsage = `usage:
 
 // admin runs an operator command against the configured store: it needs no
 // running server, and works when sign-up is closed (TENANT_ID).
-func admin(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func admin(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(adminUsage)
 	}
-	cfg, err := config.Load(getenv)
+	cfg, err := config.Load(lookup)
 	if err != nil {
 		return err
 	}

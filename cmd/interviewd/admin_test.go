@@ -11,7 +11,7 @@ import (
 func runAdmin(t *testing.T, env map[string]string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), append([]string{"interviewd", "admin"}, args...), func(k string) string { return env[k] }, &out, &out)
+	err := run(context.Background(), append([]string{"interviewd", "admin"}, args...), func(k string) (string, bool) { v, ok := env[k]; return v, ok }, &out, &out)
 	return out.String(), err
 }
 

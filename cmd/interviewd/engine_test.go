@@ -36,7 +36,7 @@ func TestEngineCommandNeedsKey(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env := map[string]string{"ADDR": "127.0.0.1:0", "ENGINE_API_KEY": key}
 			var out bytes.Buffer
-			err := run(context.Background(), []string{"interviewd", "engine"}, func(k string) string { return env[k] }, &out, &out)
+			err := run(context.Background(), []string{"interviewd", "engine"}, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, &out, &out)
 			if err == nil {
 				t.Fatal("the engine started without a usable key")
 			}

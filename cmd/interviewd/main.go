@@ -9,14 +9,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/interviewd/interviewd/internal/config"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, config.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args, os.LookupEnv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "interviewd: %v\n", err)
 		os.Exit(1)
 	}

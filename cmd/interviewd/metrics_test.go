@@ -67,7 +67,7 @@ func TestRunMetricsAddrInUse(t *testing.T) {
 	busy := strings.TrimPrefix(base, "http://localhost")
 	env2 := map[string]string{"DATA_DIR": filepath.Join(t.TempDir(), "data"), "ADDR": "127.0.0.1:0",
 		"METRICS_ADDR": "127.0.0.1" + busy}
-	err := run(t.Context(), []string{"interviewd"}, func(k string) string { return env2[k] }, &syncBuffer{}, &syncBuffer{})
+	err := run(t.Context(), []string{"interviewd"}, func(k string) (string, bool) { v, ok := env2[k]; return v, ok }, &syncBuffer{}, &syncBuffer{})
 	if err == nil || !strings.HasPrefix(err.Error(), "METRICS_ADDR:") {
 		t.Errorf("run = %v, want a METRICS_ADDR error", err)
 	}

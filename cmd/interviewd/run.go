@@ -28,26 +28,27 @@ var version = "dev"
 
 // run is the whole program: main only adds the process's signals, arguments,
 // environment and standard streams, so that tests can run it in-process.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
 	if len(args) > 1 {
 		switch args[1] {
 		case "version", "-version", "--version":
 			fmt.Fprintln(stdout, "interviewd", version)
 			return nil
 		case "admin":
-			return admin(ctx, args[2:], getenv, stdout)
+			return admin(ctx, args[2:], lookup, stdout)
 		case "healthcheck":
-			return healthcheck(ctx, getenv)
+			return healthcheck(ctx, lookup)
 		case "serve", "engine":
 		default:
 			return fmt.Errorf("unknown command %q (want serve, engine, admin, healthcheck or version)", args[1])
 		}
 	}
-	cfg, err := config.Load(getenv)
+	cfg, err := config.Load(lookup)
 	if err != nil {
 		return err
 	}
-	derive := strings.TrimSpace(getenv("PUBLIC_URL")) == ""
+	publicURL, _ := lookup("PUBLIC_URL")
+	derive := strings.TrimSpace(publicURL) == ""
 	if len(args) > 1 && args[1] == "engine" {
 		return serveEngine(ctx, cfg, derive, stdout)
 	}
@@ -201,8 +202,8 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 
 // healthcheck asks a running interviewd on this machine for /healthz, for
 // container health checks on images that have no curl.
-func healthcheck(ctx context.Context, getenv func(string) string) error {
-	cfg, err := config.Load(getenv)
+func healthcheck(ctx context.Context, lookup func(string) (string, bool)) error {
+	cfg, err := config.Load(lookup)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
 )
@@ -59,7 +58,7 @@ func startCommand(t *testing.T, args []string, env map[string]string) (string, *
 	go func() {
 		// A key mapped to "" is set to the empty string, as in a process
 		// environment.
-		done <- run(ctx, args, config.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok }), out, out)
+		done <- run(ctx, args, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, out, out)
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -291,7 +290,7 @@ func TestRunRejectsBadConfig(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			var out bytes.Buffer
-			err := run(ctx, []string{"interviewd"}, func(k string) string { return env[k] }, &out, &out)
+			err := run(ctx, []string{"interviewd"}, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, &out, &out)
 			if err == nil {
 				t.Fatal("run accepted bad configuration")
 			}
@@ -333,13 +332,13 @@ func TestBinaryExitCode(t *testing.T) {
 
 func TestVersionCommand(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"interviewd", "version"}, os.Getenv, &out, &out); err != nil {
+	if err := run(context.Background(), []string{"interviewd", "version"}, os.LookupEnv, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "interviewd ") {
 		t.Errorf("version output %q", out.String())
 	}
-	if err := run(context.Background(), []string{"interviewd", "frobnicate"}, os.Getenv, &out, &out); err == nil {
+	if err := run(context.Background(), []string{"interviewd", "frobnicate"}, os.LookupEnv, &out, &out); err == nil {
 		t.Error("unknown command accepted")
 	}
 }

@@ -108,14 +108,14 @@ func (c Config) Auth() string {
 	return "built-in"
 }
 
-// Load reads the configuration from getenv and validates it. The error names
-// the variable at fault and why, in one line. Getenv (or FromLookup) tells a
-// variable set to the empty string from an unset one where that matters;
-// any other getenv reads both as unset.
-func Load(getenv func(string) string) (Config, error) {
+// Load reads the configuration through lookup (os.LookupEnv, or a map in
+// tests) and validates it. The error names the variable at fault and why,
+// in one line. A variable set to blanks reads as unset, except
+// SUPABASE_JWT_ISSUER, whose empty value means "no iss required".
+func Load(lookup func(string) (string, bool)) (Config, error) {
 	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
+		if v, _ := lookup(name); strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
 		}
 		return def
 	}
@@ -137,7 +137,9 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:          strings.ToLower(env("LOG_LEVEL", DefaultLogLevel)),
 		MetricsAddr:       env("METRICS_ADDR", ""),
 	}
-	c.SupabaseJWTIssuer, c.SupabaseJWTIssuerSet = optional(getenv, "SUPABASE_JWT_ISSUER")
+	if v, ok := lookup("SUPABASE_JWT_ISSUER"); ok {
+		c.SupabaseJWTIssuer, c.SupabaseJWTIssuerSet = strings.TrimSpace(v), true
+	}
 	var err error
 	if c.Addr, err = listenAddr(env("ADDR", ""), env("PORT", "")); err != nil {
 		return Config{}, err

@@ -7,8 +7,10 @@ import (
 	"testing"
 )
 
-func envOf(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
+// envOf is a process environment for Load: a key absent from kv is unset,
+// one mapped to "" is set to the empty string.
+func envOf(kv map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
 }
 
 func TestLoadDefaults(t *testing.T) {
@@ -139,7 +141,7 @@ func TestDatabaseURLErrorHidesPassword(t *testing.T) {
 // variable Load reads is listed, and every listed one is in the README table.
 func TestVariablesDocumented(t *testing.T) {
 	read := map[string]bool{}
-	if _, err := Load(func(k string) string { read[k] = true; return "" }); err != nil {
+	if _, err := Load(func(k string) (string, bool) { read[k] = true; return "", false }); err != nil {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
