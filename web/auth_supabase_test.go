@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interviewd/interviewd/internal/auth/supabasetest"
 	"github.com/interviewd/interviewd/internal/interview"
@@ -79,4 +80,42 @@ func TestSupabaseInvitationSignUpTooSoon(t *testing.T) {
 		t.Error("the invitee is not told to confirm their address")
 	}
 	app.client().page(link, http.StatusOK)
+}
+
+// TestSupabaseRefreshOutageKeepsTheCookie: when the access token has
+// expired and Supabase Auth cannot renew it for a moment (busy or down),
+// the recruiter gets an error page but stays signed in; the next request,
+// with Auth back, renews the session. Only a refusal ends it.
+func TestSupabaseRefreshOutageKeepsTheCookie(t *testing.T) {
+	clock := supabasetest.NewClock(time.Now())
+	app, fake := newSupabaseAppAt(t, openSQLiteStore(t), clock)
+	c := app.client()
+	c.signUp("Acme", "ann@example.com")
+	before := c.cookie(sessionCookie)
+	clock.Advance(2 * time.Hour) // the access token has expired
+	const refresh = "token?grant_type=refresh_token"
+	for _, a := range []supabasetest.Answer{
+		{Status: 503, Body: `{"message":"upstream unavailable"}`},
+		{Status: 429, Body: `{"code":429,"error_code":"over_request_rate_limit","msg":"Request rate limit reached"}`},
+	} {
+		fake.Force(refresh, a)
+		res := c.get("/app")
+		res.Body.Close()
+		if res.StatusCode < 429 || c.cookie(sessionCookie) != before {
+			t.Fatalf("Auth answering %d: status %d (%s), cookie kept %t", a.Status, res.StatusCode, res.Header.Get("Location"), c.cookie(sessionCookie) == before)
+		}
+	}
+	fake.Force(refresh, supabasetest.Answer{})
+	c.page("/app/interviews", http.StatusOK)
+	if c.cookie(sessionCookie) == before || c.cookie(sessionCookie) == "" {
+		t.Error("the session was not renewed once Auth answered again")
+	}
+	fake.Force(refresh, supabasetest.Answer{Status: 400,
+		Body: `{"code":400,"error_code":"refresh_token_already_used","msg":"Invalid Refresh Token: Already Used"}`})
+	clock.Advance(2 * time.Hour)
+	res := c.get("/app")
+	res.Body.Close()
+	if c.cookie(sessionCookie) != "" {
+		t.Error("a refused refresh left the cookie in place")
+	}
 }

@@ -53,11 +53,18 @@ func accountModes() []accountMode {
 // set: the team pages still use the built-in Accounts service.
 func newSupabaseApp(t *testing.T, st store.Store) (*testApp, *supabasetest.GoTrue) {
 	t.Helper()
-	fake := supabasetest.New(t, nil, supabasetest.HS256())
+	return newSupabaseAppAt(t, st, nil)
+}
+
+// newSupabaseAppAt is newSupabaseApp with Supabase Auth and interviewd's
+// account service on clock (nil: the real time).
+func newSupabaseAppAt(t *testing.T, st store.Store, clock *supabasetest.Clock) (*testApp, *supabasetest.GoTrue) {
+	t.Helper()
+	fake := supabasetest.New(t, clock, supabasetest.HS256())
 	app := newTestAppWith(t, st, func(app *testApp, d *Deps) {
 		acc, err := auth.NewSupabaseAccounts(auth.SupabaseConfig{
 			URL: fake.URL(), AnonKey: supabasetest.AnonKey, JWTSecret: supabasetest.JWTSecret,
-			CookieSecret: testSecret, Store: st,
+			CookieSecret: testSecret, Store: st, Now: clock.Now,
 		})
 		if err != nil {
 			t.Fatalf("supabase accounts: %v", err)

@@ -78,9 +78,11 @@ func (s *server) authenticate(w http.ResponseWriter, r *http.Request, token stri
 		return p, err
 	}
 	renewed, p, err := s.accounts.Refresh(r.Context(), token)
-	if err != nil {
-		s.clearSessionCookie(w)
+	if errors.Is(err, interview.ErrUnauthorized) {
+		s.clearSessionCookie(w) // the session has ended
 		return p, err
+	} else if err != nil {
+		return p, err // Auth busy or down: the cookie stays for the next try
 	}
 	s.setSessionCookie(w, renewed)
 	return p, nil

@@ -119,8 +119,9 @@ func (f *GoTrue) Force(route string, a Answer) {
 
 // route counts calls, checks the API key as Supabase's gateway does, and
 // plays a forced answer if there is one.
-func (f *GoTrue) route(name string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
+func (f *GoTrue) route(path string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		name := path
 		if g := r.URL.Query().Get("grant_type"); g != "" {
 			name += "?grant_type=" + g
 		}
