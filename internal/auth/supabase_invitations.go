@@ -40,6 +40,7 @@ func (s *SupabaseAccounts) AcceptInvitation(ctx context.Context, token string, i
 	// Before the user is provisioned: someone else's account is not made an
 	// interviewd user by a link that was not sent to them.
 	if err := checkInvitee(inv, c.Email); err != nil {
+		s.logoutSession(ctx, session.AccessToken) // a session nobody will use
 		return "", Principal{}, err
 	}
 	u, err := s.provision(ctx, c, session.User.UserMetadata)

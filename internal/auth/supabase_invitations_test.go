@@ -119,3 +119,30 @@ func TestSupabaseInvitationKnownUser(t *testing.T) {
 		t.Error("joining renamed an existing account")
 	}
 }
+
+// TestSupabaseInvitationForAnotherAccountEndsItsSession: when Supabase Auth
+// answers an invitee's sign-in with someone else's session (a project that
+// maps addresses in its own way), the invitation is refused and that
+// session is logged out at Auth rather than left alive unused.
+func TestSupabaseInvitationForAnotherAccountEndsItsSession(t *testing.T) {
+	e := newSupabaseEnv(t, supabasetest.HS256(), nil)
+	ctx := t.Context()
+	_, ada := e.signUp(t, "Acme", "ada@example.com")
+	token := e.inviteAs(t, ada, "rae@example.com", interview.RoleViewer)
+	bob := e.fake.AddUser("bob@example.com", testPassword, nil)
+	bobs := e.fake.Session(bob)
+	e.fake.Force("token?grant_type=password", supabasetest.Answer{Status: 200, Body: bobs.JSON})
+	logouts := e.fake.Count("logout")
+
+	_, _, err := e.acc.AcceptInvitation(ctx, token, AcceptInput{Password: testPassword})
+	wantCode(t, err, interview.CodeForbidden)
+	if e.fake.Count("logout") != logouts+1 {
+		t.Fatal("the session of the other account was not logged out")
+	}
+	if e.fake.SessionAlive(bobs.ID) {
+		t.Error("the other account's session is still alive at Supabase Auth")
+	}
+	if _, err := e.acc.Invitation(ctx, token); err != nil {
+		t.Errorf("the invitation is no longer usable: %v", err)
+	}
+}

@@ -11,8 +11,8 @@ import (
 
 // logout verifies the bearer access token as Auth does (signature and
 // expiry, then that its user and session still exist) and ends every
-// session of its user: Auth's default, global scope. It answers 204 and
-// no body.
+// session of its user (Auth's default, global scope), or only the token's
+// own with scope=local. It answers 204 and no body.
 func (f *GoTrue) logout(w http.ResponseWriter, r *http.Request) {
 	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || bearer == "" {
@@ -38,6 +38,9 @@ func (f *GoTrue) logout(w http.ResponseWriter, r *http.Request) {
 		f.refuse(w, 403, "user_not_found", "User from sub claim in JWT does not exist")
 	case c.SessionID != "" && f.sessions[c.SessionID] == nil:
 		f.refuse(w, 403, "session_not_found", "Session from session_id claim in JWT does not exist")
+	case r.URL.Query().Get("scope") == "local":
+		f.endSession(c.SessionID)
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		f.endSessions(u)
 		w.WriteHeader(http.StatusNoContent)

@@ -153,6 +153,17 @@ var scenarios = []scenario{
 			refresh("refresh the other session", "r2", "", ""),
 			refresh("refresh the signed-out session", "r1", "", ""),
 		}},
+	{Name: "logout-local", About: "Sign-out with scope=local (how interviewd drops a session it will not use) ends only the token's session; the user's other sessions go on.",
+		Mode: mode{Issuer: true},
+		Steps: []step{
+			signUp("sign up", ada, password, adaMeta, "a1", "r1"),
+			signIn("sign in elsewhere", ada, password, "a2", "r2"),
+			logoutLocal("sign out of the first session only", "a1"),
+			logoutLocal("sign out of it again", "a1"),
+			refresh("refresh the first session", "r1", "", ""),
+			refresh("refresh the other session", "r2", "a3", "r3"),
+			logout("sign out of the other session", "a3"),
+		}},
 	{Name: "logout-bad-token", About: "Sign-out with a token that is not a genuine access token.",
 		Mode: mode{Issuer: true},
 		Steps: []step{
@@ -197,6 +208,12 @@ func refreshLiteral(name, token string) step {
 }
 
 func logout(name, access string) step { return logoutLiteral(name, "{{"+access+"}}") }
+
+// logoutLocal is the sign-out interviewd sends itself (gotrue-go's Logout
+// has no scope) to end one session it drops unused.
+func logoutLocal(name, access string) step {
+	return post(name, "/auth/v1/logout?scope=local", nil, "{{"+access+"}}", "", "")
+}
 
 func logoutLiteral(name, bearer string) step {
 	return post(name, "/auth/v1/logout", nil, bearer, "", "")

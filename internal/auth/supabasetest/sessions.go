@@ -2,6 +2,7 @@ package supabasetest
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -65,6 +66,17 @@ func (f *GoTrue) revokeAll(s *session) {
 	}
 }
 
+// endSession ends one session and its refresh tokens (logout's local
+// scope). f.mu is held.
+func (f *GoTrue) endSession(id string) {
+	delete(f.sessions, id)
+	for v, rt := range f.tokens {
+		if rt.session.id == id {
+			delete(f.tokens, v)
+		}
+	}
+}
+
 // endSessions ends every session of u (logout's global scope), and with
 // them their refresh tokens. f.mu is held.
 func (f *GoTrue) endSessions(u *User) {
@@ -119,6 +131,33 @@ func (f *GoTrue) AccessToken(u *User) string {
 	defer f.mu.Unlock()
 	s, _ := f.newSession(u)
 	return f.signer.Sign(f.t, f.claims(s))
+}
+
+// Issued is a session the stand-in issued outside any request: its ID (the
+// session_id claim) and the answer Auth gives when it issues one.
+type Issued struct {
+	ID   string
+	JSON string
+}
+
+// Session starts a new session of u and returns it as Auth's answer to a
+// sign-in would carry it, for a test to force on a route.
+func (f *GoTrue) Session(u *User) Issued {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, rt := f.newSession(u)
+	b, err := json.Marshal(f.sessionJSON(rt, true))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return Issued{ID: s.id, JSON: string(b)}
+}
+
+// SessionAlive reports whether the session with id has not been ended.
+func (f *GoTrue) SessionAlive(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sessions[id] != nil
 }
 
 // claims are the claims of an access token of s, issued now. f.mu is held.
