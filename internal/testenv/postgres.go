@@ -30,14 +30,7 @@ func PostgresAdminURL() string {
 // the test ends.
 func PostgresAdmin(t testing.TB) *pgx.Conn {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, PostgresAdminURL())
-	if err != nil {
-		Missing(t, "PostgreSQL", err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
+	return connectAdmin(t, PostgresAdminURL(), "PostgreSQL")
 }
 
 // PostgresDB creates an empty database for the test, dropped (with its
@@ -45,22 +38,51 @@ func PostgresAdmin(t testing.TB) *pgx.Conn {
 func PostgresDB(t testing.TB) (dbURL, name string) {
 	t.Helper()
 	admin := PostgresAdmin(t)
+	return createDB(t, admin, PostgresAdminURL(), "INTERVIEWD_TEST_POSTGRES", "", func(name string) error {
+		_, err := admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+		return err
+	})
+}
+
+// connectAdmin connects to adminURL, or reports what is missing. The
+// connection closes when the test ends.
+func connectAdmin(t testing.TB, adminURL, what string) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		Missing(t, what, err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// createDB creates a database with a random name on admin's server (a copy
+// of template, when given), has drop remove it when the test ends, and
+// returns its URL (adminURL with the database's name; env is the variable
+// that set adminURL, for the error) and its name.
+func createDB(t testing.TB, admin *pgx.Conn, adminURL, env, template string, drop func(name string) error) (dbURL, name string) {
+	t.Helper()
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		t.Fatalf("%s must be a URL: %v", env, err)
+	}
 	b := make([]byte, 8)
 	rand.Read(b)
 	name = "interviewd_test_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if template != "" {
+		create += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
+	if _, err := admin.Exec(context.Background(), create); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		if err := drop(name); err != nil {
 			t.Errorf("drop test database %s: %v", name, err)
 		}
 	})
-	u, err := url.Parse(PostgresAdminURL())
-	if err != nil {
-		t.Fatalf("INTERVIEWD_TEST_POSTGRES must be a URL: %v", err)
-	}
 	u.Path = "/" + name
 	return u.String(), name
 }

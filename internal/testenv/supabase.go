@@ -2,8 +2,6 @@ package testenv
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"testing"
@@ -36,14 +34,7 @@ func SupabasePostgresAdminURL() string {
 // ends.
 func SupabasePostgresAdmin(t testing.TB) *pgx.Conn {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, SupabasePostgresAdminURL())
-	if err != nil {
-		Missing(t, "the Supabase-shaped PostgreSQL (.ci/supabase-db)", err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
+	return connectAdmin(t, SupabasePostgresAdminURL(), "the Supabase-shaped PostgreSQL (.ci/supabase-db)")
 }
 
 // SupabaseDB creates a database for the test on the Supabase-shaped server,
@@ -53,39 +44,26 @@ func SupabasePostgresAdmin(t testing.TB) *pgx.Conn {
 func SupabaseDB(t testing.TB) (dbURL, name string) {
 	t.Helper()
 	admin := SupabasePostgresAdmin(t)
-	b := make([]byte, 8)
-	rand.Read(b)
-	name = "interviewd_test_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+
-		" TEMPLATE "+pgx.Identifier{supabaseTemplate}.Sanitize()); err != nil {
-		t.Fatalf("create Supabase-shaped test database: %v", err)
-	}
-	u, err := url.Parse(SupabasePostgresAdminURL())
-	if err != nil {
-		t.Fatalf("INTERVIEWD_TEST_SUPABASE_POSTGRES must be a URL: %v", err)
-	}
-	bootstrap := *u
-	t.Cleanup(func() { dropAsBootstrap(t, bootstrap, name) })
-	u.Path = "/" + name
-	return u.String(), name
+	return createDB(t, admin, SupabasePostgresAdminURL(), "INTERVIEWD_TEST_SUPABASE_POSTGRES", supabaseTemplate, dropAsBootstrap)
 }
 
-// dropAsBootstrap drops the test database as the cluster's bootstrap
+// dropAsBootstrap drops a test database as the shaped cluster's bootstrap
 // superuser, supabase_admin. The project's postgres is no superuser, and
 // DROP DATABASE … WITH (FORCE) then cannot end the backends of roles it is
 // not a member of (supabase_auth_admin's, or an autovacuum worker's).
-func dropAsBootstrap(t testing.TB, admin url.URL, name string) {
-	admin.User = url.User("supabase_admin")
+func dropAsBootstrap(name string) error {
+	u, err := url.Parse(SupabasePostgresAdminURL())
+	if err != nil {
+		return err
+	}
+	u.User = url.User("supabase_admin")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, admin.String())
+	conn, err := pgx.Connect(ctx, u.String())
 	if err != nil {
-		t.Errorf("drop test database %s: %v", name, err)
-		return
+		return err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-		t.Errorf("drop test database %s: %v", name, err)
-	}
+	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	return err
 }
