@@ -57,7 +57,7 @@ func TestAPI(t *testing.T) {
 		if iv["currentQuestion"] != 0.0 {
 			t.Errorf("a new interview's currentQuestion %v", iv["currentQuestion"])
 		}
-		if err := app.Store.UpdateSessionProgress(t.Context(), c.tenantID, interviewID, 1); err != nil {
+		if err := app.Store.UpdateSessionProgress(t.Context(), c.tenantID, interviewID, 1, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		res = c.call("GET", "/api/v1/interviews/"+interviewID, "")

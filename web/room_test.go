@@ -224,7 +224,7 @@ func TestRecruiterLiveView(t *testing.T) {
 				t.Errorf("before the first question the progress is not a hidden live region")
 			}
 			seedTranscript(t, f.app.testApp, f.tenant, f.id1, "Hello Ada.", "Hello!", "Why Go?")
-			if err := f.app.Store.UpdateSessionProgress(t.Context(), f.tenant, f.id1, 1); err != nil {
+			if err := f.app.Store.UpdateSessionProgress(t.Context(), f.tenant, f.id1, 1, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			if p := f.owner.page(page, http.StatusOK).Find(testID("interview-progress")); p.Text() != "Question 1 of 1" || p.AttrOr("hidden", "none") != "none" {

@@ -48,6 +48,7 @@ func (s *server) routes() http.Handler {
 			s.interviewRoutes(r) // interviews.go
 			s.teamRoutes(r)      // team.go: members, invitations, API keys
 			s.webhookRoutes(r)   // webhooks.go: endpoints and their deliveries
+			s.decisionRoutes(r)  // decide.go: scorecards, hiring status, assessments, comparison
 		})
 		s.candidateRoutes(r) // join.go: /join/{token}
 		s.inviteRoutes(r)    // team.go: /invite/{token}

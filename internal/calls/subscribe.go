@@ -122,7 +122,7 @@ func (h *hub) send(u Update) {
 func (m *Manager) progress(k key, question, total int) {
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
 	defer cancel()
-	if err := m.cfg.Store.UpdateSessionProgress(ctx, k.tenant, k.interview, question); err != nil {
+	if err := m.cfg.Store.UpdateSessionProgress(ctx, k.tenant, k.interview, question, m.now()); err != nil {
 		m.log.Error("record progress", "interview_id", k.interview, "question", question, "error", err.Error())
 	}
 	m.mu.Lock()

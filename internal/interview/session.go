@@ -28,6 +28,10 @@ type Session struct {
 	JoinExpiresAt time.Time
 	JoinRevokedAt *time.Time
 
+	// HiringStatus is a person's decision on the candidate (new until
+	// someone sets it); SetHiringStatus changes it and keeps the history.
+	HiringStatus HiringStatus
+
 	StartedAt *time.Time // first connected
 	EndedAt   *time.Time // reached a terminal status
 	EndReason string     // why it ended, for people: "candidate ended", "time limit", …
@@ -53,8 +57,10 @@ type SessionFilter struct {
 	Status     Status // empty for all
 	PositionID string // empty for all
 	Query      string // matches candidate name or email, case-insensitive
-	Limit      int    // 0 means the store's default
-	Offset     int
+	// HiringStatus narrows to one hiring status; empty for all.
+	HiringStatus HiringStatus
+	Limit        int // 0 means the store's default
+	Offset       int
 }
 
 // SessionSummary is an interview with the names a list shows beside it.

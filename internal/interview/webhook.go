@@ -12,10 +12,13 @@ const (
 	EventInterviewCompleted = "interview.completed" // the transcript is complete
 	EventInterviewAbandoned = "interview.abandoned"
 	EventInterviewFailed    = "interview.failed"
+	// EventInterviewAssessed: an AI assessment of the interview is done
+	// (written when the assessment is stored, not by a status change).
+	EventInterviewAssessed = "interview.assessed"
 )
 
 // WebhookEvents lists every event, in the order the UI shows them.
-var WebhookEvents = []string{EventInterviewStarted, EventInterviewCompleted, EventInterviewAbandoned, EventInterviewFailed}
+var WebhookEvents = []string{EventInterviewStarted, EventInterviewCompleted, EventInterviewAbandoned, EventInterviewFailed, EventInterviewAssessed}
 
 // EventOf names the webhook event of entering status s, or "" when
 // entering it sends none (pending, ready).

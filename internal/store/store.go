@@ -71,6 +71,10 @@ type Store interface {
 	Invitations
 	Idempotency
 	Webhooks
+	Rubrics
+	Assessments
+	Scorecards
+	Decisions
 }
 
 // Tenants stores organisations and their members.
@@ -165,8 +169,13 @@ type Sessions interface {
 	// UpdateSessionCall records the WebRTC signalling state of an interview.
 	UpdateSessionCall(ctx context.Context, tenantID, id string, call interview.CallInfo) error
 	// UpdateSessionProgress records the question the interviewer asked
-	// last (CurrentQuestion); a negative question is ErrInvalid.
-	UpdateSessionProgress(ctx context.Context, tenantID, id string, question int) error
+	// last (CurrentQuestion) and, the first time question is asked, a
+	// QuestionMark at time at; a negative question is ErrInvalid, and 0
+	// records no mark.
+	UpdateSessionProgress(ctx context.Context, tenantID, id string, question int, at time.Time) error
+	// ListQuestionMarks returns the questions of an interview that were
+	// asked, each with the time it was first asked, in question order.
+	ListQuestionMarks(ctx context.Context, tenantID, interviewID string) ([]interview.QuestionMark, error)
 	// SetJoinToken replaces the join link's version, hash and expiry and
 	// clears a revocation (re-issuing the link).
 	SetJoinToken(ctx context.Context, tenantID, id string, version int, hash string, expiresAt time.Time) error
@@ -255,4 +264,83 @@ type Webhooks interface {
 	// ones stay whatever their age. A server job's: through As on
 	// PostgreSQL it is ErrForbidden and deletes nothing.
 	DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Rubrics stores the versions of each position's rubric.
+type Rubrics interface {
+	// SaveRubric stores r as the next version of its position's rubric
+	// (1 for the first), filling ID, Version and CreatedAt. ErrNotFound if
+	// the position is not in r.TenantID; ErrInvalid if r fails Validate.
+	// Callers skip a save whose content equals the latest version's.
+	SaveRubric(ctx context.Context, r *interview.Rubric) error
+	// GetRubric returns version of a position's rubric, or its latest
+	// version when version is 0; ErrNotFound when there is none.
+	GetRubric(ctx context.Context, tenantID, positionID string, version int) (interview.Rubric, error)
+}
+
+// Assessments stores AI assessments: each is a durable job while pending
+// or running (claimed like webhook deliveries), then a record kept for
+// history. At most one assessment per interview is pending or running.
+// When one becomes done, one interview.assessed delivery is written per
+// active endpoint of the tenant subscribed to it, in the same transaction
+// (a trigger, as for status changes).
+type Assessments interface {
+	// EnqueueAssessment stores a as a new pending assessment of its
+	// interview, due at a.NextAttempt, filling ID and CreatedAt.
+	// ErrConflict if the interview already has one pending or running;
+	// ErrNotFound if the interview is not in a.TenantID.
+	EnqueueAssessment(ctx context.Context, a *interview.Assessment) error
+	// EnqueueMissingAssessments enqueues, for every tenant, one pending
+	// assessment (Model model, due at now) for each completed interview
+	// that ended at or after since and has no assessment at all, and
+	// returns how many it enqueued. It is the worker's (privileged path).
+	EnqueueMissingAssessments(ctx context.Context, since, now time.Time, model string) (int, error)
+	// ClaimAssessments returns up to limit (0: a default) assessments of
+	// every tenant that are pending and due at now, or running with a
+	// lease that ended at or before now (their worker died), oldest due
+	// first. Each becomes running with LeaseUntil now+lease and Attempts
+	// one more. Privileged path; through As it is ErrForbidden.
+	ClaimAssessments(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]interview.Assessment, error)
+	// FinishAssessment stores the outcome of a claimed assessment a: its
+	// Status (done with Result, failed with Error, or pending again at
+	// NextAttempt with Error as the last reason), Model, PromptVersion,
+	// RubricVersion, TranscriptHash and CompletedAt. It applies only while
+	// the stored row is running with a.Attempts (the claim's count):
+	// ErrConflict otherwise, and nothing changes.
+	FinishAssessment(ctx context.Context, a *interview.Assessment) error
+	GetAssessment(ctx context.Context, tenantID, id string) (interview.Assessment, error)
+	// ListAssessments returns an interview's assessments, newest first.
+	ListAssessments(ctx context.Context, tenantID, interviewID string) ([]interview.Assessment, error)
+	// ListPositionAssessments returns, for each interview of a position
+	// that has one, its newest done assessment.
+	ListPositionAssessments(ctx context.Context, tenantID, positionID string) ([]interview.Assessment, error)
+}
+
+// Scorecards stores people's scorecards. Blind scoring is the service's
+// rule (hiring), backed on PostgreSQL by row-level security: a member sees
+// another reviewer's scorecard of an interview only once they have their
+// own (viewers see all).
+type Scorecards interface {
+	// SaveScorecard creates or replaces c.ReviewerID's scorecard of
+	// c.InterviewID, filling ID and SubmittedAt on creation and UpdatedAt
+	// always (SubmittedAt is kept on replacement). ErrNotFound if the
+	// interview is not in c.TenantID; ErrInvalid if c fails Validate.
+	SaveScorecard(ctx context.Context, c *interview.Scorecard) error
+	// ListScorecards returns an interview's scorecards, oldest first.
+	ListScorecards(ctx context.Context, tenantID, interviewID string) ([]interview.Scorecard, error)
+	// ListPositionScorecards returns the scorecards of every interview of
+	// a position, oldest first.
+	ListPositionScorecards(ctx context.Context, tenantID, positionID string) ([]interview.Scorecard, error)
+}
+
+// Decisions stores interviews' hiring statuses and their history.
+type Decisions interface {
+	// SetHiringStatus sets an interview's HiringStatus to d.Status and
+	// appends d to its history in one transaction, filling d.ID (d.At is
+	// the caller's). Setting the status it has appends nothing and is not
+	// an error. ErrNotFound if the interview is not in d.TenantID;
+	// ErrInvalid for an unknown status.
+	SetHiringStatus(ctx context.Context, d *interview.HiringDecision) (interview.Session, error)
+	// ListHiringDecisions returns an interview's decisions, oldest first.
+	ListHiringDecisions(ctx context.Context, tenantID, interviewID string) ([]interview.HiringDecision, error)
 }

@@ -94,7 +94,7 @@ func TestAsOtherTenantSeesNotFound(t *testing.T) {
 	notFound["UpdatePosition"] = as.UpdatePosition(ctx, &interview.Position{ID: a.position.ID, TenantID: a.tenant.ID, Title: "pwned"})
 	notFound["ArchivePosition"] = as.ArchivePosition(ctx, a.tenant.ID, a.position.ID, time.Time{})
 	notFound["UpdateSessionCall"] = as.UpdateSessionCall(ctx, a.tenant.ID, a.session.ID, interview.CallInfo{CallID: "rtc_x"})
-	notFound["UpdateSessionProgress"] = as.UpdateSessionProgress(ctx, a.tenant.ID, a.session.ID, 2)
+	notFound["UpdateSessionProgress"] = as.UpdateSessionProgress(ctx, a.tenant.ID, a.session.ID, 2, time.Now())
 	notFound["SetJoinToken"] = as.SetJoinToken(ctx, a.tenant.ID, a.session.ID, 7, "mine", time.Now().Add(time.Hour))
 	notFound["RevokeJoinToken"] = as.RevokeJoinToken(ctx, a.tenant.ID, a.session.ID, time.Time{})
 	notFound["UpdateMemberRole"] = as.UpdateMemberRole(ctx, a.tenant.ID, a.owner.ID, interview.RoleViewer)

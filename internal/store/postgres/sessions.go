@@ -209,7 +209,7 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 
 // UpdateSessionProgress records the question the interviewer asked last;
 // the column's CHECK refuses a negative one (ErrInvalid).
-func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int) error {
+func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int, at time.Time) error {
 	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET current_question = $1, updated_at = $2
 		WHERE tenant_id = $3 AND id = $4`, question, now(), tenantID, id))
 	if err != nil {

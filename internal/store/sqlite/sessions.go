@@ -185,7 +185,7 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 
 // UpdateSessionProgress records the question the interviewer asked last;
 // the column's CHECK refuses a negative one (ErrInvalid).
-func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int) error {
+func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int, at time.Time) error {
 	err := affected(s.w.ExecContext(ctx, `UPDATE interview_sessions SET current_question = ?, updated_at = ?
 		WHERE tenant_id = ? AND id = ?`, question, ts(now()), tenantID, id))
 	if err != nil {

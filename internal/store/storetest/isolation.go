@@ -100,7 +100,7 @@ func testIsolatedWrites(t *testing.T, s store.Store, w world) {
 		"UpdateSessionCall": func(ctx context.Context) error {
 			return s.UpdateSessionCall(ctx, b, id, interview.CallInfo{WebRTCStatus: "closed", CallID: "rtc_x"})
 		},
-		"UpdateSessionProgress": func(ctx context.Context) error { return s.UpdateSessionProgress(ctx, b, id, 3) },
+		"UpdateSessionProgress": func(ctx context.Context) error { return s.UpdateSessionProgress(ctx, b, id, 3, at(0)) },
 		"SetJoinToken":          func(ctx context.Context) error { return s.SetJoinToken(ctx, b, id, 9, unique(), at(5)) },
 		"RevokeJoinToken":       func(ctx context.Context) error { return s.RevokeJoinToken(ctx, b, id, at(5)) },
 		"TransitionSession": func(ctx context.Context) error {

@@ -46,7 +46,7 @@ func testSessions(t *testing.T, s store.Store) {
 		got, err := s.GetSession(ctx, f.Tenant.ID, v.ID)
 		must(t, err)
 		same(t, "before the first question", got.CurrentQuestion, 0)
-		must(t, s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, 2))
+		must(t, s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, 2, at(1)))
 		got, err = s.GetSession(ctx, f.Tenant.ID, v.ID)
 		must(t, err)
 		same(t, "current question", got.CurrentQuestion, 2)
@@ -57,8 +57,8 @@ func testSessions(t *testing.T, s store.Store) {
 				same(t, "listed", l.CurrentQuestion, 2)
 			}
 		}
-		wantErr(t, "negative", s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, -1), interview.ErrInvalid)
-		wantErr(t, "unknown interview", s.UpdateSessionProgress(ctx, f.Tenant.ID, unique(), 1), store.ErrNotFound)
+		wantErr(t, "negative", s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, -1, at(1)), interview.ErrInvalid)
+		wantErr(t, "unknown interview", s.UpdateSessionProgress(ctx, f.Tenant.ID, unique(), 1, at(1)), store.ErrNotFound)
 	})
 	t.Run("join link", func(t *testing.T) {
 		must(t, s.RevokeJoinToken(ctx, f.Tenant.ID, v.ID, noisy(at(3))))
