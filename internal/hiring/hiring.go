@@ -26,6 +26,9 @@ type Service struct {
 	linkTTL   time.Duration
 	now       func() time.Time
 	ended     func(interview.Status)
+	ai        AssessmentConfig
+	suggester Suggester
+	nudge     func(interviewID string)
 }
 
 // Config configures New.
@@ -39,6 +42,13 @@ type Config struct {
 	// interview to a terminal status (for monitoring). An interview whose
 	// live call the calls manager ended is counted there instead.
 	Ended func(status interview.Status)
+	// Assessment says whether AI assessment is on (ASSESSMENT_MODEL).
+	Assessment AssessmentConfig
+	// Suggester proposes questions and a rubric; nil without a model.
+	Suggester Suggester
+	// Nudge, when set, wakes the assessment worker for an interview (a
+	// re-run); the worker also polls, so a lost nudge only delays it.
+	Nudge func(interviewID string)
 }
 
 // New returns a Service.
@@ -52,7 +62,11 @@ func New(c Config) *Service {
 	if c.Ended == nil {
 		c.Ended = func(interview.Status) {}
 	}
-	return &Service{store: c.Store, links: c.Links, publicURL: strings.TrimRight(c.PublicURL, "/"), linkTTL: c.LinkTTL, now: c.Now, ended: c.Ended}
+	if c.Nudge == nil {
+		c.Nudge = func(string) {}
+	}
+	return &Service{store: c.Store, links: c.Links, publicURL: strings.TrimRight(c.PublicURL, "/"), linkTTL: c.LinkTTL, now: c.Now, ended: c.Ended,
+		ai: c.Assessment, suggester: c.Suggester, nudge: c.Nudge}
 }
 
 // Actor is who acts: a signed-in member (whose queries run under the
