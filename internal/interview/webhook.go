@@ -103,6 +103,9 @@ type WebhookDelivery struct {
 	LastError   string    // why the last attempt failed, for the owner
 	CreatedAt   time.Time
 	DeliveredAt *time.Time
+	// AssessmentID is the assessment an interview.assessed delivery
+	// announces; empty for the other events.
+	AssessmentID string
 
 	// Filled by ClaimWebhookDeliveries for the sender, from the endpoint.
 	URL    string

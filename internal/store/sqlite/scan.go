@@ -120,3 +120,22 @@ func truncate(t *time.Time) {
 		*t = t.UTC().Truncate(time.Microsecond)
 	}
 }
+
+// collect scans every row of a query into a new slice, never nil, and
+// closes the rows. It takes the query's error too, so that callers read as
+// one step.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows, *T) error) ([]T, error) {
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, dbErr(err)
+		}
+		list = append(list, v)
+	}
+	return list, dbErr(rows.Err())
+}

@@ -18,14 +18,14 @@ const (
 
 const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
 	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id, s.current_question,
-	s.join_token_hash, s.join_version, s.join_expires_at, s.join_revoked_at,
+	s.join_token_hash, s.join_version, s.join_expires_at, s.join_revoked_at, s.hiring_status,
 	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
 
 func sessionDest(v *interview.Session) []any {
 	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
 		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID, &v.CurrentQuestion,
 		stringDest(&v.JoinTokenHash), &v.JoinVersion, timeDest{&v.JoinExpiresAt}, nullTimeDest{&v.JoinRevokedAt},
-		nullTimeDest{&v.StartedAt}, nullTimeDest{&v.EndedAt}, &v.EndReason,
+		&v.HiringStatus, nullTimeDest{&v.StartedAt}, nullTimeDest{&v.EndedAt}, &v.EndReason,
 		timeDest{&v.CreatedAt}, timeDest{&v.UpdatedAt}}
 }
 
@@ -43,7 +43,7 @@ func (s *Store) CreateSession(ctx context.Context, v *interview.Session) error {
 	fillID(&v.ID)
 	fillTime(&v.CreatedAt, now())
 	fillTime(&v.UpdatedAt, v.CreatedAt)
-	v.Status = interview.StatusPending
+	v.Status, v.HiringStatus = interview.StatusPending, interview.HiringNew
 	if v.WebRTCStatus == "" {
 		v.WebRTCStatus = "pending"
 	}
@@ -150,6 +150,9 @@ func sessionFilter(tenantID string, f interview.SessionFilter) (string, []any) {
 	if f.PositionID != "" {
 		conds, args = append(conds, "s.position_id = ?"), append(args, f.PositionID)
 	}
+	if f.HiringStatus != "" {
+		conds, args = append(conds, "s.hiring_status = ?"), append(args, string(f.HiringStatus))
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// lower() on both sides: SQLite's LIKE folds ASCII only.
 		pat := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
@@ -183,15 +186,42 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 	return nil
 }
 
-// UpdateSessionProgress records the question the interviewer asked last;
-// the column's CHECK refuses a negative one (ErrInvalid).
+// UpdateSessionProgress records the question the interviewer asked last
+// and, in the same transaction, the first time it was asked; the column's
+// CHECK refuses a negative question (ErrInvalid).
 func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int, at time.Time) error {
-	err := affected(s.w.ExecContext(ctx, `UPDATE interview_sessions SET current_question = ?, updated_at = ?
-		WHERE tenant_id = ? AND id = ?`, question, ts(now()), tenantID, id))
+	fillTime(&at, now())
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := affected(tx.ExecContext(ctx, `UPDATE interview_sessions SET current_question = ?, updated_at = ?
+			WHERE tenant_id = ? AND id = ?`, question, ts(now()), tenantID, id))
+		if err != nil || question == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO question_marks (tenant_id, interview_id, question, asked_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, interview_id, question) DO NOTHING`, tenantID, id, question, ts(at))
+		return dbErr(err)
+	})
 	if err != nil {
 		return fmt.Errorf("update progress of interview %s: %w", id, err)
 	}
 	return nil
+}
+
+// ListQuestionMarks returns the questions of an interview that were asked,
+// in question order; ErrNotFound if the interview is not in tenantID.
+func (s *Store) ListQuestionMarks(ctx context.Context, tenantID, interviewID string) ([]interview.QuestionMark, error) {
+	if err := s.sessionExists(ctx, tenantID, interviewID); err != nil {
+		return nil, fmt.Errorf("list question marks of interview %s: %w", interviewID, err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT question, asked_at FROM question_marks
+		WHERE tenant_id = ? AND interview_id = ? ORDER BY question`, tenantID, interviewID)
+	list, err := collect(rows, err, func(r *sql.Rows, m *interview.QuestionMark) error {
+		return r.Scan(&m.Question, timeDest{&m.AskedAt})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list question marks of interview %s: %w", interviewID, err)
+	}
+	return list, nil
 }
 
 // SetJoinToken replaces the join link's version, hash and expiry and clears

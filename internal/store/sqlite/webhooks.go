@@ -28,12 +28,13 @@ func scanEndpoint(row scanner) (interview.WebhookEndpoint, error) {
 }
 
 const deliveryCols = `d.id, d.tenant_id, d.endpoint_id, d.event, d.interview_id, d.status,
-	d.attempts, d.next_attempt_at, d.last_code, d.last_error, d.created_at, d.delivered_at`
+	d.attempts, d.next_attempt_at, d.last_code, d.last_error, d.created_at, d.delivered_at,
+	d.assessment_id`
 
 func deliveryDest(d *interview.WebhookDelivery) []any {
 	return []any{&d.ID, &d.TenantID, &d.EndpointID, &d.Event, &d.InterviewID, &d.Status,
 		&d.Attempts, timeDest{&d.NextAttempt}, &d.LastCode, &d.LastError,
-		timeDest{&d.CreatedAt}, nullTimeDest{&d.DeliveredAt}}
+		timeDest{&d.CreatedAt}, nullTimeDest{&d.DeliveredAt}, stringDest(&d.AssessmentID)}
 }
 
 // CreateWebhookEndpoint stores e in e.TenantID, filling ID and CreatedAt;

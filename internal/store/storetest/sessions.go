@@ -20,7 +20,7 @@ func testSessions(t *testing.T, s store.Store) {
 	must(t, s.CreateSession(ctx, &v))
 	want := interview.Session{
 		ID: v.ID, TenantID: f.Tenant.ID, PositionID: f.Position.ID, CandidateID: f.Candidate.ID,
-		Status: interview.StatusPending, WebRTCStatus: "pending", JoinTokenHash: hash,
+		Status: interview.StatusPending, HiringStatus: interview.HiringNew, WebRTCStatus: "pending", JoinTokenHash: hash,
 		JoinVersion: 2, JoinExpiresAt: at(30), CreatedAt: at(1), UpdatedAt: at(1),
 	}
 	t.Run("round trip", func(t *testing.T) {
