@@ -3,16 +3,11 @@ package hiring
 import (
 	"context"
 	"errors"
-	"io"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/analytics"
 	"github.com/interviewd/interviewd/internal/interview"
 )
-
-// errNotYet: issue 12's service methods, until they are written in this
-// session.
-var errNotYet = errors.New("not yet implemented")
 
 // AssessmentConfig says whether AI assessment is on, for the pages.
 type AssessmentConfig struct {
@@ -102,69 +97,78 @@ type ComparisonRow struct {
 	HumanCount   int
 }
 
-// DefaultRubric derives a rubric from a position's questions, for a
-// position whose recruiter wrote none.
-func DefaultRubric(questions []string) interview.Rubric { return interview.Rubric{Derived: true} }
-
-// Rubric returns a position's latest rubric, deriving and saving the
-// default one when it has none.
-func (s *Service) Rubric(ctx context.Context, a Actor, positionID string) (interview.Rubric, error) {
-	return interview.Rubric{}, errNotYet
-}
-
-// SaveRubric stores r as the position's next rubric version (unless it is
-// the same as the latest).
-func (s *Service) SaveRubric(ctx context.Context, a Actor, positionID string, r interview.Rubric) (interview.Rubric, error) {
-	return interview.Rubric{}, errNotYet
-}
-
 // SuggestQuestions asks the model for questions and a rubric;
 // ErrUnavailable when no model is configured.
 func (s *Service) SuggestQuestions(ctx context.Context, a Actor, in SuggestInput) (Suggestion, error) {
-	return Suggestion{}, errNotYet
+	if err := canEdit(a); err != nil {
+		return Suggestion{}, err
+	}
+	if s.suggester == nil {
+		return Suggestion{}, errAIOff
+	}
+	sg, err := s.suggester.SuggestQuestions(ctx, in)
+	return sg, wrap("suggest questions", err)
 }
 
-// Review gathers an interview's decision panel for a.
-func (s *Service) Review(ctx context.Context, a Actor, interviewID string) (Review, error) {
-	return Review{}, errNotYet
-}
-
-// Analytics measures an interview.
-func (s *Service) Analytics(ctx context.Context, a Actor, interviewID string) (analytics.Report, error) {
-	return analytics.Report{}, errNotYet
-}
-
-// SubmitScorecard saves a's scorecard of an interview (owners and
-// recruiters only).
-func (s *Service) SubmitScorecard(ctx context.Context, a Actor, interviewID string, in ScorecardInput) (interview.Scorecard, error) {
-	return interview.Scorecard{}, errNotYet
-}
-
-// Scorecards returns an interview's scorecards that a may see.
-func (s *Service) Scorecards(ctx context.Context, a Actor, interviewID string) ([]interview.Scorecard, error) {
-	return nil, errNotYet
-}
-
-// Assessments returns an interview's AI assessments that a may see,
-// newest first.
-func (s *Service) Assessments(ctx context.Context, a Actor, interviewID string) ([]interview.Assessment, error) {
-	return nil, errNotYet
-}
+// errAIOff answers what needs a language model when none is configured.
+var errAIOff = interview.Errorf(interview.CodeUnavailable,
+	"AI assessment is off: set ASSESSMENT_MODEL to turn it on (see docs/assessment.md)")
 
 // RerunAssessment asks for a new AI assessment of a completed interview.
 func (s *Service) RerunAssessment(ctx context.Context, a Actor, interviewID string) (interview.Assessment, error) {
-	return interview.Assessment{}, errNotYet
+	if err := canEdit(a); err != nil {
+		return interview.Assessment{}, err
+	}
+	if !s.ai.Enabled {
+		return interview.Assessment{}, errAIOff
+	}
+	v, err := s.db(a).GetSession(ctx, a.TenantID, interviewID)
+	if err != nil {
+		return interview.Assessment{}, wrap("re-run assessment", err)
+	}
+	if v.Status != interview.StatusCompleted {
+		return interview.Assessment{}, interview.Errorf(interview.CodeTransition,
+			"only a completed interview is assessed; this one is %s", v.Status)
+	}
+	x := interview.Assessment{
+		TenantID: a.TenantID, InterviewID: interviewID, Status: interview.AssessmentPending,
+		NextAttempt: s.now(), Model: s.ai.Model, RequestedBy: a.ID,
+	}
+	err = s.db(a).EnqueueAssessment(ctx, &x)
+	if errors.Is(err, interview.ErrConflict) {
+		return x, interview.Errorf(interview.CodeConflict, "an assessment of this interview is already pending or running")
+	} else if err != nil {
+		return x, wrap("re-run assessment", err)
+	}
+	s.audit(ctx, a, "assessment.requested", "interview", interviewID, map[string]string{"assessment": x.ID})
+	s.nudge(interviewID)
+	return x, nil
 }
 
 // SetHiringStatus records a person's decision on an interview.
 func (s *Service) SetHiringStatus(ctx context.Context, a Actor, interviewID string, st interview.HiringStatus) (interview.Session, error) {
-	return interview.Session{}, errNotYet
+	if err := canEdit(a); err != nil {
+		return interview.Session{}, err
+	}
+	if !st.Valid() {
+		return interview.Session{}, &interview.FieldError{Field: "status", Err: &interview.Error{Code: interview.CodeInvalid,
+			Message: "the hiring status must be one of new, shortlisted, advanced, rejected"}}
+	}
+	before, err := s.db(a).GetSession(ctx, a.TenantID, interviewID)
+	if err != nil {
+		return before, wrap("set hiring status", err)
+	}
+	d := interview.HiringDecision{
+		TenantID: a.TenantID, InterviewID: interviewID, Status: st,
+		ActorKind: a.Kind, ActorID: a.ID, ActorName: a.displayName(), At: s.now(),
+	}
+	v, err := s.db(a).SetHiringStatus(ctx, &d)
+	if err != nil {
+		return v, wrap("set hiring status", err)
+	}
+	if before.HiringStatus != st {
+		s.audit(ctx, a, "interview.hiring_status", "interview", interviewID,
+			map[string]string{"from": string(before.HiringStatus), "to": string(st)})
+	}
+	return v, nil
 }
-
-// Compare builds a position's comparison for a.
-func (s *Service) Compare(ctx context.Context, a Actor, positionID string, f ComparisonFilter) (Comparison, error) {
-	return Comparison{}, errNotYet
-}
-
-// WriteComparisonCSV writes c as CSV, one row per interview.
-func WriteComparisonCSV(w io.Writer, c Comparison) error { return errNotYet }

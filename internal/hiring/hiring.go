@@ -78,6 +78,15 @@ type Actor struct {
 	Kind     string // "user" or "api_key"
 	ID       string // user ID or API key ID
 	Email    string // users only
+	Name     string // API keys only: the key's name
+}
+
+// displayName names the actor to people: a user's email, a key's name.
+func (a Actor) displayName() string {
+	if a.Kind == "api_key" {
+		return "API key " + a.Name
+	}
+	return a.Email
 }
 
 // UserActor is a signed-in member acting in their organisation.
@@ -88,7 +97,7 @@ func UserActor(p auth.Principal) Actor {
 // KeyActor is an integration acting with an API key. Keys may read and
 // write, like a recruiter.
 func KeyActor(k interview.APIKey) Actor {
-	return Actor{TenantID: k.TenantID, Role: interview.RoleRecruiter, Kind: "api_key", ID: k.ID}
+	return Actor{TenantID: k.TenantID, Role: interview.RoleRecruiter, Kind: "api_key", ID: k.ID, Name: k.Name}
 }
 
 // db returns the store path the actor's queries take.
