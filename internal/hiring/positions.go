@@ -2,6 +2,7 @@ package hiring
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -16,6 +17,9 @@ type PositionInput struct {
 	MaxMinutes   int
 	Language     string
 	Voice        string
+	// Rubric, when set, is saved as the position's next rubric version;
+	// nil keeps the rubric (re-linked to the questions) or derives one.
+	Rubric *interview.Rubric
 }
 
 func (in PositionInput) apply(p *interview.Position) {
@@ -51,11 +55,16 @@ func (s *Service) CreatePosition(ctx context.Context, a Actor, in PositionInput)
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
+	r, err := positionRubric(in.Rubric, p.Questions)
+	if err != nil {
+		return p, err
+	}
 	if err := s.db(a).CreatePosition(ctx, &p); err != nil {
 		return p, wrap("create position", err)
 	}
 	s.audit(ctx, a, "position.created", "position", p.ID, map[string]string{"title": p.Title})
-	return p, nil
+	_, err = s.saveRubric(ctx, a, p, r)
+	return p, err
 }
 
 // UpdatePosition replaces a position's fields.
@@ -71,11 +80,16 @@ func (s *Service) UpdatePosition(ctx context.Context, a Actor, id string, in Pos
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
+	r, err := s.updatedRubric(ctx, a, p, in.Rubric)
+	if err != nil {
+		return p, err
+	}
 	if err := s.db(a).UpdatePosition(ctx, &p); err != nil {
 		return p, wrap("update position", err)
 	}
 	s.audit(ctx, a, "position.updated", "position", p.ID, nil)
-	return p, nil
+	_, err = s.saveRubric(ctx, a, p, r)
+	return p, err
 }
 
 // ArchivePosition stops a position from taking new interviews.
@@ -100,4 +114,33 @@ func (s *Service) Position(ctx context.Context, a Actor, id string) (interview.P
 func (s *Service) Positions(ctx context.Context, a Actor, includeArchived bool) ([]interview.Position, error) {
 	ps, err := s.db(a).ListPositions(ctx, a.TenantID, interview.PositionFilter{IncludeArchived: includeArchived})
 	return ps, wrap("list positions", err)
+}
+
+// positionRubric is the rubric a new position's input gives: the one
+// written, checked against the questions, or the default one.
+func positionRubric(r *interview.Rubric, questions []string) (interview.Rubric, error) {
+	if r == nil {
+		return DefaultRubric(questions), nil
+	}
+	out := *r
+	out.Derived = false
+	return out, prepareRubric(&out, len(questions))
+}
+
+// updatedRubric is the rubric an updated position p gets: the one
+// written; else a rubric derived from the new questions when the latest
+// was derived too (or there is none); else the person's latest rubric,
+// its question links fitted to the new number of questions.
+func (s *Service) updatedRubric(ctx context.Context, a Actor, p interview.Position, written *interview.Rubric) (interview.Rubric, error) {
+	if written != nil {
+		return positionRubric(written, p.Questions)
+	}
+	latest, err := s.db(a).GetRubric(ctx, a.TenantID, p.ID, 0)
+	if errors.Is(err, interview.ErrNotFound) || err == nil && latest.Derived {
+		return DefaultRubric(p.Questions), nil
+	} else if err != nil {
+		return latest, wrap("update position", err)
+	}
+	latest.Normalize(len(p.Questions))
+	return latest, nil
 }
