@@ -38,6 +38,10 @@ type InterviewView struct {
 	LinkUsable bool // the join link opens the interview now
 	Transcript []TranscriptLine
 	CanEdit    bool
+	// Decide is the analytics and decision panel; nil leaves them out.
+	Decide *DecideView
+	// Highlight holds the transcript lines to mark (?hl=, evidence links).
+	Highlight map[int64]bool
 }
 
 // TranscriptLine is one transcript entry as the page shows it.

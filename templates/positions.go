@@ -25,6 +25,9 @@ type PositionForm struct {
 	MaxMinutes   string
 	Language     string
 	Voice        string
+	Rubric       RubricForm
+	CanSuggest   bool // a model is configured: offer "Suggest questions"
+	Suggested    bool // the questions and rubric are the model's, unsaved
 	Err          *FormError
 }
 
@@ -47,6 +50,7 @@ type NewPositionView struct {
 // for those who may change it.
 type PositionView struct {
 	Position interview.Position
+	Rubric   interview.Rubric // the latest version
 	Form     PositionForm
 	CanEdit  bool
 }

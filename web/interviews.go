@@ -104,18 +104,37 @@ func interviewField(msg string) string {
 }
 
 func (s *server) interviewPage(w http.ResponseWriter, r *http.Request) {
+	s.renderInterview(w, withDone(r), http.StatusOK, nil)
+}
+
+// renderInterview shows the interview page with its decision panel; card
+// is the scorecard form as typed after a refused submission, nil to show
+// the stored one.
+func (s *server) renderInterview(w http.ResponseWriter, r *http.Request, status int, card *templates.ScorecardForm) {
 	a, canEdit := actor(r)
 	iv, entries, err := s.interviewWithTranscript(r, a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	review, err := s.hiring.Review(r.Context(), a, iv.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := &templates.DecideView{Review: review, HiringStatus: iv.HiringStatus, CanEdit: canEdit,
+		Ended: iv.Status.Terminal(), Completed: iv.Status == interview.StatusCompleted,
+		Scorecard: templates.ScorecardFormOf(review.Mine)}
+	if card != nil {
+		d.Scorecard = *card
+	}
 	v := templates.InterviewView{
 		Interview: iv.Session, Candidate: iv.Candidate, Position: iv.Position, JoinURL: iv.JoinURL,
 		LinkUsable: s.hiring.LinkUsable(iv.Session), CanEdit: canEdit,
 		Transcript: templates.TranscriptLines(entries, hiring.SpeakerLabel),
+		Decide:     d, Highlight: templates.ParseHighlight(r.URL.Query().Get("hl")),
 	}
-	s.render(w, withDone(r), http.StatusOK, templates.Interview(v))
+	s.render(w, r, status, templates.Interview(v))
 }
 
 // interviewWithTranscript loads the interview named in the path and its

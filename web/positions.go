@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,14 +48,24 @@ func (s *server) newPositionPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errReadOnly)
 		return
 	}
-	f := templates.PositionForm{MaxMinutes: strconv.Itoa(interview.DefaultMaxMins), Language: interview.DefaultLanguage}
+	f := templates.PositionForm{MaxMinutes: strconv.Itoa(interview.DefaultMaxMins), Language: interview.DefaultLanguage,
+		CanSuggest: s.hiring.AI().Enabled}
 	s.render(w, r, http.StatusOK, templates.NewPosition(templates.NewPositionView{
 		Form: f, Welcome: r.URL.Query().Get("welcome") == "1",
 	}))
 }
 
 func (s *server) createPosition(w http.ResponseWriter, r *http.Request) {
-	f := positionFormOf(r)
+	f := s.positionFormOf(r)
+	if action := editorAction(r); action != "" {
+		if _, canEdit := actor(r); !canEdit {
+			s.fail(w, r, errReadOnly)
+			return
+		}
+		f = s.applyEditorAction(r, action, f)
+		s.render(w, r, http.StatusOK, templates.NewPosition(templates.NewPositionView{Form: f}))
+		return
+	}
 	p, err := s.savePosition(r, "", f)
 	switch {
 	case isInvalid(err):
@@ -74,24 +85,51 @@ func (s *server) positionPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := templates.PositionView{Position: p, Form: templates.PositionFormOf(p), CanEdit: canEdit}
+	rubric, err := s.hiring.Rubric(r.Context(), a, p.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := templates.PositionFormOf(p)
+	f.Rubric, f.CanSuggest = templates.RubricFormOf(rubric), s.hiring.AI().Enabled
+	v := templates.PositionView{Position: p, Rubric: rubric, Form: f, CanEdit: canEdit}
 	s.render(w, withDone(r), http.StatusOK, templates.Position(v))
 }
 
-func (s *server) updatePosition(w http.ResponseWriter, r *http.Request) {
+// renderPositionForm shows a position's page with its editor as typed:
+// after a refused save, or a rubric editor's button.
+func (s *server) renderPositionForm(w http.ResponseWriter, r *http.Request, status int, id string, f templates.PositionForm) {
 	a, canEdit := actor(r)
+	p, err := s.hiring.Position(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rubric, err := s.hiring.Rubric(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f.Rubric.Version = rubric.Version
+	s.render(w, r, status, templates.Position(templates.PositionView{Position: p, Rubric: rubric, Form: f, CanEdit: canEdit}))
+}
+
+func (s *server) updatePosition(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	f := positionFormOf(r)
+	f := s.positionFormOf(r)
+	if action := editorAction(r); action != "" {
+		if _, canEdit := actor(r); !canEdit {
+			s.fail(w, r, errReadOnly)
+			return
+		}
+		s.renderPositionForm(w, r, http.StatusOK, id, s.applyEditorAction(r, action, f))
+		return
+	}
 	_, err := s.savePosition(r, id, f)
 	if isInvalid(err) {
 		// The page shows the stored position beside the form as typed.
-		p, perr := s.hiring.Position(r.Context(), a, id)
-		if perr != nil {
-			s.fail(w, r, perr)
-			return
-		}
 		f.Err = formErrorOf(err, positionField)
-		s.render(w, r, http.StatusBadRequest, templates.Position(templates.PositionView{Position: p, Form: f, CanEdit: canEdit}))
+		s.renderPositionForm(w, r, http.StatusBadRequest, id, f)
 		return
 	}
 	if err != nil {
@@ -101,17 +139,45 @@ func (s *server) updatePosition(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/app/positions/"+id+"?done=saved", http.StatusSeeOther)
 }
 
-// savePosition creates (id "") or updates a position from the form.
+// savePosition creates (id "") or updates a position from the form, then
+// its rubric: the editor's, or the default one when the editor is empty or
+// holds the derived rubric unedited (so that it follows the questions).
+// The rubric is checked before anything is saved.
 func (s *server) savePosition(r *http.Request, id string, f templates.PositionForm) (interview.Position, error) {
 	a, _ := actor(r)
 	in, err := positionInput(f)
 	if err != nil {
 		return interview.Position{}, err
 	}
-	if id == "" {
-		return s.hiring.CreatePosition(r.Context(), a, in)
+	rubric, err := rubricInput(f.Rubric, len(in.Questions))
+	if err != nil {
+		return interview.Position{}, err
 	}
-	return s.hiring.UpdatePosition(r.Context(), a, id, in)
+	var p interview.Position
+	if id == "" {
+		p, err = s.hiring.CreatePosition(r.Context(), a, in)
+	} else {
+		var latest interview.Rubric
+		if latest, err = s.hiring.Rubric(r.Context(), a, id); err != nil {
+			return p, err
+		}
+		if rubric != nil && latest.Derived && slices.Equal(rubric.Competencies, latest.Competencies) {
+			rubric = nil
+		}
+		p, err = s.hiring.UpdatePosition(r.Context(), a, id, in)
+	}
+	if err != nil {
+		return p, err
+	}
+	if rubric == nil {
+		if id == "" {
+			return p, nil // derived on first need
+		}
+		d := hiring.DefaultRubric(p.Questions)
+		rubric = &d
+	}
+	_, err = s.hiring.SaveRubric(r.Context(), a, p.ID, *rubric)
+	return p, err
 }
 
 func (s *server) archivePosition(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +191,7 @@ func (s *server) archivePosition(w http.ResponseWriter, r *http.Request) {
 }
 
 // positionFormOf reads the editor's fields as typed.
-func positionFormOf(r *http.Request) templates.PositionForm {
+func (s *server) positionFormOf(r *http.Request) templates.PositionForm {
 	return templates.PositionForm{
 		Title:        r.PostFormValue("title"),
 		Description:  r.PostFormValue("description"),
@@ -134,6 +200,8 @@ func positionFormOf(r *http.Request) templates.PositionForm {
 		MaxMinutes:   strings.TrimSpace(r.PostFormValue("max_minutes")),
 		Language:     r.PostFormValue("language"),
 		Voice:        r.PostFormValue("voice"),
+		Rubric:       rubricFormOf(r),
+		CanSuggest:   s.hiring.AI().Enabled,
 	}
 }
 
@@ -152,6 +220,7 @@ func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
 		}
 		in.MaxMinutes = n
 	}
+	in.Questions = templates.QuestionLines(f.Questions)
 	return in, nil
 }
 
@@ -197,6 +266,10 @@ var doneMessages = map[string]string{
 	"revoked":   "Link revoked. The candidate can no longer open the interview with it.",
 	"reissued":  "New link issued. The previous link no longer works.",
 	"ended":     "The interview has ended.",
+	"scored":    "Scorecard saved.",
+	"declined":  "You chose to see the results without scoring.",
+	"hiring":    "Hiring status set.",
+	"rerun":     "A new AI assessment is on its way: reload the page in a minute to see it.",
 }
 
 // withDone puts the notice named by ?done= on the page.
