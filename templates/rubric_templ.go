@@ -631,7 +631,7 @@ func competencyEditor(i int, c CompetencyForm, err *FormError) templ.Component {
 		var templ_7745c5c3_Var38 string
 		templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(i + 1))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `rubric.templ`, Line: 101, Col: 228}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `rubric.templ`, Line: 101, Col: 227}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 		if templ_7745c5c3_Err != nil {
