@@ -3,6 +3,7 @@ package assess
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -74,6 +75,10 @@ func (c *Client) Assess(ctx context.Context, in Input) (interview.AssessmentResu
 		}
 		if err == nil {
 			return verify(a, in.Rubric, p.lines), p.Hash, nil
+		}
+		var f *Failure
+		if errors.As(err, &f) && errors.Is(f, ErrSchema) && try == SchemaRetries {
+			f.Reason += fmt.Sprintf(" (asked %d times)", try+1)
 		}
 		if !errors.Is(err, ErrSchema) || try == SchemaRetries {
 			return interview.AssessmentResult{}, p.Hash, err

@@ -56,7 +56,9 @@ func (r Redactor) Redact(s string) string {
 	return b.String()
 }
 
-func isWordRune(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.Is(unicode.Mn, c) }
+func isWordRune(c rune) bool {
+	return unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.Is(unicode.Mn, c)
+}
 
 // words splits s into its runs of letters and digits.
 func words(s string) []string {
