@@ -98,13 +98,5 @@ func (s *Store) ListConsents(ctx context.Context, tenantID, interviewID string) 
 // list is checked against the interview, so that "none yet" differs from
 // "not in this tenant" (ErrNotFound).
 func listUnder[T any](ctx context.Context, s *Store, tenantID, interviewID, sql string, scan func(pgx.Rows, *T) error) ([]T, error) {
-	rows, err := s.q().Query(ctx, sql, tenantID, interviewID)
-	list, err := collect(rows, err, scan)
-	if err != nil || len(list) > 0 {
-		return list, err
-	}
-	var one int
-	err = s.q().QueryRow(ctx, `SELECT 1 FROM interview_sessions WHERE tenant_id = $1 AND id = $2`,
-		tenantID, interviewID).Scan(&one)
-	return list, dbErr(err)
+	return listIn(ctx, s, "interview_sessions", tenantID, interviewID, sql, scan)
 }

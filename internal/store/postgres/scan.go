@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,4 +57,17 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// listIn is listUnder for the records of any parent: a position's or an
+// interview's (parent names the table, one of the store's own names). An
+// empty list is checked against the parent, so that "none yet" differs
+// from "not in this tenant" (ErrNotFound).
+func listIn[T any](ctx context.Context, s *Store, parent, tenantID, parentID, sql string, scan func(pgx.Rows, *T) error) ([]T, error) {
+	rows, err := s.q().Query(ctx, sql, tenantID, parentID)
+	list, err := collect(rows, err, scan)
+	if err != nil || len(list) > 0 {
+		return list, err
+	}
+	return list, exists(ctx, s.q(), parent, tenantID, parentID)
 }

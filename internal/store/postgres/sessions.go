@@ -20,13 +20,13 @@ const (
 
 const sessionCols = `s.id, s.tenant_id, s.position_id, s.candidate_id, s.status,
 	s.webrtc_status, s.webrtc_server_url, s.webrtc_session_id, s.call_id, s.current_question,
-	coalesce(s.join_token_hash, ''), s.join_version, s.join_expires_at, s.join_revoked_at,
+	coalesce(s.join_token_hash, ''), s.join_version, s.join_expires_at, s.join_revoked_at, s.hiring_status,
 	s.started_at, s.ended_at, s.end_reason, s.created_at, s.updated_at`
 
 func sessionDest(v *interview.Session) []any {
 	return []any{&v.ID, &v.TenantID, &v.PositionID, &v.CandidateID, &v.Status,
 		&v.WebRTCStatus, &v.WebRTCServerURL, &v.WebRTCSessionID, &v.CallID, &v.CurrentQuestion,
-		&v.JoinTokenHash, &v.JoinVersion, zeroTime{&v.JoinExpiresAt}, &v.JoinRevokedAt,
+		&v.JoinTokenHash, &v.JoinVersion, zeroTime{&v.JoinExpiresAt}, &v.JoinRevokedAt, &v.HiringStatus,
 		&v.StartedAt, &v.EndedAt, &v.EndReason, &v.CreatedAt, &v.UpdatedAt}
 }
 
@@ -36,7 +36,7 @@ func (s *Store) CreateSession(ctx context.Context, v *interview.Session) error {
 	fillID(&v.ID)
 	fillTime(&v.CreatedAt, now())
 	fillTime(&v.UpdatedAt, v.CreatedAt)
-	v.Status = interview.StatusPending
+	v.Status, v.HiringStatus = interview.StatusPending, interview.HiringNew
 	if v.WebRTCStatus == "" {
 		v.WebRTCStatus = "pending"
 	}
@@ -146,6 +146,9 @@ func sessionFilter(tenantID string, f interview.SessionFilter) (string, []any) {
 		// instead of failing, as on SQLite.
 		conds = append(conds, "s.position_id::text = "+arg(f.PositionID))
 	}
+	if f.HiringStatus != "" {
+		conds = append(conds, "s.hiring_status = "+arg(string(f.HiringStatus)))
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		p := arg("%" + likeEscaper.Replace(q) + "%")
 		conds = append(conds, "(c.name ILIKE "+p+" OR c.email ILIKE "+p+")")
@@ -207,15 +210,47 @@ func (s *Store) UpdateSessionCall(ctx context.Context, tenantID, id string, call
 	return nil
 }
 
-// UpdateSessionProgress records the question the interviewer asked last;
-// the column's CHECK refuses a negative one (ErrInvalid).
+// UpdateSessionProgress records the question the interviewer asked last
+// and, in the same transaction, the first time it was asked; the column's
+// CHECK refuses a negative question (ErrInvalid). Through As the mark is
+// refused (ErrForbidden): only the calls manager writes marks.
 func (s *Store) UpdateSessionProgress(ctx context.Context, tenantID, id string, question int, at time.Time) error {
-	err := affected(s.q().Exec(ctx, `UPDATE interview_sessions SET current_question = $1, updated_at = $2
-		WHERE tenant_id = $3 AND id = $4`, question, now(), tenantID, id))
+	fillTime(&at, now())
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		err := affected(tx.Exec(ctx, `UPDATE interview_sessions SET current_question = $1, updated_at = $2
+			WHERE tenant_id = $3 AND id = $4`, question, now(), tenantID, id))
+		if err != nil || question == 0 {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO question_marks (tenant_id, interview_id, question, asked_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, tenantID, id, question, at)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("update progress of interview %s: %w", id, err)
 	}
 	return nil
+}
+
+// ListQuestionMarks returns the questions of an interview that were asked,
+// in question order; ErrNotFound if the interview is not in tenantID.
+func (s *Store) ListQuestionMarks(ctx context.Context, tenantID, interviewID string) ([]interview.QuestionMark, error) {
+	list, err := listIn(ctx, s, "interview_sessions", tenantID, interviewID, `SELECT question, asked_at
+		FROM question_marks WHERE tenant_id = $1 AND interview_id = $2 ORDER BY question`,
+		func(r pgx.Rows, m *interview.QuestionMark) error { return r.Scan(&m.Question, &m.AskedAt) })
+	if err != nil {
+		return nil, fmt.Errorf("list question marks of interview %s: %w", interviewID, err)
+	}
+	return list, nil
+}
+
+// exists is ErrNotFound unless table has the row id in tenantID, so that a
+// list under another tenant's record is refused, not empty. table is one
+// of the store's own names, never input.
+func exists(ctx context.Context, q db, table, tenantID, id string) error {
+	var one int
+	return dbErr(q.QueryRow(ctx, `SELECT 1 FROM `+table+` WHERE tenant_id = $1 AND id = $2`,
+		tenantID, id).Scan(&one))
 }
 
 // SetJoinToken replaces the join link's version, hash and expiry and clears

@@ -34,11 +34,13 @@ func scanEndpoint(r interface{ Scan(...any) error }, e *interview.WebhookEndpoin
 }
 
 const deliveryCols = `d.id, d.tenant_id, d.endpoint_id, d.event, d.interview_id, d.status,
-	d.attempts, d.next_attempt_at, d.last_code, d.last_error, d.created_at, d.delivered_at`
+	d.attempts, d.next_attempt_at, d.last_code, d.last_error, d.created_at, d.delivered_at,
+	coalesce(d.assessment_id::text, '')`
 
 func deliveryDest(d *interview.WebhookDelivery) []any {
 	return []any{&d.ID, &d.TenantID, &d.EndpointID, &d.Event, &d.InterviewID, &d.Status,
-		&d.Attempts, &d.NextAttempt, &d.LastCode, &d.LastError, &d.CreatedAt, &d.DeliveredAt}
+		&d.Attempts, &d.NextAttempt, &d.LastCode, &d.LastError, &d.CreatedAt, &d.DeliveredAt,
+		&d.AssessmentID}
 }
 
 // CreateWebhookEndpoint stores e in e.TenantID, filling ID and CreatedAt;

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 const assessmentCols = `a.id, a.tenant_id, a.interview_id, a.status, a.attempts, a.next_attempt_at,
@@ -156,7 +157,7 @@ func (s *Store) ClaimAssessments(ctx context.Context, at time.Time, lease time.D
 // FinishAssessment stores the outcome of the claim a.Attempts of a
 // running assessment; ErrConflict if the row moved on meanwhile.
 func (s *Store) FinishAssessment(ctx context.Context, a *interview.Assessment) error {
-	if err := prepareFinish(a); err != nil {
+	if err := store.PrepareFinish(a, now()); err != nil {
 		return err
 	}
 	result, err := resultText(a.Result)
@@ -181,32 +182,6 @@ func (s *Store) FinishAssessment(ctx context.Context, a *interview.Assessment) e
 	if err != nil {
 		return fmt.Errorf("finish assessment %s: %w", a.ID, err)
 	}
-	return nil
-}
-
-// prepareFinish checks the outcome a finish stores and fills its times:
-// done and failed complete the job (CompletedAt, now when unset); pending
-// again completes nothing and needs its next attempt.
-func prepareFinish(a *interview.Assessment) error {
-	switch a.Status {
-	case interview.AssessmentDone, interview.AssessmentFailed:
-		if a.CompletedAt == nil || a.CompletedAt.IsZero() {
-			a.CompletedAt = new(time.Time)
-		}
-		fillTime(a.CompletedAt, now())
-	case interview.AssessmentPending:
-		a.CompletedAt = nil
-		if a.NextAttempt.IsZero() {
-			return interview.Errorf(interview.CodeInvalid, "a retried assessment needs its next attempt's time")
-		}
-	default:
-		return interview.Errorf(interview.CodeInvalid, "an assessment finishes as done, failed or pending, not %q", a.Status)
-	}
-	if a.Status == interview.AssessmentDone && a.Result == nil {
-		return interview.Errorf(interview.CodeInvalid, "a done assessment needs its result")
-	}
-	fillTime(&a.NextAttempt, now())
-	a.LeaseUntil = nil
 	return nil
 }
 
