@@ -39,6 +39,8 @@ type apiInterview struct {
 	// CurrentQuestion is the question the interviewer asked last (0 before
 	// the first), as the calls manager recorded it.
 	CurrentQuestion int `json:"currentQuestion"`
+	// HiringStatus is a person's decision on the candidate (issue 12).
+	HiringStatus interview.HiringStatus `json:"hiringStatus"`
 }
 
 type apiCandidate struct {
@@ -55,7 +57,7 @@ func (s *server) toAPIInterview(v interview.Session, c apiCandidate, positionTit
 		ExpiresAt: v.JoinExpiresAt.UTC(), LinkRevokedAt: utcPtr(v.JoinRevokedAt),
 		CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(),
 		StartedAt: utcPtr(v.StartedAt), EndedAt: utcPtr(v.EndedAt), EndReason: v.EndReason,
-		CurrentQuestion: v.CurrentQuestion,
+		CurrentQuestion: v.CurrentQuestion, HiringStatus: v.HiringStatus,
 	}
 }
 

@@ -20,6 +20,20 @@ type positionRequest struct {
 	MaxMinutes   int      `json:"maxMinutes"`
 	Language     string   `json:"language"`
 	Voice        string   `json:"voice"`
+	// Rubric, when given, is the position's rubric; without it one is
+	// derived from the questions.
+	Rubric *rubricRequest `json:"rubric"`
+}
+
+// input converts the request to the service's input.
+func (in positionRequest) input() hiring.PositionInput {
+	p := hiring.PositionInput{Title: in.Title, Description: in.Description, Instructions: in.Instructions,
+		Questions: in.Questions, MaxMinutes: in.MaxMinutes, Language: in.Language, Voice: in.Voice}
+	if in.Rubric != nil {
+		r := in.Rubric.rubric()
+		p.Rubric = &r
+	}
+	return p
 }
 
 // apiPosition is a position as the API shows it.
@@ -36,6 +50,9 @@ type apiPosition struct {
 	ArchivedAt   *time.Time `json:"archivedAt"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	UpdatedAt    time.Time  `json:"updatedAt"`
+	// Rubric is the latest rubric, shown by GET /positions/{id} and POST
+	// /positions; lists leave it out.
+	Rubric *apiRubric `json:"rubric,omitempty"`
 }
 
 func toAPIPosition(p interview.Position) apiPosition {
@@ -58,12 +75,12 @@ func (s *server) apiCreatePosition(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.hiring.CreatePosition(r.Context(), apiActor(r), hiring.PositionInput(in))
+	p, err := s.hiring.CreatePosition(r.Context(), apiActor(r), in.input())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeAPI(w, http.StatusCreated, toAPIPosition(p))
+	s.writePosition(w, r, http.StatusCreated, p)
 }
 
 // apiListPositions lists the tenant's positions, newest first; archived
@@ -93,7 +110,19 @@ func (s *server) apiGetPosition(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeAPI(w, http.StatusOK, toAPIPosition(p))
+	s.writePosition(w, r, http.StatusOK, p)
+}
+
+// writePosition writes a position with its latest rubric.
+func (s *server) writePosition(w http.ResponseWriter, r *http.Request, status int, p interview.Position) {
+	rb, err := s.hiring.Rubric(r.Context(), apiActor(r), p.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := toAPIPosition(p)
+	out.Rubric = toAPIRubric(rb)
+	writeAPI(w, status, out)
 }
 
 // boolParam reads an optional true/false query parameter.

@@ -251,3 +251,12 @@ func newScorecard(a Actor, r interview.Rubric, interviewID string, in ScorecardI
 	}
 	return c, c.Validate()
 }
+
+// Decisions returns an interview's hiring decisions, oldest first.
+func (s *Service) Decisions(ctx context.Context, a Actor, interviewID string) ([]interview.HiringDecision, error) {
+	if _, err := s.db(a).GetSession(ctx, a.TenantID, interviewID); err != nil {
+		return nil, wrap("list decisions", err)
+	}
+	list, err := s.db(a).ListHiringDecisions(ctx, a.TenantID, interviewID)
+	return list, wrap("list decisions", err)
+}
