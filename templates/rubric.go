@@ -90,6 +90,8 @@ func (f RubricForm) rubricNote() string {
 		return "No rubric yet. Leave it empty and one is derived from the questions when you save, or add competencies."
 	case f.Version == 0:
 		return "Not saved yet."
+	case len(f.Competencies) == 0:
+		return "With no competency, saving keeps version " + strconv.Itoa(f.Version) + " of the rubric."
 	case f.Derived:
 		return "Version " + strconv.Itoa(f.Version) + ", derived from the questions. Edit it to make it yours; saving a change stores a new version."
 	}

@@ -139,45 +139,31 @@ func (s *server) updatePosition(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/app/positions/"+id+"?done=saved", http.StatusSeeOther)
 }
 
-// savePosition creates (id "") or updates a position from the form, then
-// its rubric: the editor's, or the default one when the editor is empty or
-// holds the derived rubric unedited (so that it follows the questions).
-// The rubric is checked before anything is saved.
+// savePosition creates (id "") or updates a position from the form, with
+// the editor's rubric. A derived rubric sent back unedited is left to the
+// service, which derives it again from the questions as they are now.
 func (s *server) savePosition(r *http.Request, id string, f templates.PositionForm) (interview.Position, error) {
 	a, _ := actor(r)
 	in, err := positionInput(f)
 	if err != nil {
 		return interview.Position{}, err
 	}
-	rubric, err := rubricInput(f.Rubric, len(in.Questions))
-	if err != nil {
+	if in.Rubric, err = rubricInput(f.Rubric, len(in.Questions)); err != nil {
 		return interview.Position{}, err
 	}
-	var p interview.Position
 	if id == "" {
-		p, err = s.hiring.CreatePosition(r.Context(), a, in)
-	} else {
-		var latest interview.Rubric
-		if latest, err = s.hiring.Rubric(r.Context(), a, id); err != nil {
-			return p, err
-		}
-		if rubric != nil && latest.Derived && slices.Equal(rubric.Competencies, latest.Competencies) {
-			rubric = nil
-		}
-		p, err = s.hiring.UpdatePosition(r.Context(), a, id, in)
+		return s.hiring.CreatePosition(r.Context(), a, in)
 	}
-	if err != nil {
-		return p, err
-	}
-	if rubric == nil {
-		if id == "" {
-			return p, nil // derived on first need
+	if in.Rubric != nil && f.Rubric.Derived {
+		latest, err := s.hiring.Rubric(r.Context(), a, id)
+		if err != nil {
+			return interview.Position{}, err
 		}
-		d := hiring.DefaultRubric(p.Questions)
-		rubric = &d
+		if latest.Derived && slices.Equal(in.Rubric.Competencies, latest.Competencies) {
+			in.Rubric = nil
+		}
 	}
-	_, err = s.hiring.SaveRubric(r.Context(), a, p.ID, *rubric)
-	return p, err
+	return s.hiring.UpdatePosition(r.Context(), a, id, in)
 }
 
 func (s *server) archivePosition(w http.ResponseWriter, r *http.Request) {

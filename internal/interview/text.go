@@ -33,12 +33,14 @@ func FieldOf(err error) string {
 // list of multi-line text: the names are those of the JSON fields and form
 // inputs alike, and a JSON path ("candidate.name") is judged by its last
 // name. The form's "questions" is a textarea of one question per line;
-// the API's "questions[2]" is one question, a single line. A transcript
+// the API's "questions[2]" is one question, a single line. A scorecard's
+// "notes" and a rubric competency's "c.N.description" (the editor's
+// fields) are paragraphs. A transcript
 // line's "text" and a whole "fullTranscript" or "finalTranscript" may
 // hold breaks, which the transcript normalises.
 func MultiLine(field string) bool {
 	switch path.Base(strings.ReplaceAll(field, ".", "/")) {
-	case "description", "instructions", "questions", "text", "fullTranscript", "finalTranscript":
+	case "description", "instructions", "questions", "notes", "text", "fullTranscript", "finalTranscript":
 		return true
 	}
 	return false
