@@ -227,7 +227,7 @@ func TestAssessmentRevealedAfterScoring(t *testing.T) {
 			if doc.Find(testID("ai-flagged")).Length() != 1 || !strings.Contains(doc.Find(testID("ai-flag-reason")).Text(), "1 quote(s)") {
 				t.Error("the flagged score is not marked with its reason")
 			}
-			if !strings.Contains(doc.Find(testID("assessment") + " h2").Text(), "advisory") {
+			if !strings.Contains(doc.Find(testID("assessment")+" h2").Text(), "advisory") {
 				t.Error("the AI assessment is not labelled advisory")
 			}
 
