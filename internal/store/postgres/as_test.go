@@ -100,6 +100,18 @@ func TestAsOtherTenantSeesNotFound(t *testing.T) {
 	notFound["UpdateMemberRole"] = as.UpdateMemberRole(ctx, a.tenant.ID, a.owner.ID, interview.RoleViewer)
 	notFound["RemoveMember"] = as.RemoveMember(ctx, a.tenant.ID, a.owner.ID)
 	notFound["RevokeAPIKey"] = as.RevokeAPIKey(ctx, a.tenant.ID, "00000000-0000-0000-0000-000000000000", time.Time{})
+	notFound["SaveRubric"] = as.SaveRubric(ctx, &interview.Rubric{TenantID: a.tenant.ID, PositionID: a.position.ID,
+		Competencies: a.rubric.Competencies, QuestionLinks: a.rubric.QuestionLinks})
+	_, notFound["GetRubric"] = as.GetRubric(ctx, a.tenant.ID, a.position.ID, 0)
+	_, notFound["ListQuestionMarks"] = as.ListQuestionMarks(ctx, a.tenant.ID, a.session.ID)
+	_, notFound["GetAssessment"] = as.GetAssessment(ctx, a.tenant.ID, a.assessment.ID)
+	_, notFound["ListAssessments"] = as.ListAssessments(ctx, a.tenant.ID, a.session.ID)
+	_, notFound["ListPositionAssessments"] = as.ListPositionAssessments(ctx, a.tenant.ID, a.position.ID)
+	_, notFound["ListScorecards"] = as.ListScorecards(ctx, a.tenant.ID, a.session.ID)
+	_, notFound["ListPositionScorecards"] = as.ListPositionScorecards(ctx, a.tenant.ID, a.position.ID)
+	_, notFound["ListHiringDecisions"] = as.ListHiringDecisions(ctx, a.tenant.ID, a.session.ID)
+	_, notFound["SetHiringStatus"] = as.SetHiringStatus(ctx, &interview.HiringDecision{TenantID: a.tenant.ID,
+		InterviewID: a.session.ID, Status: interview.HiringRejected, ActorKind: "user", ActorID: w.b.owner.ID})
 	for name, err := range notFound {
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s: %v, want ErrNotFound", name, err)
@@ -133,6 +145,9 @@ func TestAsOtherTenantSeesNotFound(t *testing.T) {
 		"AppendAudit": as.AppendAudit(ctx, &interview.AuditEvent{TenantID: a.tenant.ID,
 			ActorType: "user", ActorID: w.b.owner.ID, Action: "x"}),
 		"CreateAPIKey": as.CreateAPIKey(ctx, &interview.APIKey{TenantID: a.tenant.ID, Name: "x", Hash: "x"}),
+		"EnqueueAssessment": as.EnqueueAssessment(ctx, &interview.Assessment{TenantID: a.tenant.ID, InterviewID: a.started.ID}),
+		"SaveScorecard": as.SaveScorecard(ctx, &interview.Scorecard{TenantID: a.tenant.ID, InterviewID: a.started.ID,
+			ReviewerID: w.b.owner.ID, Recommendation: interview.RecommendNo}),
 	}
 	for name, err := range forbidden {
 		if !errors.Is(err, interview.ErrForbidden) {

@@ -23,6 +23,9 @@ type tenantFixture struct {
 	idempotencyKey           string
 	endpoint                 interview.WebhookEndpoint
 	started                  interview.Session // in progress: one delivery to endpoint
+	rubric                   interview.Rubric
+	scorecard                interview.Scorecard  // the owner's, of session
+	assessment               interview.Assessment // pending, of session
 }
 
 // world is two tenants, a user who belongs to neither and a spare user
@@ -114,7 +117,30 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		_, err = s.TransitionSession(ctx, f.tenant.ID, f.started.ID, to, "", time.Time{})
 		must("start interview", err)
 	}
+	addDecisionRows(t, s, &f, must)
 	return f
+}
+
+// addDecisionRows gives the fixture a row in each of issue 12's tables: a
+// rubric, a question mark, the owner's scorecard of session, a pending
+// assessment of it and a hiring decision.
+func addDecisionRows(t *testing.T, s *Store, f *tenantFixture, must func(string, error)) {
+	t.Helper()
+	ctx := context.Background()
+	f.rubric = interview.Rubric{TenantID: f.tenant.ID, PositionID: f.position.ID,
+		Competencies:  []interview.Competency{{Key: "craft", Name: "Craft", Weight: 1}},
+		QuestionLinks: [][]string{{"craft"}}}
+	must("rubric", s.SaveRubric(ctx, &f.rubric))
+	must("question mark", s.UpdateSessionProgress(ctx, f.tenant.ID, f.session.ID, 1, time.Now()))
+	f.scorecard = interview.Scorecard{TenantID: f.tenant.ID, InterviewID: f.session.ID, ReviewerID: f.owner.ID,
+		ReviewerEmail: f.owner.Email, RubricVersion: 1, Scores: map[string]int{"craft": 4},
+		Recommendation: interview.RecommendYes}
+	must("scorecard", s.SaveScorecard(ctx, &f.scorecard))
+	f.assessment = interview.Assessment{TenantID: f.tenant.ID, InterviewID: f.session.ID, Model: "m"}
+	must("assessment", s.EnqueueAssessment(ctx, &f.assessment))
+	_, err := s.SetHiringStatus(ctx, &interview.HiringDecision{TenantID: f.tenant.ID, InterviewID: f.session.ID,
+		Status: interview.HiringShortlisted, ActorKind: "user", ActorID: f.owner.ID, ActorName: f.owner.Email})
+	must("hiring decision", err)
 }
 
 // actorOf is the store.Actor of a user.

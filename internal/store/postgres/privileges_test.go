@@ -20,10 +20,13 @@ var apiRoles = []string{"PUBLIC", "anon", "authenticated", "service_role"}
 
 // columnGrants lists the commands authenticated may run on some columns
 // only: a user's password hash and a webhook endpoint's secret are withheld
-// from the role the policies let read their rows (migrations 00002, 00004).
+// from the role the policies let read their rows (migrations 00002, 00004),
+// and a reviewer revises a scorecard's content, never whose or which
+// interview's it is (00008).
 var columnGrants = map[string]map[string]string{
 	"users":             {"SELECT": "created_at, email, id, name", "UPDATE": "name"},
 	"webhook_endpoints": {"SELECT": "created_at, created_by, description, disabled_at, events, id, tenant_id, url", "UPDATE": "description, disabled_at, events, url"},
+	"scorecards":        {"UPDATE": "declined, notes, recommendation, reviewer_email, rubric_version, scores, updated_at"},
 }
 
 // sequenceGrants lists the sequence privileges an API role needs because an

@@ -130,12 +130,19 @@ var allowed = map[string][4]who{
 	"idempotency_keys":   {members, members, members, members},
 	"webhook_endpoints":  {owner, owner, owner, none},
 	"webhook_deliveries": {owner, none, none, none}, // written by triggers and the sender
+	"rubrics":            {members, editors, none, none},
+	"question_marks":     {members, none, none, none}, // written by the calls manager
+	"hiring_decisions":   {members, editors, none, none},
+	// Blind scoring: the row is the owner's scorecard of A's interview, so
+	// the recruiter, who has none, sees neither it nor the assessment.
+	"scorecards":  {owner | viewer, editors, owner, none},
+	"assessments": {owner | viewer, editors, none, none}, // a pending one; the worker writes the rest
 }
 
 // updateColumn is the column an UPDATE cell writes onto itself where the
 // authenticated role may not update tenant_id: on users only name, on
 // webhook endpoints only the columns an owner edits.
-var updateColumn = map[string]string{"users": "name", "webhook_endpoints": "disabled_at"}
+var updateColumn = map[string]string{"users": "name", "webhook_endpoints": "disabled_at", "scorecards": "notes"}
 
 // matrixActor is how a cell connects: a role and the claims PostgREST
 // would set.
@@ -248,9 +255,18 @@ func selectCell(ctx context.Context, tx pgx.Tx, table, key, value string) (bool,
 	return n > 0, err
 }
 
+// insertCell inserts the row. A unique violation means the insert got past
+// the policies (WITH CHECK runs before any index is written) and met the
+// sample's key, which the copy keeps where the key is what is under test
+// (a reviewer's one scorecard per interview, one open assessment, a
+// rubric's version), so it counts as reached.
 func insertCell(ctx context.Context, tx pgx.Tx, table string, row map[string]any) (bool, error) {
 	tag, err := tx.Exec(ctx, "INSERT INTO "+ident(table)+
 		" SELECT * FROM jsonb_populate_record(NULL::"+ident(table)+", $1)", row)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return true, nil
+	}
 	return err == nil && tag.RowsAffected() == 1, err
 }
 
@@ -309,6 +325,8 @@ func mutate(sample map[string]any, sub, spareUser string) map[string]any {
 		case "user_id":
 			row[k] = spareUser
 		case "actor_id":
+			row[k] = sub
+		case "reviewer_id": // a reviewer writes their own scorecard only
 			row[k] = sub
 		}
 	}
