@@ -144,7 +144,7 @@ func TestAsOtherTenantSeesNotFound(t *testing.T) {
 			UserID: w.b.owner.ID, Role: interview.RoleOwner}),
 		"AppendAudit": as.AppendAudit(ctx, &interview.AuditEvent{TenantID: a.tenant.ID,
 			ActorType: "user", ActorID: w.b.owner.ID, Action: "x"}),
-		"CreateAPIKey": as.CreateAPIKey(ctx, &interview.APIKey{TenantID: a.tenant.ID, Name: "x", Hash: "x"}),
+		"CreateAPIKey":      as.CreateAPIKey(ctx, &interview.APIKey{TenantID: a.tenant.ID, Name: "x", Hash: "x"}),
 		"EnqueueAssessment": as.EnqueueAssessment(ctx, &interview.Assessment{TenantID: a.tenant.ID, InterviewID: a.started.ID}),
 		"SaveScorecard": as.SaveScorecard(ctx, &interview.Scorecard{TenantID: a.tenant.ID, InterviewID: a.started.ID,
 			ReviewerID: w.b.owner.ID, Recommendation: interview.RecommendNo}),
