@@ -66,22 +66,34 @@ func (c *Client) Assess(ctx context.Context, in Input) (interview.AssessmentResu
 	if err != nil {
 		return interview.AssessmentResult{}, "", err
 	}
-	schema := Schema(in.Rubric)
+	var a answer
+	err = c.askParsed(ctx, p.System, p.User, "interview_assessment", Schema(in.Rubric), func(content string) (err error) {
+		a, err = parseAnswer(content, in.Rubric)
+		return err
+	})
+	if err != nil {
+		return interview.AssessmentResult{}, p.Hash, err
+	}
+	return verify(a, in.Rubric, p.lines), p.Hash, nil
+}
+
+// askParsed asks until parse accepts the answer, asking again at once
+// (up to SchemaRetries more times) while the answer breaks the schema.
+func (c *Client) askParsed(ctx context.Context, system, user, name string, schema map[string]any, parse func(string) error) error {
 	for try := 0; ; try++ {
-		content, err := c.ask(ctx, p.System, p.User, "interview_assessment", schema)
-		var a answer
+		content, err := c.ask(ctx, system, user, name, schema)
 		if err == nil {
-			a, err = parseAnswer(content, in.Rubric)
+			err = parse(content)
 		}
-		if err == nil {
-			return verify(a, in.Rubric, p.lines), p.Hash, nil
+		if !errors.Is(err, ErrSchema) {
+			return err
 		}
-		var f *Failure
-		if errors.As(err, &f) && errors.Is(f, ErrSchema) && try == SchemaRetries {
-			f.Reason += fmt.Sprintf(" (asked %d times)", try+1)
-		}
-		if !errors.Is(err, ErrSchema) || try == SchemaRetries {
-			return interview.AssessmentResult{}, p.Hash, err
+		if try == SchemaRetries {
+			var f *Failure
+			if errors.As(err, &f) {
+				f.Reason += fmt.Sprintf(" (asked %d times)", try+1)
+			}
+			return err
 		}
 	}
 }
