@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -19,8 +20,10 @@ func scanScorecard(r pgx.Rows, c *interview.Scorecard) error {
 
 // SaveScorecard creates or replaces c.ReviewerID's scorecard of
 // c.InterviewID in one statement; a replacement keeps the first ID and
-// SubmittedAt, which RETURNING hands back. Through As only the actor's
-// own scorecard may be written (row-level security).
+// SubmittedAt, which RETURNING hands back. The ID is the store's, never
+// the caller's, so no ID of another tenant's scorecard can collide.
+// Through As only the actor's own scorecard may be written (row-level
+// security).
 func (s *Store) SaveScorecard(ctx context.Context, c *interview.Scorecard) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -28,7 +31,7 @@ func (s *Store) SaveScorecard(ctx context.Context, c *interview.Scorecard) error
 	if c.Scores == nil {
 		c.Scores = map[string]int{}
 	}
-	fillID(&c.ID)
+	c.ID = uuid.NewString()
 	fillTime(&c.UpdatedAt, now())
 	fillTime(&c.SubmittedAt, c.UpdatedAt)
 	err := s.q().QueryRow(ctx, `INSERT INTO scorecards (id, tenant_id, interview_id, reviewer_id,

@@ -20,7 +20,8 @@ func scanScorecard(r *sql.Rows, c *interview.Scorecard) error {
 }
 
 // SaveScorecard creates or replaces c.ReviewerID's scorecard of
-// c.InterviewID. A replacement keeps the first ID and SubmittedAt.
+// c.InterviewID. A replacement keeps the first ID and SubmittedAt; the ID
+// is the store's, never the caller's.
 func (s *Store) SaveScorecard(ctx context.Context, c *interview.Scorecard) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -37,6 +38,7 @@ func (s *Store) SaveScorecard(ctx context.Context, c *interview.Scorecard) error
 		if err := txSessionExists(ctx, tx, c.TenantID, c.InterviewID); err != nil {
 			return err
 		}
+		c.ID = ""
 		err := tx.QueryRowContext(ctx, `SELECT id, submitted_at FROM scorecards
 			WHERE tenant_id = ? AND interview_id = ? AND reviewer_id = ?`,
 			c.TenantID, c.InterviewID, c.ReviewerID).Scan(&c.ID, timeDest{&c.SubmittedAt})
