@@ -19,6 +19,8 @@ type world struct {
 	login   interview.Login
 	invite  interview.Invitation
 	idemKey string // an idempotency key reserved in A
+	rubric  interview.Rubric
+	job     interview.Assessment // pending, of session
 }
 
 func newWorld(t *testing.T, s store.Store) world {
@@ -40,6 +42,16 @@ func newWorld(t *testing.T, s store.Store) world {
 	w.idemKey = unique()
 	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: w.a.Tenant.ID, Key: w.idemKey, Fingerprint: "a"})
 	must(t, err)
+	w.rubric = w.a.newRubric("Craft")
+	must(t, s.SaveRubric(ctx, &w.rubric))
+	must(t, s.UpdateSessionProgress(ctx, w.a.Tenant.ID, w.session.ID, 1, at(1)))
+	w.job = interview.Assessment{TenantID: w.a.Tenant.ID, InterviewID: w.session.ID, NextAttempt: at(100000)}
+	must(t, s.EnqueueAssessment(ctx, &w.job))
+	must(t, s.SaveScorecard(ctx, &interview.Scorecard{TenantID: w.a.Tenant.ID, InterviewID: w.session.ID,
+		ReviewerID: w.member.ID, Recommendation: interview.RecommendYes}))
+	_, err = s.SetHiringStatus(ctx, &interview.HiringDecision{TenantID: w.a.Tenant.ID, InterviewID: w.session.ID,
+		Status: interview.HiringShortlisted, ActorKind: "user", ActorID: w.member.ID})
+	must(t, err)
 	return w
 }
 
@@ -58,6 +70,11 @@ func (w world) snapshot(t *testing.T, s store.Store) []any {
 	add(s.ListMembers(ctx, a))
 	add(s.GetLoginByHash(ctx, w.login.TokenHash))
 	add(s.ListInvitations(ctx, a))
+	add(s.GetRubric(ctx, a, w.a.Position.ID, 0))
+	add(s.ListQuestionMarks(ctx, a, w.session.ID))
+	add(s.ListAssessments(ctx, a, w.session.ID))
+	add(s.ListScorecards(ctx, a, w.session.ID))
+	add(s.ListHiringDecisions(ctx, a, w.session.ID))
 	// Reserving a taken key stores nothing and returns the stored record.
 	rec, err := s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: a, Key: w.idemKey})
 	wantErr(t, "read idempotency key", err, store.ErrConflict)
@@ -82,6 +99,20 @@ func testIsolatedReads(t *testing.T, s store.Store, w world) {
 		"ListTranscript":    func(ctx context.Context) error { _, err := s.ListTranscript(ctx, b, w.session.ID, 0); return err },
 		"ListVideoSegments": func(ctx context.Context) error { _, err := s.ListVideoSegments(ctx, b, w.session.ID); return err },
 		"ListConsents":      func(ctx context.Context) error { _, err := s.ListConsents(ctx, b, w.session.ID); return err },
+		"GetRubric":         func(ctx context.Context) error { _, err := s.GetRubric(ctx, b, w.a.Position.ID, 0); return err },
+		"ListQuestionMarks": func(ctx context.Context) error { _, err := s.ListQuestionMarks(ctx, b, w.session.ID); return err },
+		"GetAssessment":     func(ctx context.Context) error { _, err := s.GetAssessment(ctx, b, w.job.ID); return err },
+		"ListAssessments":   func(ctx context.Context) error { _, err := s.ListAssessments(ctx, b, w.session.ID); return err },
+		"ListPositionAssessments": func(ctx context.Context) error {
+			_, err := s.ListPositionAssessments(ctx, b, w.a.Position.ID)
+			return err
+		},
+		"ListScorecards": func(ctx context.Context) error { _, err := s.ListScorecards(ctx, b, w.session.ID); return err },
+		"ListPositionScorecards": func(ctx context.Context) error {
+			_, err := s.ListPositionScorecards(ctx, b, w.a.Position.ID)
+			return err
+		},
+		"ListHiringDecisions": func(ctx context.Context) error { _, err := s.ListHiringDecisions(ctx, b, w.session.ID); return err },
 	} {
 		t.Run(name, func(t *testing.T) { wantErr(t, name, read(t.Context()), store.ErrNotFound) })
 	}
@@ -124,6 +155,28 @@ func testIsolatedWrites(t *testing.T, s store.Store, w world) {
 			return s.CompleteIdempotencyKey(ctx, b, w.idemKey, 500, []byte("x"))
 		},
 		"ReleaseIdempotencyKey": func(ctx context.Context) error { return s.ReleaseIdempotencyKey(ctx, b, w.idemKey) },
+		"SaveRubric": func(ctx context.Context) error {
+			r := w.a.newRubric("Hijacked")
+			r.TenantID = b
+			return s.SaveRubric(ctx, &r)
+		},
+		"EnqueueAssessment": func(ctx context.Context) error {
+			return s.EnqueueAssessment(ctx, &interview.Assessment{TenantID: b, InterviewID: id})
+		},
+		"FinishAssessment": func(ctx context.Context) error {
+			job := w.job
+			job.TenantID, job.Status, job.Error = b, interview.AssessmentFailed, "hijacked"
+			return s.FinishAssessment(ctx, &job)
+		},
+		"SaveScorecard": func(ctx context.Context) error {
+			return s.SaveScorecard(ctx, &interview.Scorecard{TenantID: b, InterviewID: id, ReviewerID: w.member.ID,
+				Recommendation: interview.RecommendStrongNo})
+		},
+		"SetHiringStatus": func(ctx context.Context) error {
+			_, err := s.SetHiringStatus(ctx, &interview.HiringDecision{TenantID: b, InterviewID: id,
+				Status: interview.HiringRejected, ActorKind: "user", ActorID: w.b.Owner.ID})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			wantErr(t, name, write(t.Context()), store.ErrNotFound)
