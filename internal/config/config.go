@@ -27,6 +27,8 @@ const (
 	DefaultTranscribeModel = "gpt-4o-transcribe"
 	DefaultLogLevel        = "info"
 	DefaultShutdownTimeout = 10 * time.Second
+	// DefaultAssessmentTimeout bounds one request to the assessment model.
+	DefaultAssessmentTimeout = 90 * time.Second
 	minJWTSecretLen        = 32
 	// MinEngineAPIKeyLen is the shortest ENGINE_API_KEY accepted.
 	MinEngineAPIKeyLen = 32
@@ -62,6 +64,16 @@ type Config struct {
 
 	JWTSecret string // empty: generated once and kept in DataDir
 	TenantID  string // empty: multi-tenant
+
+	// AssessmentModel (ASSESSMENT_MODEL) turns AI assessment on with
+	// that model; empty, it is off. AssessmentBaseURL and AssessmentAPIKey
+	// are ASSESSMENT_BASE_URL and ASSESSMENT_API_KEY, or, when
+	// ASSESSMENT_BASE_URL is unset, OPENAI_BASE_URL and OPENAI_API_KEY
+	// (the OpenAI key is never sent to another server).
+	AssessmentModel   string
+	AssessmentBaseURL string
+	AssessmentAPIKey  string
+	AssessmentTimeout time.Duration
 
 	// SignUp (SIGNUP) says who may create an organisation by signing up.
 	SignUp interview.SignUpPolicy
@@ -148,6 +160,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, err
 	}
 	if c.WebhookAllowPrivate, err = boolean("WEBHOOK_ALLOW_PRIVATE", env("WEBHOOK_ALLOW_PRIVATE", "")); err != nil {
+		return Config{}, err
+	}
+	if err := c.loadAssessment(env); err != nil {
 		return Config{}, err
 	}
 	if c.SignUp, err = interview.ParseSignUpPolicy(strings.ToLower(env("SIGNUP", ""))); err != nil {
@@ -239,6 +254,7 @@ func (c Config) validate() error {
 		func() error { return checkDatabaseURL(c.DatabaseURL) },
 		func() error { return checkHTTPURL("OPENAI_BASE_URL", c.OpenAIBaseURL) },
 		c.checkSupabase,
+		c.checkAssessment,
 		c.checkSecrets,
 		c.checkLogLevel,
 		c.checkMetricsAddr,
@@ -353,4 +369,41 @@ func (c Config) checkMetricsAddr() error {
 		return fmt.Errorf("METRICS_ADDR: %q is the main listener; metrics need a listener of their own", c.MetricsAddr)
 	}
 	return nil
+}
+
+// loadAssessment reads the ASSESSMENT_ variables, falling back to the
+// OpenAI ones when ASSESSMENT_BASE_URL is unset.
+func (c *Config) loadAssessment(env func(name, def string) string) error {
+	c.AssessmentModel = env("ASSESSMENT_MODEL", "")
+	c.AssessmentBaseURL = strings.TrimRight(env("ASSESSMENT_BASE_URL", ""), "/")
+	c.AssessmentAPIKey = env("ASSESSMENT_API_KEY", "")
+	timeout := env("ASSESSMENT_TIMEOUT", "")
+	if c.AssessmentModel == "" && (c.AssessmentBaseURL != "" || c.AssessmentAPIKey != "" || timeout != "") {
+		return fmt.Errorf("ASSESSMENT_MODEL: must be set when another ASSESSMENT_ variable is")
+	}
+	if c.AssessmentBaseURL == "" {
+		c.AssessmentBaseURL = c.OpenAIBaseURL
+		if c.AssessmentAPIKey == "" {
+			c.AssessmentAPIKey = c.OpenAIAPIKey
+		}
+		// Without a server of its own the model is OpenAI's (or a
+		// compatible server's that OPENAI_BASE_URL names): a key is needed.
+		if c.AssessmentModel != "" && c.AssessmentAPIKey == "" {
+			return fmt.Errorf("ASSESSMENT_MODEL: needs an API key: set ASSESSMENT_API_KEY or OPENAI_API_KEY, or ASSESSMENT_BASE_URL for a local server that needs none")
+		}
+	}
+	var err error
+	c.AssessmentTimeout, err = duration("ASSESSMENT_TIMEOUT", timeout, DefaultAssessmentTimeout)
+	return err
+}
+
+// Assessment reports whether AI assessment is on (ASSESSMENT_MODEL).
+func (c Config) Assessment() bool { return c.AssessmentModel != "" }
+
+// checkAssessment checks the assessment server's URL when it is on.
+func (c Config) checkAssessment() error {
+	if !c.Assessment() {
+		return nil
+	}
+	return checkHTTPURL("ASSESSMENT_BASE_URL", c.AssessmentBaseURL)
 }

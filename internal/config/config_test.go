@@ -183,3 +183,41 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadAssessment(t *testing.T) {
+	tests := []struct {
+		name                  string
+		env                   map[string]string
+		model, base, key, err string
+	}{
+		{"off", nil, "", "https://api.openai.com/v1", "", ""},
+		{"openai key", map[string]string{"ASSESSMENT_MODEL": "gpt-4.1-mini", "OPENAI_API_KEY": "sk-o"},
+			"gpt-4.1-mini", "https://api.openai.com/v1", "sk-o", ""},
+		{"own key wins", map[string]string{"ASSESSMENT_MODEL": "m", "OPENAI_API_KEY": "sk-o", "ASSESSMENT_API_KEY": "sk-a"},
+			"m", "https://api.openai.com/v1", "sk-a", ""},
+		{"local server, no key", map[string]string{"ASSESSMENT_MODEL": "llama3.2", "ASSESSMENT_BASE_URL": "http://localhost:11434/v1/", "OPENAI_API_KEY": "sk-o"},
+			"llama3.2", "http://localhost:11434/v1", "", ""},
+		{"no key", map[string]string{"ASSESSMENT_MODEL": "m"}, "", "", "", "ASSESSMENT_MODEL: needs an API key: set ASSESSMENT_API_KEY or OPENAI_API_KEY"},
+		{"no model", map[string]string{"ASSESSMENT_API_KEY": "k"}, "", "", "", "ASSESSMENT_MODEL: must be set"},
+		{"bad URL", map[string]string{"ASSESSMENT_MODEL": "m", "ASSESSMENT_BASE_URL": "localhost:11434"}, "", "", "", "ASSESSMENT_BASE_URL: "},
+		{"bad timeout", map[string]string{"ASSESSMENT_MODEL": "m", "ASSESSMENT_API_KEY": "k", "ASSESSMENT_TIMEOUT": "soon"}, "", "", "", "ASSESSMENT_TIMEOUT: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(envOf(tt.env))
+			if tt.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q…", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AssessmentModel != tt.model || c.AssessmentBaseURL != tt.base || c.AssessmentAPIKey != tt.key ||
+				c.Assessment() != (tt.model != "") || c.AssessmentTimeout != DefaultAssessmentTimeout {
+				t.Errorf("config %q %q %q %v", c.AssessmentModel, c.AssessmentBaseURL, c.AssessmentAPIKey, c.AssessmentTimeout)
+			}
+		})
+	}
+}
