@@ -33,7 +33,7 @@ func admin(ctx context.Context, args []string, lookup func(string) (string, bool
 		return err
 	}
 	defer st.Close()
-	svc, err := newServices(cfg, st, nil)
+	svc, err := newServices(cfg, st, nil, nil)
 	if err != nil {
 		return err
 	}

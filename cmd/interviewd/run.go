@@ -80,7 +80,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	}
 	// Counted always (it is cheap), served only when METRICS_ADDR is set.
 	mx := metrics.New()
-	svc, err := newServices(cfg, st, mx)
+	svc, err := newServices(cfg, st, mx, logger)
 	if err != nil {
 		return err
 	}
@@ -113,6 +113,12 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		AllowPrivate: cfg.WebhookAllowPrivate, Logger: logger.With("component", "webhooks"), Metrics: mx})
 	stopSender := sender.Start(ctx)
 	defer stopSender()
+	// AI assessments run from the assessments table; stopped before the
+	// store closes, putting jobs in flight back (docs/assessment.md).
+	if svc.assessor != nil {
+		stopAssessor := svc.assessor.Start(ctx)
+		defer stopAssessor()
+	}
 	mode := web.Mode{Store: cfg.Store(), Provider: cfg.Provider(), Auth: cfg.Auth(), Speech: svc.speech()}
 	handler := web.NewServer(web.Deps{
 		Logger:    logger,
@@ -137,7 +143,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	attrs := []any{"url", cfg.PublicURL, "listen", ln.Addr().String(), "store", where,
-		"provider", svc.providerName(cfg), "auth", cfg.Auth(), "version", version}
+		"provider", svc.providerName(cfg), "auth", cfg.Auth(), "assessment", assessmentName(cfg), "version", version}
 	if cfg.MetricsAddr != "" {
 		metricsURL, stopMetrics, err := serveMetrics(cfg.MetricsAddr, mx, web.ReadyDetails(st, mode), logger)
 		if err != nil {

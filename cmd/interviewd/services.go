@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/interviewd/interviewd/internal/assess"
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/config"
@@ -35,6 +36,8 @@ type services struct {
 	calls *calls.Manager
 	// rtcTokens signs and verifies the tokens that admit browsers to /rtc.
 	rtcTokens *auth.RTCSigner
+	// assessor runs AI assessments; nil when ASSESSMENT_MODEL is unset.
+	assessor *assess.Worker
 }
 
 // countEnded counts the interviews the hiring service ends itself; nil
@@ -46,8 +49,9 @@ func countEnded(mx *metrics.Metrics) func(interview.Status) {
 	return func(s interview.Status) { mx.InterviewEnded(string(s)) }
 }
 
-// newServices builds the services; mx may be nil.
-func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (services, error) {
+// newServices builds the services; mx may be nil, and so may logger (the
+// admin commands).
+func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics, logger *slog.Logger) (services, error) {
 	accounts, err := auth.NewAccounts(auth.AccountsConfig{Store: st, PinnedTenant: cfg.TenantID, SignUp: cfg.SignUp})
 	if err != nil {
 		return services{}, fmt.Errorf("accounts: %w", err)
@@ -56,10 +60,17 @@ func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics) (servic
 	if err != nil {
 		return services{}, fmt.Errorf("JWT_SECRET: %w", err)
 	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	client, assessor := newAssessor(cfg, st, logger.With("component", "assess"))
+	hc := hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL, Ended: countEnded(mx)}
+	assessmentConfig(cfg, client, assessor, &hc)
 	svc := services{
 		accounts:   accounts,
 		recruiters: accounts,
-		hiring:     hiring.New(hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL, Ended: countEnded(mx)}),
+		hiring:     hiring.New(hc),
+		assessor:   assessor,
 	}
 	if cfg.Auth() == "supabase" {
 		if svc.recruiters, err = auth.NewSupabaseAccounts(auth.SupabaseConfig{
@@ -103,6 +114,9 @@ func (svc *services) startCalls(cfg config.Config, st store.Store, logger *slog.
 	signer, err := auth.NewRTCSigner(cfg.JWTSecret, nil)
 	if err != nil {
 		return fmt.Errorf("JWT_SECRET: %w", err)
+	}
+	if svc.assessor != nil {
+		mx = nudgeOnCompleted{Metrics: mx, worker: svc.assessor}
 	}
 	m, err := calls.New(calls.Config{
 		Store: st, Provider: svc.provider, Sidebands: svc.sidebands, Logger: logger.With("component", "calls"), Metrics: mx,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/store"
@@ -36,8 +37,9 @@ type WorkerConfig struct {
 // lease, asks the model, and stores each outcome with the claim's attempt
 // count, so that a worker whose lease ran out changes nothing.
 type Worker struct {
-	c    WorkerConfig
-	wake chan struct{}
+	c     WorkerConfig
+	wake  chan struct{}
+	swept atomic.Bool // false: a nudge asked for a sweep before the next claim
 	sem  chan struct{}
 	wg   sync.WaitGroup
 }
@@ -66,9 +68,15 @@ func cmp(d, def time.Duration) time.Duration {
 	return d
 }
 
-// Nudge wakes the worker now (an interview completed, a re-run was
-// asked); it never blocks, and a lost nudge only waits for the next poll.
+// Nudge wakes the worker now to sweep and claim (an interview completed,
+// a re-run was asked); it never blocks, and a lost nudge only waits for
+// the next poll or sweep.
 func (w *Worker) Nudge(string) {
+	w.swept.Store(false)
+	w.signal()
+}
+
+func (w *Worker) signal() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -95,6 +103,7 @@ func (w *Worker) loop(ctx context.Context) {
 	poll, sweep := time.NewTicker(w.c.Poll), time.NewTicker(w.c.Sweep)
 	defer poll.Stop()
 	defer sweep.Stop()
+	w.swept.Store(true)
 	w.sweep(ctx)
 	for {
 		w.claim(ctx)
@@ -103,6 +112,9 @@ func (w *Worker) loop(ctx context.Context) {
 			return
 		case <-poll.C:
 		case <-w.wake:
+			if !w.swept.Swap(true) {
+				w.sweep(ctx)
+			}
 		case <-sweep.C:
 			w.sweep(ctx)
 		}
@@ -141,7 +153,7 @@ func (w *Worker) claim(ctx context.Context) {
 			defer w.wg.Done()
 			w.run(ctx, a)
 			<-w.sem
-			w.Nudge("") // a slot is free: take the next job at once
+			w.signal() // a slot is free: take the next job at once
 		}()
 	}
 }

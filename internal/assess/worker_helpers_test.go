@@ -2,7 +2,6 @@ package assess_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -87,32 +86,9 @@ func completed(t *testing.T, st store.Store, withRubric bool) interview.Session 
 	return v
 }
 
-// answerFor answers any assessment request well: each competency the
-// schema names scored 4 with a true quote of line 2.
+// answerFor answers any assessment request well, quoting line 2.
 func answerFor(req assesstest.Request) assesstest.Reply {
-	var s struct {
-		Properties struct {
-			Competencies struct {
-				Items struct {
-					Properties struct {
-						Key struct {
-							Enum []string `json:"enum"`
-						} `json:"key"`
-					} `json:"properties"`
-				} `json:"items"`
-			} `json:"competencies"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(req.SchemaJSON, &s); err != nil {
-		panic(err)
-	}
-	var cs []any
-	for _, k := range s.Properties.Competencies.Items.Properties.Key.Enum {
-		cs = append(cs, map[string]any{"key": k, "score": 4, "rationale": "Good.",
-			"evidence": []any{map[string]any{"seq": 2, "quote": "cache hot keys in Redis"}}})
-	}
-	return assesstest.JSON(map[string]any{"competencies": cs, "summary": "Fine.", "strengths": []any{},
-		"concerns": []any{}, "follow_ups": []any{}, "recommendation": "mixed"})
+	return assesstest.Assessment(req, 4, 2, "cache hot keys in Redis")
 }
 
 // startWorker runs a quick worker against fake until the test ends.
