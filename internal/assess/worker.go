@@ -40,8 +40,8 @@ type Worker struct {
 	c     WorkerConfig
 	wake  chan struct{}
 	swept atomic.Bool // false: a nudge asked for a sweep before the next claim
-	sem  chan struct{}
-	wg   sync.WaitGroup
+	sem   chan struct{}
+	wg    sync.WaitGroup
 }
 
 // NewWorker returns a Worker; Start runs it.

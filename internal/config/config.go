@@ -29,7 +29,7 @@ const (
 	DefaultShutdownTimeout = 10 * time.Second
 	// DefaultAssessmentTimeout bounds one request to the assessment model.
 	DefaultAssessmentTimeout = 90 * time.Second
-	minJWTSecretLen        = 32
+	minJWTSecretLen          = 32
 	// MinEngineAPIKeyLen is the shortest ENGINE_API_KEY accepted.
 	MinEngineAPIKeyLen = 32
 )
