@@ -14,7 +14,9 @@ type recorder struct {
 	errs []string
 }
 
-func (r *recorder) Errorf(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
 
 func post(t *testing.T, url, body string) int {
 	t.Helper()
@@ -38,7 +40,7 @@ func request(schema, text string) string {
 func TestServerHoldsRequestsToTheAPI(t *testing.T) {
 	tests := []struct {
 		name, body, want string
-		reply           Reply
+		reply            Reply
 	}{
 		{"fine", request(strictSchema, "hello"), "", JSON(map[string]int{"a": 3})},
 		{"not strict", request(`{"type":"object","properties":{"a":{"type":"integer"}}}`, "hi"), "additionalProperties", Reply{}},
