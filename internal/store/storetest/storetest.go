@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Scorecards", testScorecards},
 		{"Decisions", testDecisions},
 		{"HiringStatusFilter", testHiringStatusFilter},
+		{"ListedValues", testListedValues},
 		{"Isolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Conflict", testConflict},
