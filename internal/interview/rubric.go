@@ -38,15 +38,16 @@ type Rubric struct {
 	CreatedAt time.Time
 }
 
-// Competency is one thing a rubric scores.
+// Competency is one thing a rubric scores. Its JSON names are both the
+// stored form (in a rubric's body) and the integration API's.
 type Competency struct {
-	Key         string // stable within a rubric: a slug of the name, unique
-	Name        string
-	Description string // what good looks like
-	Weight      int    // MinWeight..MaxWeight; its share of the overall score
-	Anchor1     string // what a 1 looks like
-	Anchor3     string // what a 3 looks like
-	Anchor5     string // what a 5 looks like
+	Key         string `json:"key"` // stable within a rubric: a slug of the name, unique
+	Name        string `json:"name"`
+	Description string `json:"description"` // what good looks like
+	Weight      int    `json:"weight"`      // MinWeight..MaxWeight; its share of the overall score
+	Anchor1     string `json:"anchor1"`     // what a 1 looks like
+	Anchor3     string `json:"anchor3"`     // what a 3 looks like
+	Anchor5     string `json:"anchor5"`     // what a 5 looks like
 }
 
 // CompetencyKey makes the key of a competency from its name: lower case

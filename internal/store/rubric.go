@@ -8,28 +8,18 @@ import (
 )
 
 // rubricBody is how both stores keep a rubric's content in one JSON
-// column: competencies and question links, under stable names, so that
-// renaming a Go field does not change stored rubrics.
+// column: competencies (under interview.Competency's JSON names, which
+// the integration API shares) and question links.
 type rubricBody struct {
-	Competencies  []competencyBody `json:"competencies"`
-	QuestionLinks [][]string       `json:"questionLinks"`
-}
-
-type competencyBody struct {
-	Key         string `json:"key"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Weight      int    `json:"weight"`
-	Anchor1     string `json:"anchor1"`
-	Anchor3     string `json:"anchor3"`
-	Anchor5     string `json:"anchor5"`
+	Competencies  []interview.Competency `json:"competencies"`
+	QuestionLinks [][]string             `json:"questionLinks"`
 }
 
 // EncodeRubric is the stored JSON body of r's content.
 func EncodeRubric(r interview.Rubric) ([]byte, error) {
-	b := rubricBody{Competencies: make([]competencyBody, len(r.Competencies)), QuestionLinks: r.QuestionLinks}
-	for i, c := range r.Competencies {
-		b.Competencies[i] = competencyBody(c)
+	b := rubricBody{Competencies: r.Competencies, QuestionLinks: r.QuestionLinks}
+	if b.Competencies == nil {
+		b.Competencies = []interview.Competency{}
 	}
 	if b.QuestionLinks == nil {
 		b.QuestionLinks = [][]string{}
@@ -43,9 +33,9 @@ func DecodeRubric(data []byte, r *interview.Rubric) error {
 	if err := json.Unmarshal(data, &b); err != nil {
 		return fmt.Errorf("decode rubric: %w", err)
 	}
-	r.Competencies = make([]interview.Competency, len(b.Competencies))
-	for i, c := range b.Competencies {
-		r.Competencies[i] = interview.Competency(c)
+	r.Competencies = b.Competencies
+	if r.Competencies == nil {
+		r.Competencies = []interview.Competency{}
 	}
 	r.QuestionLinks = b.QuestionLinks
 	if r.QuestionLinks == nil {
