@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/interviewd/interviewd/internal/assess/assesstest"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/testenv"
@@ -92,6 +95,30 @@ func wavOf(pcm engine.PCM) []byte {
 // decodes the answer into out.
 func apiCall(t *testing.T, method, url, key string, body, out any) {
 	t.Helper()
+	status, raw := apiDo(t, method, url, key, body)
+	if status/100 != 2 {
+		t.Fatalf("%s %s: %d %s", method, url, status, raw)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("%s %s: %v %s", method, url, err, raw)
+	}
+}
+
+// apiGet is a GET that may fail: its status, and out decoded on a 200.
+func apiGet(t *testing.T, url, key string, out any) (int, []byte) {
+	t.Helper()
+	status, raw := apiDo(t, http.MethodGet, url, key, nil)
+	if status == http.StatusOK {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("GET %s: %v %s", url, err, raw)
+		}
+	}
+	return status, raw
+}
+
+// apiDo sends a JSON request with key: the status and the body.
+func apiDo(t *testing.T, method, url, key string, body any) (int, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -109,12 +136,7 @@ func apiCall(t *testing.T, method, url, key string, body, out any) {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: %d %s", method, url, resp.StatusCode, raw)
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		t.Fatalf("%s %s: %v %s", method, url, err, raw)
-	}
+	return resp.StatusCode, raw
 }
 
 func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
@@ -155,9 +177,18 @@ func TestBrowserInterviewStandaloneEngine(t *testing.T) {
 		t.Fatalf("the standalone engine has no recogniser:\n%s", engineLog)
 	}
 
+	// The language model is the one part out of reach: a fake
+	// OpenAI-compatible server that fails the test if the candidate's name
+	// or email reaches it, and cites the first candidate line it is sent.
+	model := assesstest.New(t)
+	model.Forbid("Ada", "Lovelace", "ada@example.com")
+	model.Otherwise(citeFirstAnswer)
+	hooks := newHookReceiver(t)
+
 	dir := t.TempDir()
 	env := map[string]string{"DATA_DIR": dir, "ADDR": "127.0.0.1:0", "JWT_SECRET": testJWTSecret,
-		"OPENAI_BASE_URL": engineURL + "/v1", "OPENAI_API_KEY": testEngineKey}
+		"OPENAI_BASE_URL": engineURL + "/v1", "OPENAI_API_KEY": testEngineKey,
+		"ASSESSMENT_MODEL": "gpt-test", "ASSESSMENT_BASE_URL": model.URL, "WEBHOOK_ALLOW_PRIVATE": "true"}
 	if out, err := runAdmin(t, env, "create-user", "--email", "owner@acme.test", "--password", "long enough password", "--org", "Acme"); err != nil {
 		t.Fatalf("create-user: %v\n%s", err, out)
 	}
@@ -170,6 +201,8 @@ func TestBrowserInterviewStandaloneEngine(t *testing.T) {
 	base, _, stop := start(t, env)
 	defer stop()
 
+	apiCall(t, http.MethodPost, base+"/api/v1/webhooks", key, map[string]any{"url": hooks.URL,
+		"events": []string{interview.EventInterviewAssessed}}, &struct{}{})
 	questions := []string{"Tell me about a project you are proud of.", "Why do you want to work with us?"}
 	var pos struct{ ID string }
 	apiCall(t, http.MethodPost, base+"/api/v1/positions", key, map[string]any{"title": "Backend engineer", "questions": questions, "maxMinutes": 10}, &pos)
@@ -263,14 +296,94 @@ func TestBrowserInterviewStandaloneEngine(t *testing.T) {
 	var tr struct{ Entries []apiEntry }
 	apiCall(t, http.MethodGet, base+"/api/v1/interviews/"+iv.ID+"/transcript", key, nil, &tr)
 	checkSpokenOrder(t, ctx, tr.Entries, questions)
+	checkAssessed(t, base, key, iv.ID, got.EndedAt, hooks)
+}
+
+// citeFirstAnswer answers an assessment request as a model would: every
+// competency scored 4, citing the first three words of the first
+// candidate line it was sent.
+func citeFirstAnswer(req assesstest.Request) assesstest.Reply {
+	m := regexp.MustCompile(`\[(\d+)\] Candidate: (\S+ \S+ \S+)`).FindStringSubmatch(req.Text)
+	if m == nil {
+		return assesstest.Status(http.StatusBadRequest, "")
+	}
+	seq, _ := strconv.ParseInt(m[1], 10, 64)
+	return assesstest.Assessment(req, 4, seq, m[2])
+}
+
+// checkAssessed is issue 12's "done when": within a minute of ending,
+// the interview has a done assessment with verified evidence (API), its
+// analytics count both questions asked as the interviewer marked them,
+// and interview.assessed reached the webhook endpoint.
+func checkAssessed(t *testing.T, base, key, id string, ended time.Time, hooks *hookReceiver) {
+	t.Helper()
+	type assessed struct {
+		Advisory   bool `json:"advisory"`
+		Assessment struct {
+			ID          string
+			Status      string
+			Error       string
+			CompletedAt time.Time `json:"completedAt"`
+			Result      struct {
+				Competencies []struct {
+					Key      string
+					Flagged  bool
+					Evidence []struct{ Seq int64 }
+				}
+				Overall float64
+			}
+		}
+	}
+	var got assessed
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got = assessed{}
+		if status, _ := apiGet(t, base+"/api/v1/interviews/"+id+"/assessment", key, &got); status == http.StatusOK &&
+			(got.Assessment.Status == string(interview.AssessmentDone) || got.Assessment.Status == string(interview.AssessmentFailed)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no assessment within a minute: %+v", got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	a := got.Assessment
+	took := a.CompletedAt.Sub(ended)
+	t.Logf("assessed %.2fs after the interview ended", took.Seconds())
+	if took < 0 || took > time.Minute {
+		t.Errorf("the assessment was stored %v after the interview ended; want within a minute", took)
+	}
+	if a.Status != string(interview.AssessmentDone) || !got.Advisory || len(a.Result.Competencies) == 0 || a.Result.Overall != 4 {
+		t.Fatalf("assessment %s (%s), advisory %v, %d competencies, overall %.1f", a.Status, a.Error, got.Advisory, len(a.Result.Competencies), a.Result.Overall)
+	}
+	for _, c := range a.Result.Competencies {
+		if c.Flagged || len(c.Evidence) != 1 {
+			t.Errorf("competency %s: flagged %v, %d quotes verified; want its one real quote kept", c.Key, c.Flagged, len(c.Evidence))
+		}
+	}
+
+	var an struct {
+		Asked     int
+		Questions []struct{ Found string }
+	}
+	apiCall(t, http.MethodGet, base+"/api/v1/interviews/"+id+"/analytics", key, nil, &an)
+	if an.Asked != 2 || len(an.Questions) != 2 || an.Questions[0].Found != "marked" || an.Questions[1].Found != "marked" {
+		t.Errorf("analytics: %d asked, %+v; want both questions marked by the interviewer", an.Asked, an.Questions)
+	}
+
+	ev := hooks.wait(t, interview.EventInterviewAssessed)
+	if ev.Data.InterviewID != id || ev.Data.Assessment == nil || ev.Data.Assessment.ID != a.ID {
+		t.Errorf("interview.assessed names %+v, want interview %s and assessment %s", ev.Data, id, a.ID)
+	}
 }
 
 // apiInterview and apiEntry are what /api/v1 says of an interview and a
 // transcript entry.
 type apiInterview struct {
 	Status          string
-	EndReason       string `json:"endReason"`
-	CurrentQuestion int    `json:"currentQuestion"`
+	EndReason       string    `json:"endReason"`
+	CurrentQuestion int       `json:"currentQuestion"`
+	EndedAt         time.Time `json:"endedAt"`
 }
 
 type apiEntry struct {
