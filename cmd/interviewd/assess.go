@@ -13,13 +13,13 @@ import (
 
 // newAssessor builds the AI assessment client and worker when
 // ASSESSMENT_MODEL is set; both nil otherwise.
-func newAssessor(cfg config.Config, st store.Store, logger *slog.Logger) (*assess.Client, *assess.Worker) {
+func newAssessor(cfg config.Config, st store.Store, mx assess.Metrics, logger *slog.Logger) (*assess.Client, *assess.Worker) {
 	if !cfg.Assessment() {
 		return nil, nil
 	}
 	client := assess.New(assess.Config{BaseURL: cfg.AssessmentBaseURL, APIKey: cfg.AssessmentAPIKey,
 		Model: cfg.AssessmentModel, Timeout: cfg.AssessmentTimeout})
-	return client, assess.NewWorker(assess.WorkerConfig{Store: st, Client: client, Logger: logger})
+	return client, assess.NewWorker(assess.WorkerConfig{Store: st, Client: client, Logger: logger, Metrics: mx})
 }
 
 // assessmentConfig is what the hiring service needs of the assessor: nil

@@ -63,7 +63,11 @@ func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics, logger 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	client, assessor := newAssessor(cfg, st, logger.With("component", "assess"))
+	var amx assess.Metrics // a nil interface, not a typed nil, when mx is nil
+	if mx != nil {
+		amx = mx
+	}
+	client, assessor := newAssessor(cfg, st, amx, logger.With("component", "assess"))
 	hc := hiring.Config{Store: st, Links: links, PublicURL: cfg.PublicURL, Ended: countEnded(mx)}
 	assessmentConfig(cfg, client, assessor, &hc)
 	svc := services{

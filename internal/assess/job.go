@@ -18,6 +18,7 @@ const leaseMargin = 10 * time.Second
 func (w *Worker) run(ctx context.Context, a interview.Assessment) {
 	log := w.c.Logger.With("assessment_id", a.ID, "interview_id", a.InterviewID, "attempt", a.Attempts)
 	a.Model, a.PromptVersion = w.c.Client.Model(), PromptVersion
+	began := w.c.Now()
 	var res interview.AssessmentResult
 	err := error(failf(ErrPermanent, "gave up after %d attempts: the server stopped during each", MaxAttempts))
 	if a.Attempts <= MaxAttempts {
@@ -34,10 +35,13 @@ func (w *Worker) run(ctx context.Context, a interview.Assessment) {
 	case err != nil:
 		log.Error("finish assessment", "err", err)
 	case a.Status == interview.AssessmentFailed:
+		w.c.Metrics.AssessmentAttempt("failed", w.c.Now().Sub(began))
 		log.Warn("assessment failed", "reason", a.Error)
 	case a.Status == interview.AssessmentPending:
+		w.c.Metrics.AssessmentAttempt("retrying", w.c.Now().Sub(began))
 		log.Info("assessment will retry", "reason", a.Error, "next_attempt", a.NextAttempt)
 	default:
+		w.c.Metrics.AssessmentAttempt("done", w.c.Now().Sub(began))
 		log.Info("assessment done", "overall", a.Result.Overall)
 	}
 }

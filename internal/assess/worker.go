@@ -31,7 +31,20 @@ type WorkerConfig struct {
 	Sweep    time.Duration
 	Lease    time.Duration
 	Parallel int
+	Metrics  Metrics // nil counts nothing
 }
+
+// Metrics receives each stored attempt, for monitoring: result is done,
+// retrying (another attempt is scheduled) or failed (for good), and d is
+// how long the attempt took, the model's answer included.
+type Metrics interface {
+	AssessmentAttempt(result string, d time.Duration)
+}
+
+// noMetrics counts nothing: WorkerConfig.Metrics nil.
+type noMetrics struct{}
+
+func (noMetrics) AssessmentAttempt(string, time.Duration) {}
 
 // Worker runs the assessments table's jobs: it claims due jobs with a
 // lease, asks the model, and stores each outcome with the claim's attempt
@@ -54,6 +67,9 @@ func NewWorker(c WorkerConfig) *Worker {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Metrics == nil {
+		c.Metrics = noMetrics{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -11,6 +11,7 @@ import (
 	"github.com/interviewd/interviewd/internal/assess"
 	"github.com/interviewd/interviewd/internal/assess/assesstest"
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/postgres"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
@@ -91,12 +92,18 @@ func answerFor(req assesstest.Request) assesstest.Reply {
 	return assesstest.Assessment(req, 4, 2, "cache hot keys in Redis")
 }
 
-// startWorker runs a quick worker against fake until the test ends.
+// startWorker runs a quick worker against fake until the test ends,
+// counting its attempts in a registry of its own (see attemptCount).
 func startWorker(t *testing.T, st store.Store, fake *assesstest.Server, c *clock) *assess.Worker {
+	return startCountedWorker(t, st, fake, c, metrics.New())
+}
+
+func startCountedWorker(t *testing.T, st store.Store, fake *assesstest.Server, c *clock, mx *metrics.Metrics) *assess.Worker {
 	w := assess.NewWorker(assess.WorkerConfig{
 		Store:  st,
 		Client: assess.New(assess.Config{BaseURL: fake.URL, Model: "gpt-test", Timeout: time.Second}),
 		Now:    c.now, Poll: 20 * time.Millisecond, Sweep: 50 * time.Millisecond,
+		Metrics: mx,
 	})
 	stop := w.Start(context.Background())
 	t.Cleanup(stop)
@@ -128,5 +135,37 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// attemptCount reads interviewd_assessment_attempts_total{result} back
+// from mx's registry.
+func attemptCount(t *testing.T, mx *metrics.Metrics, result string) float64 {
+	t.Helper()
+	families, err := mx.Registry().Gather()
+	must(t, err)
+	for _, f := range families {
+		if f.GetName() != "interviewd_assessment_attempts_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if m.GetLabel()[0].GetValue() == result {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no interviewd_assessment_attempts_total{result=%q}", result)
+	return 0
+}
+
+// waitUntil polls cond until it holds, failing the test after assesstest.Wait.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(assesstest.Wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, assesstest.Wait)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

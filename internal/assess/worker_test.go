@@ -10,6 +10,7 @@ import (
 	"github.com/interviewd/interviewd/internal/assess"
 	"github.com/interviewd/interviewd/internal/assess/assesstest"
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -73,7 +74,8 @@ func TestWorkerRetriesTransientFailures(t *testing.T) {
 			assesstest.Slow(3*time.Second, assesstest.JSON(goodAnswer())), assesstest.Status(http.StatusBadGateway, ""),
 			assesstest.Status(http.StatusServiceUnavailable, ""))
 		c := &clock{t: time.Now()}
-		w := startWorker(t, st, fake, c)
+		mx := metrics.New()
+		w := startCountedWorker(t, st, fake, c, mx)
 		waits := []time.Duration{10 * time.Second, 45 * time.Second, 2 * time.Minute, 10 * time.Minute}
 		reasons := []string{"answered 500", "answered 429", "did not answer in time", "answered 502"}
 		for i, wait := range waits {
@@ -93,6 +95,10 @@ func TestWorkerRetriesTransientFailures(t *testing.T) {
 		a := waitFor(t, st, v, "failed", status(interview.AssessmentFailed, 5))
 		if a.Error != "gave up after 5 attempts: the model's server answered 503: Service Unavailable" || a.CompletedAt == nil {
 			t.Errorf("failed with %q", a.Error)
+		}
+		waitUntil(t, "the last attempt counted", func() bool { return attemptCount(t, mx, "failed") == 1 })
+		if r, d := attemptCount(t, mx, "retrying"), attemptCount(t, mx, "done"); r != 4 || d != 0 {
+			t.Errorf("counted %v retrying and %v done attempts, want 4 and 0", r, d)
 		}
 	})
 }

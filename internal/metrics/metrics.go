@@ -1,7 +1,7 @@
 // Package metrics keeps interviewd's Prometheus metrics in a registry of
 // its own (never the global default) and serves them. The packages that
 // count know nothing of Prometheus: each takes a small interface of its own
-// (calls.Metrics, web.Metrics, webhooks.Metrics), which *Metrics
+// (calls.Metrics, web.Metrics, webhooks.Metrics, assess.Metrics), which *Metrics
 // implements. docs/monitoring.md describes every metric.
 package metrics
 
@@ -33,6 +33,9 @@ type Metrics struct {
 	httpDuration   *prometheus.HistogramVec
 
 	webhookDeliveries *prometheus.CounterVec
+
+	assessments       *prometheus.CounterVec
+	assessmentSeconds prometheus.Histogram
 }
 
 // other is the label value of anything outside a label's closed set, so a
@@ -51,6 +54,7 @@ var (
 		"interview_not_found", "interview_closed", "shutting_down", "internal", "upgrade_failed"}
 	codeClasses    = []string{"1xx", "2xx", "3xx", "4xx", "5xx"}
 	webhookResults = []string{"delivered", "retrying", "failed"}
+	assessResults  = []string{"done", "retrying", "failed"}
 )
 
 // New returns a registry with the Go runtime and process collectors and
@@ -65,6 +69,14 @@ func New() *Metrics {
 		"Webhook delivery attempts that were recorded, by result: delivered (2xx), retrying (failed, another attempt is scheduled), failed (failed for good).",
 		"result")
 	zero(m.webhookDeliveries, webhookResults)
+	m.assessments = m.counterVec("assessment_attempts_total",
+		"AI assessment attempts that were stored, by result: done, retrying (failed, another attempt is scheduled), failed (failed for good).",
+		"result")
+	zero(m.assessments, assessResults)
+	m.assessmentSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "interviewd",
+		Name: "assessment_attempt_seconds", Help: "How long an AI assessment attempt took, the model's answer included.",
+		Buckets: []float64{1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120}})
+	m.reg.MustRegister(m.assessmentSeconds)
 	return m
 }
 

@@ -30,6 +30,7 @@ func TestHandler(t *testing.T) {
 	for _, want := range []string{"go_goroutines", "process_resident_memory_bytes", "process_cpu_seconds_total",
 		`interviewd_offers_total{result="answered"} 0`, "interviewd_calls_active 0",
 		`interviewd_webhook_deliveries_total{result="failed"} 0`,
+		`interviewd_assessment_attempts_total{result="retrying"} 0`, "interviewd_assessment_attempt_seconds_count 0",
 		`interviewd_upstream_requests_total{op="create_call",result="error"} 0`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
@@ -51,6 +52,8 @@ func TestClosedLabels(t *testing.T) {
 	m.HTTPRequest("/join/{token}", 404, time.Millisecond)
 	m.HTTPRequest("/rtc", 101, time.Hour)
 	m.HTTPRequest("", 999, time.Millisecond)
+	m.AssessmentAttempt("done", 12*time.Second)
+	m.AssessmentAttempt("exploded", time.Second)
 	checks := []struct {
 		got, want float64
 		what      string
@@ -62,6 +65,8 @@ func TestClosedLabels(t *testing.T) {
 		{testutil.ToFloat64(m.httpRequests.WithLabelValues("/join/{token}", "4xx")), 1, "join 4xx"},
 		{testutil.ToFloat64(m.httpRequests.WithLabelValues("unmatched", other)), 1, "unmatched"},
 		{float64(testutil.CollectAndCount(m.offers)), float64(len(offerResults) + 1), "offer series"},
+		{testutil.ToFloat64(m.assessments.WithLabelValues("done")), 1, "assessment done"},
+		{testutil.ToFloat64(m.assessments.WithLabelValues(other)), 1, "assessment other"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

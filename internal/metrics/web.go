@@ -44,6 +44,13 @@ func (m *Metrics) WebhookDelivery(result string) {
 	m.webhookDeliveries.WithLabelValues(closed(result, webhookResults)).Inc()
 }
 
+// AssessmentAttempt counts a stored AI assessment attempt by its result
+// and observes how long it took.
+func (m *Metrics) AssessmentAttempt(result string, d time.Duration) {
+	m.assessments.WithLabelValues(closed(result, assessResults)).Inc()
+	m.assessmentSeconds.Observe(d.Seconds())
+}
+
 func codeClass(status int) string {
 	if status < 100 || status > 599 {
 		return other
