@@ -75,6 +75,11 @@ type Store interface {
 	Assessments
 	Scorecards
 	Decisions
+	Instances
+	Leases
+	Locks
+	Throttles
+	Notifier
 }
 
 // Tenants stores organisations and their members.
@@ -343,4 +348,83 @@ type Decisions interface {
 	SetHiringStatus(ctx context.Context, d *interview.HiringDecision) (interview.Session, error)
 	// ListHiringDecisions returns an interview's decisions, oldest first.
 	ListHiringDecisions(ctx context.Context, tenantID, interviewID string) ([]interview.HiringDecision, error)
+}
+
+// Instances stores the heartbeats of the processes sharing the database.
+type Instances interface {
+	// Heartbeat creates or refreshes inst's row (HeartbeatAt, Draining;
+	// StartedAt and Host are kept from the first call).
+	Heartbeat(ctx context.Context, inst interview.Instance) error
+	// RemoveInstance deletes an instance's row (a clean exit); removing
+	// one that is not there is not an error.
+	RemoveInstance(ctx context.Context, id string) error
+	// ListInstances returns every instance, oldest start first.
+	ListInstances(ctx context.Context) ([]interview.Instance, error)
+}
+
+// Leases stores which instance owns each live call (interview.CallLease).
+// Every method is the server's (privileged path); through As on
+// PostgreSQL they are ErrForbidden.
+type Leases interface {
+	// AcquireLease makes l.Owner the holder of l's interview's lease,
+	// expiring at now+ttl, with l.CallID (kept when empty), when the
+	// interview has no lease, when its lease expired at or before now, or
+	// when l.Owner holds it already (a renewal). Otherwise it returns
+	// ErrConflict and the lease as it stands, unchanged. It is atomic: of
+	// two instances acquiring at once, one wins. ErrNotFound if the
+	// interview is not in l.TenantID.
+	AcquireLease(ctx context.Context, l interview.CallLease, now time.Time, ttl time.Duration) (interview.CallLease, error)
+	// ReleaseLease ends owner's lease of the interview at once (so that
+	// another instance may take the call without waiting); a lease that
+	// owner does not hold is left alone, and that is not an error.
+	ReleaseLease(ctx context.Context, tenantID, interviewID, owner string) error
+	// GetLease returns the interview's lease; ErrNotFound when it has none.
+	GetLease(ctx context.Context, tenantID, interviewID string) (interview.CallLease, error)
+	// ListOrphans returns the interviews in progress of tenantID (every
+	// tenant when empty) whose lease expired at or before now, or that
+	// have none: the calls no live instance owns, for recovery. Each comes
+	// with its lease as it stands (Owner empty when none).
+	ListOrphans(ctx context.Context, tenantID string, now time.Time) ([]interview.CallLease, error)
+}
+
+// Locks are named, instance-wide mutual exclusions: the janitor runs on
+// one instance at a time.
+type Locks interface {
+	// TryLock takes the named lock if no other process holds it and
+	// returns its unlock; ok is false (and unlock nil) when another holds
+	// it. PostgreSQL: a session advisory lock on a connection of its own,
+	// released by unlock or when the process dies. SQLite: the process is
+	// alone (see the DATA_DIR lock), so an in-process lock.
+	TryLock(ctx context.Context, name string) (unlock func(), ok bool, err error)
+}
+
+// Throttles count failures (sign-ins) shared by every instance.
+type Throttles interface {
+	// AddThrottle records one failure of key at at and returns how many
+	// failures key has had in (at-window, at].
+	AddThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
+	// CountThrottle returns how many failures key has had in (at-window, at].
+	CountThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
+	// ResetThrottle forgets key's failures (a success).
+	ResetThrottle(ctx context.Context, key string) error
+	// PruneThrottles deletes failures at or before before, returning how
+	// many (the janitor).
+	PruneThrottles(ctx context.Context, before time.Time) (int, error)
+}
+
+// Notifier carries small messages between the instances sharing the
+// database: PostgreSQL's LISTEN/NOTIFY, or in process on SQLite (which
+// is single-process).
+type Notifier interface {
+	// Notify sends payload (at most 7,000 bytes) on channel to every
+	// listener of every instance, this one included. On PostgreSQL it is
+	// sent when the statement commits; listeners that are not listening
+	// at that moment miss it (re-read the store after (re)listening).
+	Notify(ctx context.Context, channel, payload string) error
+	// Listen delivers channel's payloads until ctx ends, then closes the
+	// channel it returned. A listener that falls behind by more than a
+	// buffer loses payloads, never blocks others; after a lost database
+	// connection it listens again and delivers "" once, meaning "you may
+	// have missed some: re-read".
+	Listen(ctx context.Context, channel string) (<-chan string, error)
 }
