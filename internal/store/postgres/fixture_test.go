@@ -117,6 +117,9 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		_, err = s.TransitionSession(ctx, f.tenant.ID, f.started.ID, to, "", time.Time{})
 		must("start interview", err)
 	}
+	_, err = s.AcquireLease(ctx, interview.CallLease{TenantID: f.tenant.ID, InterviewID: f.started.ID,
+		Owner: "inst_" + name, CallID: "rtc_" + name}, time.Now(), time.Minute)
+	must("call lease", err)
 	addDecisionRows(t, s, &f, must)
 	return f
 }

@@ -35,7 +35,7 @@ func tenantTables(t *testing.T, pool *pgxpool.Pool) []string {
 // serverOnly lists the tenant-owned tables that only the privileged path
 // reaches: row-level security is enabled with no policy at all, and neither
 // authenticated nor anon holds any privilege on them.
-var serverOnly = map[string]bool{"logins": true}
+var serverOnly = map[string]bool{"logins": true, "call_leases": true}
 
 // Every tenant-owned table (and tenants and users) has row-level security
 // enabled and a policy for each of SELECT, INSERT, UPDATE and DELETE that
@@ -126,6 +126,10 @@ var allowed = map[string][4]who{
 	"api_keys":           {owner, owner, owner, owner},
 	"audit_log":          {members, members, none, none},
 	"logins":             {none, none, none, none}, // server-only
+	// Shared state of the instances (00009): server-only, as logins.
+	"call_leases":        {none, none, none, none},
+	"instances":          {none, none, none, none},
+	"throttle_failures":  {none, none, none, none},
 	"invitations":        {owner, owner, owner, owner},
 	"idempotency_keys":   {members, members, members, members},
 	"webhook_endpoints":  {owner, owner, owner, none},

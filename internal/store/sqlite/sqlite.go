@@ -29,6 +29,7 @@ type Store struct {
 	r *sql.DB // read-only connections
 
 	appendStmts []*sql.Stmt // see appendSQL
+	hub         *hub        // the in-process Notifier and Locks
 }
 
 // pragmas every connection gets. synchronous=NORMAL is durable across
@@ -59,7 +60,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	s := &Store{w: w, r: r}
+	s := &Store{w: w, r: r, hub: newHub()}
 	if s.appendStmts, err = prepareAppend(ctx, w); err != nil {
 		s.Close()
 		return nil, err

@@ -30,6 +30,15 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// The shared-state suite: SQLite is single-process, so both "instances"
+// are one store.
+func TestConformanceShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		s := open(t, filepath.Join(t.TempDir(), "interviewd.db"))
+		return s, s
+	})
+}
+
 // TestConformanceSharedDatabase runs the suite twice on one store, as the
 // PostgreSQL store does on one shared database: no test may depend on
 // starting empty.
