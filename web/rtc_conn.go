@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/interviewd/interviewd/internal/calls"
+	"github.com/interviewd/interviewd/internal/realtime"
 )
 
 // rtcSession is one browser's signalling connection: it relays offers and
@@ -192,7 +194,42 @@ func (x *rtcSession) handle(ctx context.Context, f frame) bool {
 		return false
 	case msgSDPOffer:
 		return x.offer(ctx, m.SDP)
+	case msgResume:
+		return x.resume(ctx, m.CallID)
+	case msgWitness:
+		return x.witness(ctx, m.events)
 	}
+	return false
+}
+
+// resume re-attaches the browser to the call its peer connection still
+// holds, without a new offer. It answers resumed, or the error: when the
+// connection stays open the browser falls back to a new offer.
+func (x *rtcSession) resume(ctx context.Context, callID string) bool {
+	if err := x.conn.Resume(ctx, callID); err != nil {
+		o := outcomeOf(err)
+		x.log.Info("resume refused; the browser offers again", "call_id", callID, "code", string(o.code))
+		if o.close == 0 {
+			x.report(ctx, o)
+			return false
+		}
+		return x.finish(ctx, o)
+	}
+	return x.send(ctx, serverMessage{Type: msgResumed, InterviewID: x.conn.InterviewID(), CallID: callID}) != nil
+}
+
+// witness stores the browser's copy of the lines it heard (calls.Witness).
+// Only an ended interview is the browser's business; another failure
+// costs those lines, not the call, and is logged.
+func (x *rtcSession) witness(ctx context.Context, events []realtime.Event) bool {
+	err := x.conn.Witness(ctx, events)
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, calls.ErrClosed), errors.Is(err, calls.ErrNotFound):
+		return x.finish(ctx, outcomeOf(err))
+	}
+	x.log.Warn("store the browser's transcript", "events", len(events), "error", err.Error())
 	return false
 }
 

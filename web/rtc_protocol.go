@@ -13,6 +13,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/realtime"
 )
 
 // The signalling protocol of /rtc (docs/signaling.md keeps in step).
@@ -23,6 +24,8 @@ const (
 	msgICECandidate = "ice_candidate"
 	msgEnd          = "end"
 	msgPing         = "ping"
+	msgResume       = "resume"
+	msgWitness      = "transcript" // the browser's copy of the final transcript events
 )
 
 // Server message types.
@@ -33,6 +36,7 @@ const (
 	msgProgress   = "progress"
 	msgError      = "error"
 	msgPong       = "pong"
+	msgResumed    = "resumed"
 )
 
 // rtcCode is one of the closed set of signalling error codes.
@@ -53,6 +57,9 @@ const (
 	rtcShuttingDown    rtcCode = rtcCode(calls.CodeShutdown)
 	rtcInternal        rtcCode = rtcCode(calls.CodeInternal)
 	maxClientSDPString         = 64 << 10
+	maxWitnessBytes            = 32 << 10 // one transcript message
+	maxWitnessEvents           = 50       // events in one transcript message
+	maxCallID                  = 200
 )
 
 // Close codes of the signalling WebSocket beyond RFC 6455's.
@@ -67,9 +74,12 @@ const (
 // the seed's client sends more than it needs to; a key that is one of its
 // fields spelled in another case ({"TYPE":"end"}) is refused.
 type clientMessage struct {
-	Type      string          `json:"type"`
-	SDP       string          `json:"sdp,omitempty"`
-	Candidate json.RawMessage `json:"candidate,omitempty"`
+	Type      string            `json:"type"`
+	SDP       string            `json:"sdp,omitempty"`
+	Candidate json.RawMessage   `json:"candidate,omitempty"`
+	CallID    string            `json:"callId,omitempty"` // resume
+	Events    []json.RawMessage `json:"events,omitempty"` // transcript
+	events    []realtime.Event  // Events decoded
 }
 
 // errBadMessage is a message that is not one the protocol knows.
@@ -78,7 +88,9 @@ type errBadMessage struct{ reason string }
 func (e *errBadMessage) Error() string { return e.reason }
 
 // decodeClientMessage parses one client message: a JSON object whose type
-// is one of the four, an sdp_offer with an sdp string of at most 64 KiB.
+// is one of the six, an sdp_offer with an sdp string of at most 64 KiB, a
+// resume with a call ID, a transcript of at most 32 KiB and 50 events,
+// each a final transcript event (calls.WitnessLine).
 func decodeClientMessage(b []byte) (clientMessage, error) {
 	var m clientMessage
 	b = bytes.TrimSpace(b)
@@ -99,6 +111,12 @@ func decodeClientMessage(b []byte) (clientMessage, error) {
 		if len(m.SDP) > maxClientSDPString {
 			return clientMessage{}, &errBadMessage{"the SDP offer is larger than 64 KiB"}
 		}
+	case msgResume:
+		if m.CallID == "" || len(m.CallID) > maxCallID || strings.ContainsFunc(m.CallID, notCallIDRune) {
+			return clientMessage{}, &errBadMessage{"resume needs the callId of the call (rtc_…)"}
+		}
+	case msgWitness:
+		return decodeWitness(b, m)
 	case msgICECandidate, msgEnd, msgPing:
 	case "":
 		return clientMessage{}, &errBadMessage{"the message has no type"}
@@ -106,6 +124,32 @@ func decodeClientMessage(b []byte) (clientMessage, error) {
 		return clientMessage{}, &errBadMessage{fmt.Sprintf("unknown message type %.40q", m.Type)}
 	}
 	return m, nil
+}
+
+// decodeWitness checks a transcript message's events.
+func decodeWitness(b []byte, m clientMessage) (clientMessage, error) {
+	switch {
+	case len(b) > maxWitnessBytes:
+		return clientMessage{}, &errBadMessage{"a transcript message may have at most 32 KiB"}
+	case len(m.Events) == 0 || len(m.Events) > maxWitnessEvents:
+		return clientMessage{}, &errBadMessage{"a transcript message needs 1 to 50 events"}
+	}
+	for i, raw := range m.Events {
+		ev, err := realtime.DecodeEvent(raw)
+		if err != nil {
+			return clientMessage{}, &errBadMessage{fmt.Sprintf("event %d is not a provider event", i)}
+		}
+		if _, _, _, ok := calls.WitnessLine(ev); !ok {
+			return clientMessage{}, &errBadMessage{fmt.Sprintf("event %d (%.60q) is not a final transcript event with an item and text", i, ev.Type)}
+		}
+		m.events = append(m.events, ev)
+	}
+	return m, nil
+}
+
+// notCallIDRune is a rune no provider call ID has.
+func notCallIDRune(r rune) bool {
+	return !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 }
 
 // checkClientKeys refuses a key that matches a field of clientMessage only
