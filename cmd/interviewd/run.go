@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/config"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/housekeeping"
@@ -96,9 +97,13 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if err := svc.startCalls(cfg, st, logger, mx); err != nil {
 		return err
 	}
-	defer svc.calls.Close()
-	// Calls do not survive a restart; interviews the last process left in
-	// progress get the reconnect window (rtc.js reconnects by itself).
+	// On the way out the calls are drained, not hung up: each room is told
+	// to reconnect (to another instance, or this one restarted) and resume
+	// its call, which goes on at the provider (docs/scaling.md).
+	defer drainCalls(svc.calls, cfg.ShutdownTimeout, logger)
+	// Interviews in progress that no live instance owns (this process's
+	// predecessor drained or died) are taken over: their calls are
+	// re-attached by call ID, or get the reconnect window when gone.
 	if _, err := svc.calls.Recover(ctx, cfg.TenantID); err != nil {
 		return err
 	}
@@ -177,6 +182,16 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, time
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// drainCalls hands the live calls on (calls.Manager.Drain), waiting up to
+// timeout for the store writes it makes.
+func drainCalls(m *calls.Manager, timeout time.Duration, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := m.Drain(ctx); err != nil {
+		logger.Warn("drain calls", "error", err.Error())
+	}
 }
 
 // openStore opens the database the config selects and says where it is, for

@@ -124,6 +124,7 @@ func (svc *services) startCalls(cfg config.Config, st store.Store, logger *slog.
 	}
 	m, err := calls.New(calls.Config{
 		Store: st, Provider: svc.provider, Sidebands: svc.sidebands, Logger: logger.With("component", "calls"), Metrics: mx,
+		InstanceID: auth.NewToken("inst_"), TenantID: cfg.TenantID,
 		Settings: realtime.Settings{Model: cfg.RealtimeModel, Voice: cfg.RealtimeVoice, TranscribeModel: cfg.TranscribeModel},
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package calls
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -175,6 +176,9 @@ func (c *Conn) offer(ctx context.Context, sdp string, deliver func(Answer)) erro
 	// No store read here: Connect checked the interview, and attach's
 	// transition to in_progress refuses one that has ended since.
 	v := c.v
+	if err := m.claimForOffer(ctx, l); err != nil {
+		return err
+	}
 	m.take(l, c, v)
 	if !l.end.IsZero() && !m.now().Before(l.end) {
 		m.finish(l, interview.StatusCompleted, "time limit", "")
@@ -207,6 +211,12 @@ func (c *Conn) offer(ctx context.Context, sdp string, deliver func(Answer)) erro
 // up, another connection is taken over, the grace window ends.
 func (m *Manager) take(l *live, c *Conn, v interview.Session) {
 	m.stopCall(l)
+	m.attachConn(l, c, v)
+}
+
+// attachConn makes c the interview's one connection, leaving its call
+// running: another connection is taken over, the grace window ends.
+func (m *Manager) attachConn(l *live, c *Conn, v interview.Session) {
 	m.stopTimer(&l.grace)
 	m.stopTimer(&l.settle)
 	if l.conn != nil && l.conn != c {
@@ -222,6 +232,27 @@ func (m *Manager) take(l *live, c *Conn, v interview.Session) {
 			l.end = v.StartedAt.Add(l.limit)
 		}
 	}
+}
+
+// claimForOffer takes the interview's lease before a new call replaces
+// the one it has: a call another instance was running (it handed it
+// over) or a dead one's is hung up, as this instance's own previous call
+// is. A store failure other than a held lease is logged and the offer
+// goes on: one instance without its lease row is better than no call.
+func (m *Manager) claimForOffer(ctx context.Context, l *live) error {
+	lease, err := m.claim(ctx, l, "")
+	var e *Error
+	switch {
+	case errors.As(err, &e), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case err != nil:
+		m.log.Warn("take call lease", "interview_id", l.key.interview, "error", err.Error())
+		return nil
+	}
+	if lease.CallID != "" && (l.call == nil || l.call.id != lease.CallID) {
+		m.hangup(lease.CallID)
+	}
+	return nil
 }
 
 // createFailed reports a refused or failed call creation. The interview

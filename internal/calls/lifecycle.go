@@ -31,6 +31,9 @@ func (m *Manager) attach(l *live, c *Conn, v interview.Session, call realtime.Ca
 		return
 	}
 	l.call = m.startReader(l, call.ID, sb)
+	if l.leased && !m.renewLease(l) { // record the call on the lease
+		m.log.Warn("call lease taken while the call started", "interview_id", l.key.interview)
+	}
 	if err := m.markStarted(l, c, v, call.ID); err != nil {
 		m.log.Warn("interview could not start", "interview_id", l.key.interview, "error", err.Error())
 		m.stopCall(l)

@@ -25,6 +25,7 @@ type live struct {
 	lost    string        // why the window runs, when not a dropped connection
 	timeUp  *time.Timer   // the time limit
 	settle  *time.Timer   // a provider-ended call waiting for the connection to drop
+	leased  bool          // this instance holds the interview's call lease
 }
 
 // upstream is one provider call and the goroutine reading its sideband.
@@ -73,6 +74,7 @@ func (m *Manager) release(l *live) {
 	idle := l.call == nil && l.conn == nil && l.grace == nil && l.settle == nil
 	if l.ended || idle {
 		m.stopTimers(l)
+		m.releaseLease(l)
 		l.removed = true
 		m.mu.Lock()
 		if m.lives[l.key] == l {

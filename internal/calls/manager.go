@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/store"
 )
@@ -57,6 +58,21 @@ type Config struct {
 	// SubscriberBuffer is how many entries a subscriber may fall behind
 	// before it is dropped (default 64).
 	SubscriberBuffer int
+
+	// InstanceID names this process among those sharing the database
+	// ("inst_…"); empty means a random one. It owns the call leases it
+	// takes (docs/scaling.md).
+	InstanceID string
+	// TenantID limits the orphan scan to one tenant (a per-tenant
+	// deploy); empty means every tenant.
+	TenantID string
+	// LeaseTTL is how long a call lease lasts unless renewed (default
+	// 15 s). Leases and the heartbeat are renewed every third of it, and
+	// the store is scanned for orphaned calls once per LeaseTTL.
+	LeaseTTL time.Duration
+	// HandoverWait bounds how long taking a call that a live instance
+	// holds waits for that instance to hand it over (default 3 s).
+	HandoverWait time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -80,8 +96,13 @@ func (c Config) withDefaults() Config {
 	def(&c.SidebandDelay, time.Millisecond)
 	def(&c.SidebandTimeout, 5*time.Second)
 	def(&c.HangupTimeout, 5*time.Second)
+	def(&c.LeaseTTL, 15*time.Second)
+	def(&c.HandoverWait, 3*time.Second)
 	if c.SubscriberBuffer <= 0 {
 		c.SubscriberBuffer = 64
+	}
+	if c.InstanceID == "" {
+		c.InstanceID = auth.NewToken("inst_")
 	}
 	return c
 }
@@ -95,9 +116,13 @@ type Manager struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // every goroutine and pending timer
 
-	mu     sync.Mutex
-	closed bool
-	lives  map[key]*live
+	started time.Time // for the instance's heartbeat row
+	stopped sync.Once // the end of Close and Drain
+
+	mu       sync.Mutex
+	closed   bool
+	draining bool
+	lives    map[key]*live
 	hubs   map[key]*hub
 }
 
@@ -114,20 +139,28 @@ func New(cfg Config) (*Manager, error) {
 		cfg.Sidebands = cfg.Provider
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Manager{cfg: cfg, log: cfg.Logger.With("component", "calls"), ctx: ctx, cancel: cancel,
-		lives: map[key]*live{}, hubs: map[key]*hub{}}, nil
+	m := &Manager{cfg: cfg, log: cfg.Logger.With("component", "calls", "instance", cfg.InstanceID), ctx: ctx, cancel: cancel,
+		started: time.Now(), lives: map[key]*live{}, hubs: map[key]*hub{}}
+	m.startLeases()
+	return m, nil
 }
 
 // Close hangs up every call (storing the rest of its transcript), tells
-// every attached connection the server is stopping, closes every
-// subscription and waits for the manager's goroutines. Statuses stay as
-// they are: a candidate may continue with the next process.
+// every attached connection the server is stopping, releases the call
+// leases, closes every subscription and waits for the manager's
+// goroutines. Statuses stay as they are: a candidate may continue with
+// the next process. A server that shares its calls drains instead (Drain);
+// Close after Drain only waits.
 func (m *Manager) Close() error {
+	m.shut(false)
+	return nil
+}
+
+// shut ends every live interview, by hanging up its call or (drain) by
+// leaving it to another instance, then stops the manager.
+func (m *Manager) shut(drain bool) {
 	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		return nil
-	}
+	first := !m.closed
 	m.closed = true
 	lives := make([]*live, 0, len(m.lives))
 	for _, l := range m.lives {
@@ -135,20 +168,30 @@ func (m *Manager) Close() error {
 	}
 	m.mu.Unlock()
 	for _, l := range lives {
+		if !first {
+			break
+		}
 		l.op.Lock()
 		m.stopTimers(l)
-		m.stopCall(l)
+		if drain {
+			m.stopReading(l)
+		} else {
+			m.stopCall(l)
+		}
 		if l.conn != nil {
 			l.conn.finish(ErrShutdown)
 			l.conn = nil
 		}
+		m.releaseLease(l)
 		l.removed = true
 		l.op.Unlock()
 	}
-	m.cancel()
-	m.closeHubs()
-	m.wg.Wait()
-	return nil
+	m.stopped.Do(func() {
+		m.cancel()
+		m.closeHubs()
+		m.wg.Wait()
+		m.removeInstance()
+	})
 }
 
 func (m *Manager) isClosed() bool {

@@ -1,0 +1,49 @@
+package calls
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// HandoverChannel is the Notifier channel on which an instance asks the
+// owner of a call to hand it over (docs/scaling.md).
+const HandoverChannel = "interviewd_handover"
+
+// handover is the payload on HandoverChannel: the interview whose call
+// instance To wants.
+type handover struct {
+	Tenant    string `json:"tenant"`
+	Interview string `json:"interview"`
+	To        string `json:"to"`
+}
+
+// askHandover asks owner (any instance that holds it) to hand the
+// interview's call over to this one. A failure is logged: the caller
+// waits for the lease to expire instead.
+func (m *Manager) askHandover(ctx context.Context, k key, owner string) {
+	b, _ := json.Marshal(handover{Tenant: k.tenant, Interview: k.interview, To: m.cfg.InstanceID})
+	m.log.Info("asking for a call's handover", "interview_id", k.interview, "owner", owner)
+	if err := m.cfg.Store.Notify(ctx, HandoverChannel, string(b)); err != nil {
+		m.log.Warn("ask for handover", "interview_id", k.interview, "error", err.Error())
+	}
+}
+
+// handOver answers a request on HandoverChannel: when this instance holds
+// the interview's lease, it stops reading the call (without hanging it
+// up), tells its connection, if any, and releases the lease.
+func (m *Manager) handOver(payload string) {
+	var h handover
+	if json.Unmarshal([]byte(payload), &h) != nil || h.To == m.cfg.InstanceID {
+		return // "" (a reconnected listener) asks nothing; our own request neither
+	}
+	m.mu.Lock()
+	l := m.lives[key{h.Tenant, h.Interview}]
+	m.mu.Unlock()
+	if l == nil || !m.lock(l) {
+		return
+	}
+	defer m.release(l)
+	if l.leased && !l.ended {
+		m.letGo(l, "handover to "+h.To)
+	}
+}

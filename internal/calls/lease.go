@@ -1,0 +1,139 @@
+package calls
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// errBusy is a call another live instance holds and did not hand over in
+// time: the room falls back to a new offer, which may try again.
+var errBusy = &Error{Code: CodeUnavailable, Retryable: true,
+	Message: "The interview is being moved between servers. Try again in a moment."}
+
+// claim takes the interview's call lease for this instance, with callID
+// (kept as it stands when empty). A lease a live instance holds is asked
+// for over the Notifier (handover) and waited for up to HandoverWait. It
+// returns the lease taken: its CallID is the call the interview has, as
+// far as the store knows. Held by op.
+func (m *Manager) claim(ctx context.Context, l *live, callID string) (interview.CallLease, error) {
+	want := interview.CallLease{TenantID: l.key.tenant, InterviewID: l.key.interview, Owner: m.cfg.InstanceID, CallID: callID}
+	deadline := time.Now().Add(m.cfg.HandoverWait)
+	asked := false
+	for {
+		got, err := m.cfg.Store.AcquireLease(ctx, want, m.now(), m.cfg.LeaseTTL)
+		if err == nil {
+			l.leased = true
+			return got, nil
+		}
+		if !errors.Is(err, interview.ErrConflict) {
+			return got, err
+		}
+		if !asked {
+			m.askHandover(ctx, l.key, got.Owner)
+			asked = true
+		}
+		if time.Now().After(deadline) {
+			m.log.Warn("call lease not handed over in time", "interview_id", l.key.interview, "owner", got.Owner)
+			return got, errBusy
+		}
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-ctx.Done():
+			return got, ctx.Err()
+		case <-m.ctx.Done():
+			return got, ErrShutdown
+		}
+	}
+}
+
+// renewLease extends the lease this instance holds; false when another
+// instance has taken it meanwhile. A store failure keeps the lease as
+// held: the next renewal tries again, well within the lease's life.
+func (m *Manager) renewLease(l *live) bool {
+	callID := ""
+	if l.call != nil {
+		callID = l.call.id
+	}
+	ctx, cancel := context.WithTimeout(m.ctx, m.cfg.HangupTimeout)
+	defer cancel()
+	want := interview.CallLease{TenantID: l.key.tenant, InterviewID: l.key.interview, Owner: m.cfg.InstanceID, CallID: callID}
+	_, err := m.cfg.Store.AcquireLease(ctx, want, m.now(), m.cfg.LeaseTTL)
+	switch {
+	case errors.Is(err, interview.ErrConflict):
+		return false
+	case err != nil && m.ctx.Err() == nil:
+		m.log.Warn("renew call lease", "interview_id", l.key.interview, "error", err.Error())
+	}
+	return true
+}
+
+// releaseLease gives up the lease this instance holds, so that another
+// instance may take the call at once. Held by op.
+func (m *Manager) releaseLease(l *live) {
+	if !l.leased {
+		return
+	}
+	l.leased = false
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
+	defer cancel()
+	if err := m.cfg.Store.ReleaseLease(ctx, l.key.tenant, l.key.interview, m.cfg.InstanceID); err != nil {
+		m.log.Warn("release call lease", "interview_id", l.key.interview, "error", err.Error())
+	}
+}
+
+// stopReading stops reading the interview's call without hanging it up:
+// the reader stores the lines it holds, and the call goes on at the
+// provider for whichever instance attaches next. Held by op.
+func (m *Manager) stopReading(l *live) {
+	up := l.call
+	if up == nil {
+		return
+	}
+	l.call = nil
+	up.stopping.Store(true)
+	up.cancel()
+	<-up.done
+}
+
+// letGo leaves the interview to another instance: its call is no longer
+// read (nor hung up), its connection, if any, is told that the interview
+// went elsewhere, and the lease is released. Held by op.
+func (m *Manager) letGo(l *live, why string) {
+	m.log.Info("call left to another instance", "interview_id", l.key.interview, "why", why)
+	m.stopTimers(l)
+	m.stopReading(l)
+	if l.conn != nil {
+		l.conn.finish(ErrTakenOver)
+		l.conn = nil
+	}
+	m.releaseLease(l)
+}
+
+// renewLeases renews every lease this instance holds; an interview whose
+// lease another instance has taken is let go.
+func (m *Manager) renewLeases() {
+	for _, l := range m.leased() {
+		if !m.lock(l) {
+			continue
+		}
+		if l.leased && !m.renewLease(l) {
+			l.leased = false // not ours to release any more
+			m.letGo(l, "lease taken")
+		}
+		m.release(l)
+	}
+}
+
+// leased returns the live interviews whose lease this instance may hold.
+func (m *Manager) leased() []*live {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]*live, 0, len(m.lives))
+	for _, l := range m.lives {
+		out = append(out, l)
+	}
+	return out
+}
