@@ -123,7 +123,7 @@ type Manager struct {
 	closed   bool
 	draining bool
 	lives    map[key]*live
-	hubs   map[key]*hub
+	hubs     map[key]*hub
 }
 
 // key names one interview of one tenant.
