@@ -27,6 +27,7 @@ type accountStore interface {
 	store.Logins
 	store.Invitations
 	store.APIKeys
+	store.Throttles
 }
 
 // Accounts signs recruiters up and in, keeps their sessions, invites team
@@ -67,7 +68,7 @@ func NewAccounts(c AccountsConfig) (*Accounts, error) {
 	return &Accounts{
 		store:     c.Store,
 		now:       c.Now,
-		guard:     newGuard(c.Now),
+		guard:     newGuard(c.Store, c.Now),
 		hashes:    cmp.Or(c.Passwords, DefaultPasswordPool()),
 		pinned:    c.PinnedTenant,
 		signUp:    orOpen(c.SignUp),

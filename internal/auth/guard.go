@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -32,18 +33,20 @@ type guard struct {
 	sleep    func(context.Context, time.Duration) error // tests shorten it
 }
 
-func newGuard(now func() time.Time) *guard {
+func newGuard(s store.Throttles, now func() time.Time) *guard {
 	return &guard{
-		attempts: NewThrottle(signInFailLimit, signInFailWindow, now),
-		emails:   NewThrottle(signInFailLimit, signInFailWindow, now),
+		attempts: NewThrottle(s, signInFailLimit, signInFailWindow, now),
+		emails:   NewThrottle(s, signInFailLimit, signInFailWindow, now),
 		sleep:    sleep,
 	}
 }
 
 // attempt is one reserved password attempt. Unless it ends in success or
-// cancel it stays counted as a failure.
+// cancel it stays counted as a failure. It keeps its request's context,
+// without its cancellation, for settling the count once the request ends.
 type attempt struct {
 	g              *guard
+	ctx            context.Context
 	pair, ip, mail string
 }
 
@@ -51,11 +54,19 @@ type attempt struct {
 // is checked, then waits the email's slowdown. An empty email (sign-up
 // before validation) counts against the address only.
 func (g *guard) begin(ctx context.Context, email, clientIP string) (*attempt, error) {
-	a := &attempt{g: g, pair: "pair:" + email + "\x00" + clientIP, ip: "ip:" + clientIP, mail: "email:" + email}
-	if !g.attempts.Reserve(a.pair, a.ip) {
+	a := &attempt{g: g, ctx: context.WithoutCancel(ctx),
+		pair: "pair:" + email + "\x00" + clientIP, ip: "ip:" + clientIP, mail: "email:" + email}
+	switch ok, err := g.attempts.Reserve(ctx, a.pair, a.ip); {
+	case err != nil:
+		return nil, fmt.Errorf("throttle sign-in: %w", err)
+	case !ok:
 		return nil, errThrottled
 	}
-	if err := g.sleep(ctx, slowdown(g.emails.Add(a.mail))); err != nil {
+	n, err := g.emails.Add(ctx, a.mail)
+	if err == nil {
+		err = g.sleep(ctx, slowdown(n))
+	}
+	if err != nil {
 		a.cancel()
 		return nil, err
 	}
@@ -89,16 +100,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 // success clears the attempt's own pair and gives back its reservation on
 // the address and the email; others' failures stay counted.
 func (a *attempt) success() {
-	a.g.attempts.Reset(a.pair)
-	a.g.attempts.Release(a.ip)
-	a.g.emails.Release(a.mail)
+	a.g.attempts.Reset(a.ctx, a.pair)
+	a.g.attempts.Release(a.ctx, a.ip)
+	a.g.emails.Release(a.ctx, a.mail)
 }
 
 // cancel gives back the reservation of an attempt that checked nothing (a
 // busy server, an unreachable Supabase Auth).
 func (a *attempt) cancel() {
-	a.g.attempts.Release(a.pair, a.ip)
-	a.g.emails.Release(a.mail)
+	a.g.attempts.Release(a.ctx, a.pair, a.ip)
+	a.g.emails.Release(a.ctx, a.mail)
 }
 
 // endCreate ends an attempt to create an account. One refused before any

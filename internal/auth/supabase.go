@@ -40,6 +40,7 @@ type supabaseStore interface {
 	store.Users
 	store.Tenants
 	store.Invitations
+	store.Throttles
 }
 
 // SupabaseConfig configures NewSupabaseAccounts.
@@ -135,7 +136,7 @@ func NewSupabaseAccounts(c SupabaseConfig) (*SupabaseAccounts, error) {
 		sealer:    sealer,
 		store:     c.Store,
 		now:       c.Now,
-		guard:     newGuard(c.Now),
+		guard:     newGuard(c.Store, c.Now),
 		refreshes: newRefreshFlight(c.Now),
 		signOuts:  newSignOuts(c.Now),
 		pinned:    c.PinnedTenant,

@@ -129,7 +129,7 @@ func TestSupabaseAuthErrorMessages(t *testing.T) {
 			if c.counted {
 				want = 2
 			}
-			if n := e.acc.guard.attempts.Add("ip:ip"); n != want {
+			if n := probeAddress(t, e.acc.guard); n != want {
 				t.Errorf("the address has %d attempts with the probe, want %d", n, want)
 			}
 			if c.op == signUp || c.op == invite {
@@ -174,7 +174,7 @@ func TestSupabaseProjectSettings(t *testing.T) {
 		if !errors.Is(err, errEmailProviderOff) {
 			t.Fatalf("sign-up: %v", err)
 		}
-		if n := e.acc.guard.attempts.Add("ip:ip"); n != 1 {
+		if n := probeAddress(t, e.acc.guard); n != 1 {
 			t.Errorf("%d attempts counted", n-1)
 		}
 	})

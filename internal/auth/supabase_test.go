@@ -508,7 +508,7 @@ func TestSupabaseUnreachable(t *testing.T) {
 	_, _, err = e.acc.SignUp(t.Context(), SignUpInput{Organisation: "A", Email: "ada@example.com", Password: testPassword})
 	wantCode(t, err, interview.CodeUnavailable)
 	// Unavailability is no failed sign-in: the throttle is untouched.
-	if n := e.acc.guard.attempts.Add("ip:ip"); n != 1 {
+	if n := probeAddress(t, e.acc.guard); n != 1 {
 		t.Errorf("the address has %d attempts", n)
 	}
 }

@@ -1,118 +1,78 @@
 package auth
 
 import (
+	"context"
 	"crypto/sha256"
-	"sync"
+	"encoding/hex"
 	"time"
+
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // Throttle counts attempts per key (an email and client IP pair, a client
-// IP, an email) in a fixed window. It lives in this process's memory: a
-// restart forgives old attempts, and each machine of a deployment counts
-// its own (docs/security.md, "Throttling and password hashing"). Keys are
-// stored as SHA-256 sums and their number is capped, so memory stays
-// bounded whatever is submitted.
+// IP, an email) in a sliding window, in the store, so that every instance
+// of a deployment counts the same attempts and a restart forgives nothing
+// (docs/security.md, "Throttling and password hashing"). Keys are stored
+// as SHA-256 sums, never as emails or addresses; the janitor prunes
+// failures older than the window (internal/housekeeping).
 type Throttle struct {
-	mu      sync.Mutex
-	limit   int
-	window  time.Duration
-	maxKeys int
-	now     func() time.Time
-	keys    map[[sha256.Size]byte]*failures
-}
-
-type failures struct {
-	count int
-	start time.Time
+	store  store.Throttles
+	limit  int
+	window time.Duration
+	now    func() time.Time
 }
 
 // NewThrottle allows limit attempts per key within window.
-func NewThrottle(limit int, window time.Duration, now func() time.Time) *Throttle {
+func NewThrottle(s store.Throttles, limit int, window time.Duration, now func() time.Time) *Throttle {
 	if now == nil {
 		now = time.Now
 	}
-	return &Throttle{limit: limit, window: window, maxKeys: 100_000, now: now, keys: map[[sha256.Size]byte]*failures{}}
+	return &Throttle{store: s, limit: limit, window: window, now: now}
+}
+
+// throttleKey is how key is stored: hashed, under the sign-in prefix.
+func throttleKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "signin:" + hex.EncodeToString(sum[:])
 }
 
 // Reserve counts one attempt against each of keys, unless one of them has
-// reached the limit: then it counts nothing and reports false. Check and
-// count are one step, so parallel attempts cannot all pass the check before
-// any is counted. A reservation stands as a failure until Release or Reset.
-func (t *Throttle) Reserve(keys ...string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	for _, k := range keys {
-		if f := t.live(sha256.Sum256([]byte(k)), now); f != nil && f.count >= t.limit {
-			return false
+// reached the limit: then it counts nothing and reports false. Each count
+// sees the ones before it (store.Throttles), so parallel attempts cannot all
+// pass the check before any is counted. A reservation stands as a failure
+// until Release or Reset.
+func (t *Throttle) Reserve(ctx context.Context, keys ...string) (bool, error) {
+	at := t.now()
+	for i, k := range keys {
+		n, err := t.store.AddThrottle(ctx, throttleKey(k), at, t.window)
+		if err == nil && n <= t.limit {
+			continue
 		}
+		// Past the limit, or failed: give back what was counted, this one included.
+		t.Release(context.WithoutCancel(ctx), keys[:i+1]...)
+		return false, err
 	}
-	for _, k := range keys {
-		t.add(sha256.Sum256([]byte(k)), now)
-	}
-	return true
+	return true, nil
 }
 
 // Add counts one attempt against key and returns how many it has in the
 // window, this one included. It never refuses.
-func (t *Throttle) Add(key string) int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.add(sha256.Sum256([]byte(key)), t.now())
+func (t *Throttle) Add(ctx context.Context, key string) (int, error) {
+	return t.store.AddThrottle(ctx, throttleKey(key), t.now(), t.window)
 }
 
 // Release gives back one reserved attempt on each of keys: the attempt
-// turned out not to be a failure.
-func (t *Throttle) Release(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// turned out not to be a failure. It is best effort: a store error leaves
+// the attempt counted, which errs on the side of refusing.
+func (t *Throttle) Release(ctx context.Context, keys ...string) {
 	for _, k := range keys {
-		if f := t.keys[sha256.Sum256([]byte(k))]; f != nil && f.count > 0 {
-			f.count--
-		}
+		_ = t.store.ReleaseThrottle(ctx, throttleKey(k))
 	}
 }
 
-// Reset forgets every attempt on keys.
-func (t *Throttle) Reset(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// Reset forgets every attempt on keys, best effort as Release.
+func (t *Throttle) Reset(ctx context.Context, keys ...string) {
 	for _, k := range keys {
-		delete(t.keys, sha256.Sum256([]byte(k)))
-	}
-}
-
-// live returns the counter of h if its window is still open.
-func (t *Throttle) live(h [sha256.Size]byte, now time.Time) *failures {
-	if f, ok := t.keys[h]; ok && now.Sub(f.start) < t.window {
-		return f
-	}
-	return nil
-}
-
-func (t *Throttle) add(h [sha256.Size]byte, now time.Time) int {
-	f := t.live(h, now)
-	if f == nil {
-		t.evictIfFull(now)
-		f = &failures{start: now}
-		t.keys[h] = f
-	}
-	f.count++
-	return f.count
-}
-
-// evictIfFull drops expired keys when the map is full, and if none have
-// expired, the whole map: memory stays bounded under a flood of new keys.
-func (t *Throttle) evictIfFull(now time.Time) {
-	if len(t.keys) < t.maxKeys {
-		return
-	}
-	for k, f := range t.keys {
-		if now.Sub(f.start) >= t.window {
-			delete(t.keys, k)
-		}
-	}
-	if len(t.keys) >= t.maxKeys {
-		clear(t.keys)
+		_ = t.store.ResetThrottle(ctx, throttleKey(k))
 	}
 }

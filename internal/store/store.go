@@ -401,12 +401,17 @@ type Locks interface {
 // Throttles count failures (sign-ins) shared by every instance.
 type Throttles interface {
 	// AddThrottle records one failure of key at at and returns how many
-	// failures key has had in (at-window, at].
+	// failures key has had in (at-window, at]. Parallel adds of one key
+	// are counted one after the other: each sees the ones before it.
 	AddThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
 	// CountThrottle returns how many failures key has had in (at-window, at].
 	CountThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
 	// ResetThrottle forgets key's failures (a success).
 	ResetThrottle(ctx context.Context, key string) error
+	// ReleaseThrottle forgets key's latest failure only: an attempt counted
+	// in advance (a reservation) that turned out not to be a failure.
+	// Releasing a key with none is not an error.
+	ReleaseThrottle(ctx context.Context, key string) error
 	// PruneThrottles deletes failures at or before before, returning how
 	// many (the janitor).
 	PruneThrottles(ctx context.Context, before time.Time) (int, error)

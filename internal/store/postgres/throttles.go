@@ -4,21 +4,30 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // AddThrottle records one failure of key at at and returns how many it has
-// had in (at-window, at], this one included: the statement's snapshot does
-// not see its own insert, so it counts the others and adds one.
+// had in (at-window, at], this one included. A transaction lock on the key
+// queues parallel adds, so that each counts the ones committed before it.
 func (s *Store) AddThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
 	if err := s.serverOnly("add throttle failure"); err != nil {
 		return 0, err
 	}
 	var n int
-	err := s.pool.QueryRow(ctx, `WITH ins AS (INSERT INTO throttle_failures (key, at) VALUES ($1, $3))
-		SELECT count(*) + 1 FROM throttle_failures WHERE key = $1 AND at > $2 AND at <= $3`,
-		key, at.Add(-window).UTC(), at.UTC()).Scan(&n)
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("throttle:"+key)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO throttle_failures (key, at) VALUES ($1, $2)`, key, at.UTC()); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM throttle_failures WHERE key = $1 AND at > $2 AND at <= $3`,
+			key, at.Add(-window).UTC(), at.UTC()).Scan(&n)
+	})
 	if err != nil {
-		return 0, fmt.Errorf("add throttle failure: %w", dbErr(err))
+		return 0, fmt.Errorf("add throttle failure: %w", err)
 	}
 	return n, nil
 }
@@ -44,6 +53,19 @@ func (s *Store) ResetThrottle(ctx context.Context, key string) error {
 	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM throttle_failures WHERE key = $1`, key); err != nil {
 		return fmt.Errorf("reset throttle: %w", dbErr(err))
+	}
+	return nil
+}
+
+// ReleaseThrottle forgets key's latest failure.
+func (s *Store) ReleaseThrottle(ctx context.Context, key string) error {
+	if err := s.serverOnly("release throttle"); err != nil {
+		return err
+	}
+	_, err := s.pool.Exec(ctx, `DELETE FROM throttle_failures WHERE id =
+		(SELECT id FROM throttle_failures WHERE key = $1 ORDER BY at DESC LIMIT 1)`, key)
+	if err != nil {
+		return fmt.Errorf("release throttle: %w", dbErr(err))
 	}
 	return nil
 }

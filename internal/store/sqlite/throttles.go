@@ -50,6 +50,16 @@ func (s *Store) ResetThrottle(ctx context.Context, key string) error {
 	return nil
 }
 
+// ReleaseThrottle forgets key's latest failure.
+func (s *Store) ReleaseThrottle(ctx context.Context, key string) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM throttle_failures WHERE rowid =
+		(SELECT rowid FROM throttle_failures WHERE key = ? ORDER BY at DESC LIMIT 1)`, key)
+	if err != nil {
+		return fmt.Errorf("release throttle: %w", dbErr(err))
+	}
+	return nil
+}
+
 // PruneThrottles deletes the failures at or before before.
 func (s *Store) PruneThrottles(ctx context.Context, before time.Time) (int, error) {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM throttle_failures WHERE at <= ?`, ts(before))

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Orphans", testOrphans},
 		{"Instances", testInstances},
 		{"Throttles", testThrottles},
+		{"ThrottleParallel", testThrottleParallel},
 		{"Isolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Conflict", testConflict},

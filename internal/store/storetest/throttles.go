@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +52,18 @@ func testThrottles(t *testing.T, s store.Store) {
 	if n, err := s.CountThrottle(ctx, other, at(0), window); err != nil || n != 1 {
 		t.Errorf("another key after reset: %d, %v; want 1", n, err)
 	}
+	_, err = s.AddThrottle(ctx, key, at(20), window)
+	must(t, err)
+	_, err = s.AddThrottle(ctx, key, at(21), window)
+	must(t, err)
+	must(t, s.ReleaseThrottle(ctx, key))
+	if n, err := s.CountThrottle(ctx, key, at(21), window); err != nil || n != 1 {
+		t.Errorf("after releasing one of two: %d, %v; want 1", n, err)
+	}
+	if n, err := s.CountThrottle(ctx, key, at(20), window); err != nil || n != 1 {
+		t.Errorf("the earlier failure after the release: %d, %v; want it kept", n, err)
+	}
+	must(t, s.ReleaseThrottle(ctx, "signin:"+unique())) // none: no error
 	// Pruning is global: count only what this test wrote far in the past.
 	old := "signin:" + unique()
 	for i := range 2 {
@@ -66,5 +80,30 @@ func testThrottles(t *testing.T, s store.Store) {
 	}
 	if n, err := s.CountThrottle(ctx, other, at(0), window); err != nil || n != 1 {
 		t.Errorf("a newer failure after pruning: %d, %v; want 1", n, err)
+	}
+}
+
+// testThrottleParallel: parallel failures of one key are counted one after
+// the other, so that a limit holds under concurrency.
+func testThrottleParallel(t *testing.T, s store.Store) {
+	key := "signin:" + unique()
+	const n = 10
+	counts := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var err error
+			counts[i], err = s.AddThrottle(t.Context(), key, at(0), time.Hour)
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(counts)
+	for i, c := range counts {
+		if c != i+1 {
+			t.Fatalf("parallel counts %v, want 1 to %d once each", counts, n)
+		}
 	}
 }
