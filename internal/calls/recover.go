@@ -42,7 +42,7 @@ func (m *Manager) Recover(ctx context.Context, tenantID string) (int, error) {
 		}
 	}
 	if n > 0 {
-		m.log.Info("orphaned interviews taken over", "count", n, "grace", m.cfg.Grace)
+		m.log.Info("orphaned interviews in progress recovered", "count", n, "grace", m.cfg.Grace)
 	}
 	return n, nil
 }
