@@ -1,8 +1,9 @@
 // Package housekeeping deletes rows that would otherwise only grow: sign-in
 // sessions once they expire, Idempotency-Key records a day old,
-// invitations a month after their links expired, and finished webhook
-// deliveries a month old. A Janitor does it
-// periodically in the serving process.
+// invitations a month after their links expired, finished webhook
+// deliveries a month old and sign-in failures an hour old. A Janitor does
+// it periodically in the serving process; of several instances sharing a
+// database, one at a time sweeps (the "janitor" lock, store.Locks).
 package housekeeping
 
 import (
@@ -11,6 +12,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // How often a Janitor sweeps and how long rows outlive their use. Logins
@@ -35,7 +38,15 @@ const (
 	// out why an integration missed an event. Pending ones are never
 	// deleted; they fail by their retry schedule.
 	DeliveryRetention = 30 * 24 * time.Hour
+	// ThrottleRetention is how long a sign-in failure is kept: longer than
+	// any throttle's window (auth's is 15 minutes), so that pruning never
+	// forgives a failure still counted.
+	ThrottleRetention = time.Hour
 )
+
+// lockName is the lock a sweep holds, so that instances sharing a
+// database do not sweep it at once.
+const lockName = "janitor"
 
 // Store is what a Janitor deletes from: the privileged path of a
 // store.Store, which sweeps every tenant.
@@ -44,6 +55,8 @@ type Store interface {
 	DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 	DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error)
 	DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
+	PruneThrottles(ctx context.Context, before time.Time) (int, error)
+	store.Locks
 }
 
 // Config is what New needs; zero Interval and Now mean the defaults.
@@ -77,17 +90,31 @@ func New(cfg Config) *Janitor {
 	return j
 }
 
-// Counts are the rows one sweep deleted.
+// Counts are the rows one sweep deleted. Skipped says that another
+// instance held the lock, so this one deleted nothing.
 type Counts struct {
-	Logins, IdempotencyKeys, Invitations, Deliveries int64
+	Logins, IdempotencyKeys, Invitations, Deliveries, Throttles int64
+	Skipped                                                     bool
 }
 
-// Sweep deletes what is due now and returns the counts. A failed delete
-// does not stop the others; their errors are joined.
+// Sweep deletes what is due now and returns the counts, unless another
+// instance is sweeping (Skipped). A failed delete does not stop the
+// others; their errors are joined.
 func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
+	unlock, ok, err := j.store.TryLock(ctx, lockName)
+	if err != nil {
+		return Counts{}, fmt.Errorf("housekeeping: %w", err)
+	}
+	if !ok {
+		return Counts{Skipped: true}, nil
+	}
+	defer unlock()
 	now := j.now()
 	var c Counts
-	var errs [4]error
+	var errs [5]error
+	var throttles int
+	throttles, errs[4] = j.store.PruneThrottles(ctx, now.Add(-ThrottleRetention))
+	c.Throttles = int64(throttles)
 	c.Logins, errs[0] = j.store.DeleteExpiredLogins(ctx, now)
 	c.IdempotencyKeys, errs[1] = j.store.DeleteIdempotencyKeys(ctx, now.Add(-IdempotencyRetention))
 	c.Invitations, errs[2] = j.store.DeleteExpiredInvitations(ctx, now.Add(-InvitationRetention))
@@ -120,7 +147,11 @@ func (j *Janitor) sweepAndLog(ctx context.Context) {
 	c, err := j.Sweep(ctx)
 	attrs := []slog.Attr{slog.Int64("logins", c.Logins),
 		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations),
-		slog.Int64("webhook_deliveries", c.Deliveries)}
+		slog.Int64("webhook_deliveries", c.Deliveries), slog.Int64("throttle_failures", c.Throttles)}
+	if err == nil && c.Skipped {
+		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep skipped: another instance holds the lock")
+		return
+	}
 	if err == nil {
 		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep", attrs...)
 		return

@@ -109,6 +109,57 @@ func TestJanitorSurvivesFailures(t *testing.T) {
 	}
 }
 
+// Of two instances sharing a database, one sweeps at a time: while one
+// holds the janitor's lock the other's sweep is skipped and deletes
+// nothing; once it is released the other sweeps.
+func TestJanitorOneAtATime(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		s := openSQLite(t)
+		testOneAtATime(t, s, s)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dbURL, _ := testenv.PostgresDB(t)
+		a, b := openPostgres(t, dbURL), openPostgres(t, dbURL)
+		testOneAtATime(t, a, b)
+	})
+}
+
+func openPostgres(t *testing.T, dbURL string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func testOneAtATime(t *testing.T, a, b store.Store) {
+	ctx := t.Context()
+	now := time.Now()
+	key := "signin:" + uuid.NewString()
+	if _, err := b.AddThrottle(ctx, key, now.Add(-2*housekeeping.ThrottleRetention), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	unlock, ok, err := a.TryLock(ctx, "janitor")
+	if err != nil || !ok {
+		t.Fatalf("take the janitor's lock: %v, %v", ok, err)
+	}
+	j := housekeeping.New(housekeeping.Config{Store: b})
+	c, err := j.Sweep(ctx)
+	if err != nil || c != (housekeeping.Counts{Skipped: true}) {
+		t.Errorf("sweep while another holds the lock: %+v, %v; want skipped", c, err)
+	}
+	if n, _ := b.CountThrottle(ctx, key, now, 3*housekeeping.ThrottleRetention); n != 1 {
+		t.Errorf("a skipped sweep pruned: %d failures left, want 1", n)
+	}
+	unlock()
+	c, err = j.Sweep(ctx)
+	if err != nil || c.Skipped || c.Throttles != 1 {
+		t.Errorf("sweep after the lock was released: %+v, %v; want the failure pruned", c, err)
+	}
+}
+
 // Sweep uses the retentions: due rows are counted, and the defaults (an
 // hourly tick, the wall clock) apply when the Config leaves them out.
 func TestSweepRetention(t *testing.T) {
@@ -123,8 +174,13 @@ func TestSweepRetention(t *testing.T) {
 	f.invitation(now.Add(-housekeeping.InvitationRetention + time.Minute))
 	f.delivery(now.Add(-housekeeping.DeliveryRetention - time.Minute))
 	f.delivery(now.Add(-housekeeping.DeliveryRetention + time.Minute))
+	for _, at := range []time.Time{now.Add(-housekeeping.ThrottleRetention - time.Minute), now.Add(-housekeeping.ThrottleRetention + time.Minute)} {
+		if _, err := s.AddThrottle(t.Context(), "signin:"+uuid.NewString(), at, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
 	c, err := housekeeping.New(housekeeping.Config{Store: s}).Sweep(t.Context())
-	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1, Deliveries: 1}) {
+	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1, Deliveries: 1, Throttles: 1}) {
 		t.Errorf("sweep: %+v, %v; want one row of each", c, err)
 	}
 }
