@@ -115,7 +115,7 @@ func (m *Manager) letGo(l *live, why string) {
 // renewLeases renews every lease this instance holds; an interview whose
 // lease another instance has taken is let go.
 func (m *Manager) renewLeases() {
-	for _, l := range m.leased() {
+	for _, l := range m.liveList() {
 		if !m.lock(l) {
 			continue
 		}
@@ -127,8 +127,8 @@ func (m *Manager) renewLeases() {
 	}
 }
 
-// leased returns the live interviews whose lease this instance may hold.
-func (m *Manager) leased() []*live {
+// liveList returns the live interviews as they are now.
+func (m *Manager) liveList() []*live {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := make([]*live, 0, len(m.lives))

@@ -142,6 +142,7 @@ func New(cfg Config) (*Manager, error) {
 	m := &Manager{cfg: cfg, log: cfg.Logger.With("component", "calls", "instance", cfg.InstanceID), ctx: ctx, cancel: cancel,
 		started: time.Now(), lives: map[key]*live{}, hubs: map[key]*hub{}}
 	m.startLeases()
+	m.startFanout()
 	return m, nil
 }
 
@@ -159,14 +160,7 @@ func (m *Manager) Close() error {
 // shut ends every live interview, by hanging up its call or (drain) by
 // leaving it to another instance, then stops the manager.
 func (m *Manager) shut(drain bool) {
-	m.mu.Lock()
-	first := !m.closed
-	m.closed = true
-	lives := make([]*live, 0, len(m.lives))
-	for _, l := range m.lives {
-		lives = append(lives, l)
-	}
-	m.mu.Unlock()
+	first, lives := m.refuse()
 	for _, l := range lives {
 		if !first {
 			break
@@ -192,6 +186,16 @@ func (m *Manager) shut(drain bool) {
 		m.wg.Wait()
 		m.removeInstance()
 	})
+}
+
+// refuse makes the manager refuse new work and returns whether it was
+// open until now, with its live interviews.
+func (m *Manager) refuse() (bool, []*live) {
+	m.mu.Lock()
+	first := !m.closed
+	m.closed = true
+	m.mu.Unlock()
+	return first, m.liveList() // no live is added once closed
 }
 
 func (m *Manager) isClosed() bool {

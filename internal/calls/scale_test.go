@@ -197,13 +197,7 @@ func must(t testing.TB, err error) {
 // kill stops m as a killed process stops: no hang-up, no lease released,
 // no connection told; its leases are left to expire.
 func kill(m *Manager) {
-	m.mu.Lock()
-	m.closed = true
-	lives := make([]*live, 0, len(m.lives))
-	for _, l := range m.lives {
-		lives = append(lives, l)
-	}
-	m.mu.Unlock()
+	_, lives := m.refuse()
 	for _, l := range lives {
 		l.op.Lock()
 		if l.call != nil {
