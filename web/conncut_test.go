@@ -2,6 +2,7 @@ package web
 
 import (
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -9,6 +10,10 @@ import (
 // rtcRequest is how a browser's signalling connection starts: the
 // WebSocket upgrade of /rtc.
 const rtcRequest = "GET /rtc?"
+
+// sidebandRequest is how the calls manager's sideband to a call of the
+// local engine (mounted at /v1 of the same server) starts.
+const sidebandRequest = "GET /v1/realtime?call_id="
 
 // connListener is the test server's listener. It keeps the connections it
 // has accepted, so that a test can cut the browser's signalling from the
@@ -18,8 +23,9 @@ const rtcRequest = "GET /rtc?"
 // connection once the WebSocket upgrade hijacks it.
 type connListener struct {
 	net.Listener
-	refuse  atomic.Bool
-	refused atomic.Int32 // /rtc connections closed by refuseRTC
+	refuse   atomic.Bool
+	refused  atomic.Int32 // /rtc connections closed by refuseRTC
+	refuseSB atomic.Bool  // new sidebands are closed (refuseSidebands)
 	mu      sync.Mutex
 	conns   map[*spottedConn]struct{}
 }
@@ -47,11 +53,22 @@ func (l *connListener) Accept() (net.Conn, error) {
 }
 
 // cutRTC closes every open /rtc connection and reports how many it closed.
-func (l *connListener) cutRTC() int {
+func (l *connListener) cutRTC() int { return l.cut(rtcRequest) }
+
+// cutSidebands closes every open sideband connection, as a network
+// failure between interviewd and the provider would, without hanging up
+// the call, and reports how many it closed.
+func (l *connListener) cutSidebands() int { return l.cut(sidebandRequest) }
+
+// refuseSidebands makes the server close each new sideband connection
+// (on), or serve them again (off).
+func (l *connListener) refuseSidebands(on bool) { l.refuseSB.Store(on) }
+
+func (l *connListener) cut(prefix string) int {
 	l.mu.Lock()
 	var cut []*spottedConn
 	for c := range l.conns {
-		if c.isRTC(nil) {
+		if c.starts(nil, prefix) {
 			cut = append(cut, c)
 		}
 	}
@@ -78,13 +95,17 @@ type spottedConn struct {
 	*net.TCPConn
 	l    *connListener
 	mu   sync.Mutex
-	head []byte // the client's first bytes, up to len(rtcRequest)
+	head []byte // the client's first bytes, up to len(sidebandRequest)
 }
 
 func (c *spottedConn) Read(p []byte) (int, error) {
 	n, err := c.TCPConn.Read(p)
-	if n > 0 && c.isRTC(p[:n]) && c.l.refuse.Load() {
+	if n > 0 && c.starts(p[:n], rtcRequest) && c.l.refuse.Load() {
 		c.l.refused.Add(1)
+		_ = c.Close()
+		return 0, net.ErrClosed
+	}
+	if n > 0 && c.starts(nil, sidebandRequest) && c.l.refuseSB.Load() {
 		_ = c.Close()
 		return 0, net.ErrClosed
 	}
@@ -96,13 +117,14 @@ func (c *spottedConn) Close() error {
 	return c.TCPConn.Close()
 }
 
-// isRTC adds read to the bytes seen while they are fewer than the request
-// line's start, and reports whether the connection is a signalling one.
-func (c *spottedConn) isRTC(read []byte) bool {
+// starts adds read to the bytes seen while they are fewer than the longest
+// request line's start, and reports whether the connection's request
+// starts with prefix.
+func (c *spottedConn) starts(read []byte, prefix string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k := len(rtcRequest) - len(c.head); k > 0 {
+	if k := len(sidebandRequest) - len(c.head); k > 0 {
 		c.head = append(c.head, read[:min(k, len(read))]...)
 	}
-	return string(c.head) == rtcRequest
+	return strings.HasPrefix(string(c.head), prefix)
 }

@@ -35,17 +35,26 @@ var reconnectQuestions = []string{"Tell me about yourself.", "Why Go?", "Describ
 // recordChannels runs in the room's page before its scripts: it keeps the
 // data channels the page opens, so that the test can type an answer into
 // the call as the engine's text mode takes one (Chromium's fake
-// microphone plays silence, and the engine may have no recogniser). It
-// wraps the browser's API, not the room's code.
+// microphone plays silence, and the engine may have no recogniser), and
+// their peer connections, so that a test can lose the media as a network
+// would (closePeers). It wraps the browser's API, not the room's code.
 const recordChannels = `(() => {
   const create = RTCPeerConnection.prototype.createDataChannel;
   window.__channels = [];
+  window.__peers = [];
   RTCPeerConnection.prototype.createDataChannel = function (...args) {
     const dc = create.apply(this, args);
     window.__channels.push(dc);
+    window.__peers.push(this);
     return dc;
   };
 })();`
+
+// closePeers closes the room's peer connections: the call's media is
+// gone, so the room's next connection must offer a new call (it cannot
+// resume). A local close fires no state change: the room finds out when
+// it reconnects.
+const closePeers = `(window.__peers.forEach(p => p.close()), window.__peers.length)`
 
 // recordStates keeps every state the room shows from now on, with its
 // text, as the candidate sees them; a drop's "reconnecting" can be shorter
@@ -284,8 +293,14 @@ func reconnectWithinGrace(t *testing.T, browser context.Context) {
 	if !read(t, cand, "record the room's states", chromedp.Evaluate[bool](recordStates)) {
 		t.Fatal("the state recorder did not start")
 	}
+	// Signalling and media both drop (a network change): the room cannot
+	// resume the call and offers a new one (TestBrowserRoomResume has the
+	// signalling alone dropping).
 	if n := r.conns.cutRTC(); n != 1 {
 		t.Fatalf("cut %d signalling connections, want the room's one", n)
+	}
+	if n := read(t, cand, "close the room's peer", chromedp.Evaluate[int](closePeers)); n != 1 {
+		t.Fatalf("closed %d peer connections, want the room's one", n)
 	}
 
 	// The room says it is reconnecting, then is live again.

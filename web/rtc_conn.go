@@ -222,6 +222,9 @@ func (x *rtcSession) resume(ctx context.Context, callID string) bool {
 // Only an ended interview is the browser's business; another failure
 // costs those lines, not the call, and is logged.
 func (x *rtcSession) witness(ctx context.Context, events []realtime.Event) bool {
+	if len(events) == 0 {
+		return false
+	}
 	err := x.conn.Witness(ctx, events)
 	switch {
 	case err == nil:

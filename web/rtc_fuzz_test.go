@@ -56,10 +56,11 @@ func FuzzDecodeClientMessage(f *testing.F) {
 }
 
 // checkWitness holds an accepted transcript message to its limits: at
-// most 32 KiB and 50 events, each a line with an item and text.
+// most 32 KiB and 1 to 50 events, those kept each a line with an item and
+// text.
 func checkWitness(t *testing.T, b []byte, m clientMessage) {
 	t.Helper()
-	if len(b) > maxWitnessBytes || len(m.events) == 0 || len(m.events) > maxWitnessEvents || len(m.events) != len(m.Events) {
+	if len(b) > maxWitnessBytes || len(m.Events) == 0 || len(m.Events) > maxWitnessEvents || len(m.events) > len(m.Events) {
 		t.Fatalf("accepted a transcript of %d bytes and %d events", len(b), len(m.events))
 	}
 	for _, ev := range m.events {

@@ -89,8 +89,9 @@ func (e *errBadMessage) Error() string { return e.reason }
 
 // decodeClientMessage parses one client message: a JSON object whose type
 // is one of the six, an sdp_offer with an sdp string of at most 64 KiB, a
-// resume with a call ID, a transcript of at most 32 KiB and 50 events,
-// each a final transcript event (calls.WitnessLine).
+// resume with a call ID, a transcript of at most 32 KiB and 1 to 50
+// provider events, of which it keeps the final transcript lines
+// (calls.WitnessLine).
 func decodeClientMessage(b []byte) (clientMessage, error) {
 	var m clientMessage
 	b = bytes.TrimSpace(b)
@@ -139,10 +140,9 @@ func decodeWitness(b []byte, m clientMessage) (clientMessage, error) {
 		if err != nil {
 			return clientMessage{}, &errBadMessage{fmt.Sprintf("event %d is not a provider event", i)}
 		}
-		if _, _, _, ok := calls.WitnessLine(ev); !ok {
-			return clientMessage{}, &errBadMessage{fmt.Sprintf("event %d (%.60q) is not a final transcript event with an item and text", i, ev.Type)}
+		if _, _, _, ok := calls.WitnessLine(ev); ok {
+			m.events = append(m.events, ev) // others (an empty transcript, a delta) say nothing to keep
 		}
-		m.events = append(m.events, ev)
 	}
 	return m, nil
 }

@@ -9,14 +9,17 @@
 //   ← {"type":"session",…} ← {"type":"transcript","entry":…} ← {"type":"error",…}
 //   ← {"type":"progress","question":2,"total":5}
 //   → {"type":"ping"} ← {"type":"pong"}   → {"type":"end"}
+//   → {"type":"transcript","events":[…]}    (the data channel's final transcript events)
+//   → {"type":"resume","callId":…} ← {"type":"resumed",…} or an error (then an offer)
 //
 // The interviewer's voice plays in an <audio> element; transcript lines come
 // from the data channel (provider events, immediate) and from the server's
 // echo of what it stored (authoritative, with a seq); both carry the
 // provider's item ID, so a line shows once. After a drop (signalling or
 // media) the call reconnects within the grace window: a new token (each
-// admits one socket), a new socket, a new call, the same interview. docs/candidate-room.md has the
-// states, codes and rules.
+// admits one socket), a new socket, and, when the peer connection is still
+// up, a resume of the same call; otherwise a new call of the same
+// interview. docs/candidate-room.md has the states, codes and rules.
 
 /**
  * @typedef {"idle"|"connecting"|"live"|"reconnecting"|"ended"|"error"} CallState
@@ -46,6 +49,17 @@ const TERMINAL = new Set([
   "UPSTREAM_REJECTED", "BAD_MESSAGE", "MESSAGE_TOO_LARGE",
   "MIC_DENIED", "MIC_MISSING", "MIC_BUSY", "UNSUPPORTED",
 ]);
+
+/** The data channel's events that carry a final transcript line, which the
+ * room forwards to the server as a witness (docs/signaling.md). */
+const WITNESS = new Set([
+  "conversation.item.input_audio_transcription.completed", "response.output_audio_transcript.done",
+  "response.output_text.done", "conversation.item.added", "conversation.item.done", "conversation.item.created",
+]);
+/** The server's limits of one transcript message, and how many events wait for a socket. */
+const WITNESS_BYTES = 32 * 1024 - 64, WITNESS_EVENTS = 50, WITNESS_QUEUE = 500;
+/** How long a resume may wait for its answer before the room offers instead. */
+const RESUME_WAIT_MS = 8000;
 
 /** WebSocket close codes of the protocol, and what they mean here. */
 const CLOSE_ENDED = new Set([1000, 4009]);
@@ -86,6 +100,9 @@ export class InterviewCall extends EventTarget {
   /** @type {ReturnType<typeof setTimeout> | undefined} */ #unstable;
   /** @type {ReturnType<typeof setInterval> | undefined} */ #ping;
   /** @type {Map<string, string>} */ #partial = new Map();
+  #callId = ""; // the call the peer connection holds, from the session message
+  #resuming = false; // a resume was sent and not yet answered
+  /** @type {string[]} */ #witness = []; // final transcript events (JSON) not yet sent
 
   /** @param {CallOptions} opts */
   constructor(opts) {
@@ -149,12 +166,19 @@ export class InterviewCall extends EventTarget {
 
   async #connect() {
     const attempt = ++this.#attempt;
-    this.#teardown();
+    this.#teardownSocket();
+    if (!this.#canResume()) this.#closePeer();
     try {
       const grant = await this.#fetchToken();
       if (attempt !== this.#attempt) return;
       const ws = await this.#openSocket(grant, attempt);
       if (attempt !== this.#attempt) return;
+      this.#flushWitness();
+      if (this.#canResume()) {
+        this.#resume(ws, attempt);
+        return;
+      }
+      this.#closePeer();
       await this.#offer(ws, attempt);
     } catch (e) {
       this.#dropped(attempt, e instanceof CallError ? e.code : "NETWORK");
@@ -207,11 +231,13 @@ export class InterviewCall extends EventTarget {
     // The data channel and the track come before the offer, so that the
     // offer has an application section and a sending audio section.
     const dc = pc.createDataChannel("oai-events");
-    dc.onmessage = (ev) => { if (attempt === this.#attempt) this.#onEvent(ev.data); };
+    // The peer may outlive this socket (a resume), so its callbacks count
+    // while it is the call's peer, not while the attempt is current.
+    dc.onmessage = (ev) => { if (pc === this.#pc) this.#onEvent(ev.data); };
     const stream = /** @type {MediaStream} */ (this.#stream);
     for (const track of stream.getAudioTracks()) pc.addTrack(track, stream);
     pc.ontrack = (ev) => this.#play(ev);
-    pc.onconnectionstatechange = () => { if (attempt === this.#attempt) this.#onPeerState(pc.connectionState); };
+    pc.onconnectionstatechange = () => { if (pc === this.#pc) this.#onPeerState(pc.connectionState); };
     await pc.setLocalDescription(await pc.createOffer());
     // The server relays no trickled candidates upstream: the offer must
     // carry them, so wait for gathering (quick on a real network; bounded).
@@ -219,6 +245,48 @@ export class InterviewCall extends EventTarget {
     if (attempt !== this.#attempt) return;
     send(ws, { type: "sdp_offer", sdp: pc.localDescription?.sdp });
     this.#ping = setInterval(() => send(ws, { type: "ping" }), this.opts.pingMs);
+  }
+
+  /** Whether the peer connection still carries the call, so that a new
+   * socket can resume it instead of offering a new one. */
+  #canResume() {
+    return !!this.#callId && this.#pc?.connectionState === "connected";
+  }
+
+  /**
+   * Asks the server to re-attach this socket to the call the peer
+   * connection holds; an error, or no answer in time, falls back to a new
+   * offer on the same socket.
+   * @param {WebSocket} ws
+   * @param {number} attempt
+   */
+  #resume(ws, attempt) {
+    this.#resuming = true;
+    send(ws, { type: "resume", callId: this.#callId });
+    this.#ping = setInterval(() => send(ws, { type: "ping" }), this.opts.pingMs);
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => { if (attempt === this.#attempt && this.#resuming) this.#resumeFailed(ws, attempt); }, RESUME_WAIT_MS);
+  }
+
+  /**
+   * @param {WebSocket} ws
+   * @param {number} attempt
+   */
+  #resumeFailed(ws, attempt) {
+    this.#resuming = false;
+    clearInterval(this.#ping);
+    this.#closePeer();
+    this.#offer(ws, attempt).catch(() => this.#dropped(attempt, "NETWORK"));
+  }
+
+  #resumed() {
+    if (!this.#resuming) return;
+    this.#resuming = false;
+    clearTimeout(this.#retry);
+    this.#dropAt = 0;
+    this.#lastError = null;
+    this.#backoff = 500;
+    this.#set("live");
   }
 
   /** @param {RTCTrackEvent} ev */
@@ -242,7 +310,11 @@ export class InterviewCall extends EventTarget {
         this.#pc?.setRemoteDescription({ type: "answer", sdp: m.sdp })
           .catch(() => this.#dropped(this.#attempt, "UPSTREAM_UNAVAILABLE"));
         break;
+      case "resumed":
+        this.#resumed();
+        break;
       case "session":
+        this.#callId = String(m.callId || "");
         this.dispatchEvent(new CustomEvent("session", { detail: { callId: m.callId, expiresAt: m.expiresAt } }));
         break;
       case "transcript":
@@ -273,8 +345,14 @@ export class InterviewCall extends EventTarget {
     this.#lastError = { code, message };
     if (code === "RATE_LIMITED" || code === "BAD_MESSAGE") return;
     const attempt = this.#attempt;
+    if (this.#resuming && !TERMINAL.has(code) && code !== "INTERVIEW_CLOSED") {
+      const ws = this.#ws;
+      if (ws) this.#resumeFailed(ws, attempt); // the call cannot be resumed here: a new one
+      return;
+    }
     setTimeout(() => {
       if (attempt === this.#attempt && this.#ws?.readyState === WebSocket.OPEN && !this.#ending) {
+        this.#closePeer(); // the server's call is gone: the next one is new
         this.#dropped(attempt, code);
       }
     }, 250);
@@ -314,8 +392,8 @@ export class InterviewCall extends EventTarget {
         break;
       case "disconnected": { // often comes back by itself within seconds
         if (this.#state === "live") this.#set("reconnecting");
-        const attempt = this.#attempt;
-        this.#unstable = setTimeout(() => this.#dropped(attempt, "NETWORK"), 5000);
+        const pc = this.#pc;
+        this.#unstable = setTimeout(() => { if (pc === this.#pc) this.#dropped(this.#attempt, "NETWORK"); }, 5000);
         break;
       }
       case "failed":
@@ -347,7 +425,8 @@ export class InterviewCall extends EventTarget {
       return;
     }
     this.#attempt++; // callbacks of the lost connection are stale from now
-    this.#teardown();
+    this.#teardownSocket();
+    if (!this.#canResume()) this.#closePeer(); // else the call goes on while signalling comes back
     this.#set(this.#wasLive ? "reconnecting" : "connecting");
     clearTimeout(this.#retry);
     this.#retry = setTimeout(() => this.#connect(), Math.min(this.#backoff, left));
@@ -362,6 +441,7 @@ export class InterviewCall extends EventTarget {
     } catch {
       return;
     }
+    if (WITNESS.has(m.type)) this.#witnessEvent(m, data);
     const id = String(m.item_id || "");
     switch (m.type) {
       case "response.output_audio_transcript.delta":
@@ -382,6 +462,46 @@ export class InterviewCall extends EventTarget {
         this.#transcript({ itemId: id, speaker: "candidate", text: m.transcript || "", final: true });
         break;
     }
+  }
+
+  /**
+   * Keeps a final transcript event for the server, which stores it when
+   * no sideband of its own hears the call (a cut, a handover), and sends
+   * what waits when the socket is open. Only events that carry a line go.
+   * @param {any} m
+   * @param {string} data
+   */
+  #witnessEvent(m, data) {
+    const item = m.item;
+    const text = item ? (item.type === "message" && (item.content || []).some((/** @type {any} */ c) => c?.text || c?.transcript))
+      : (m.transcript || m.text);
+    if (!text || (!m.item_id && !item?.id)) return;
+    this.#witness.push(data);
+    if (this.#witness.length > WITNESS_QUEUE) this.#witness.shift();
+    this.#flushWitness();
+  }
+
+  /** Sends the waiting events in messages within the server's limits. */
+  #flushWitness() {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const enc = new TextEncoder();
+    /** @type {string[]} */ let batch = [];
+    let size = 0;
+    const flush = () => {
+      if (batch.length) ws.send(`{"type":"transcript","events":[${batch.join(",")}]}`);
+      batch = [];
+      size = 0;
+    };
+    for (const ev of this.#witness) {
+      const n = enc.encode(ev).length + 1;
+      if (n > WITNESS_BYTES) continue; // no message can carry it
+      if (batch.length === WITNESS_EVENTS || size + n > WITNESS_BYTES) flush();
+      batch.push(ev);
+      size += n;
+    }
+    flush();
+    this.#witness = [];
   }
 
   /** @param {TranscriptDetail} t */
@@ -428,16 +548,26 @@ export class InterviewCall extends EventTarget {
   }
 
   #teardown() {
+    this.#teardownSocket();
+    this.#closePeer();
+  }
+
+  #teardownSocket() {
     clearInterval(this.#ping);
-    clearTimeout(this.#unstable);
+    this.#resuming = false;
     const ws = this.#ws;
-    const pc = this.#pc;
     this.#ws = null;
-    this.#pc = null;
     if (ws) {
       ws.onclose = ws.onmessage = ws.onopen = null;
       if (ws.readyState <= WebSocket.OPEN) ws.close(1000);
     }
+  }
+
+  #closePeer() {
+    clearTimeout(this.#unstable);
+    const pc = this.#pc;
+    this.#pc = null;
+    this.#callId = "";
     if (pc) {
       pc.onconnectionstatechange = null;
       pc.close();
