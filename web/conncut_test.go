@@ -26,8 +26,8 @@ type connListener struct {
 	refuse   atomic.Bool
 	refused  atomic.Int32 // /rtc connections closed by refuseRTC
 	refuseSB atomic.Bool  // new sidebands are closed (refuseSidebands)
-	mu      sync.Mutex
-	conns   map[*spottedConn]struct{}
+	mu       sync.Mutex
+	conns    map[*spottedConn]struct{}
 }
 
 // trackConns wraps ln; connections other than TCP ones are passed through
