@@ -24,9 +24,13 @@ type Progress struct {
 // hub is the subscribers of one interview.
 type hub struct {
 	subs map[*subscriber]struct{}
-	// sent are the items published, so a repeat is not sent twice. Not the
-	// last Seq: an entry stored late at its place has a Seq below it.
+	// sent are the items published, so a repeat is not sent twice.
 	sent map[string]struct{}
+	// seq is the highest Seq sent (or stored when the hub was made): the
+	// fan-out re-reads the entries after it.
+	seq int64
+	// question is the last question sent, so a re-read sends it once.
+	question int
 }
 
 type subscriber struct {
@@ -44,6 +48,10 @@ func (s *subscriber) close() { s.once.Do(func() { close(s.ch) }) }
 // holds up a call. Entries stored before Subscribe are the caller's to read
 // from the store (the /rtc connection replays them after subscribing), as
 // is the progress (Conn.Progress).
+//
+// The updates stored by other instances sharing the database arrive too
+// (fanout.go): from the entries after the last one stored when the
+// interview's first subscription here began.
 func (m *Manager) Subscribe(tenantID, interviewID string) (<-chan Update, func()) {
 	s := &subscriber{ch: make(chan Update, m.cfg.SubscriberBuffer)}
 	k := key{tenantID, interviewID}
@@ -55,12 +63,30 @@ func (m *Manager) Subscribe(tenantID, interviewID string) (<-chan Update, func()
 	}
 	h := m.hubs[k]
 	if h == nil {
-		h = &hub{subs: map[*subscriber]struct{}{}}
-		m.hubs[k] = h
+		m.mu.Unlock()
+		seq := m.lastSeq(k) // outside the lock: a store read
+		m.mu.Lock()
+		if h = m.hubs[k]; h == nil {
+			h = &hub{subs: map[*subscriber]struct{}{}, seq: seq}
+			m.hubs[k] = h
+		}
 	}
 	h.subs[s] = struct{}{}
 	m.mu.Unlock()
 	return s.ch, func() { m.unsubscribe(k, s) }
+}
+
+// lastSeq is the Seq of k's last stored entry; 0 when there is none or
+// the store cannot say (the fan-out then re-reads from the start, and the
+// hub's sent items keep the repeats out).
+func (m *Manager) lastSeq(k key) int64 {
+	ctx, cancel := context.WithTimeout(m.ctx, m.cfg.HangupTimeout)
+	defer cancel()
+	entries, err := m.cfg.Store.ListTranscript(ctx, k.tenant, k.interview, 0)
+	if err != nil || len(entries) == 0 {
+		return 0
+	}
+	return entries[len(entries)-1].Seq
 }
 
 func (m *Manager) unsubscribe(k key, s *subscriber) {
@@ -82,7 +108,23 @@ func (m *Manager) Publish(tenantID, interviewID string, entries []interview.Tran
 	m.publish(key{tenantID, interviewID}, entries)
 }
 
+// publish gives stored entries to this instance's subscribers and
+// announces them to every instance.
 func (m *Manager) publish(k key, entries []interview.TranscriptEntry) {
+	if len(entries) == 0 {
+		return
+	}
+	m.deliver(k, entries)
+	var seq int64
+	for _, e := range entries {
+		seq = max(seq, e.Seq)
+	}
+	m.announce(k, kindEntries, seq)
+}
+
+// deliver gives stored entries to this instance's subscribers, each item
+// once.
+func (m *Manager) deliver(k key, entries []interview.TranscriptEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	h := m.hubs[k]
@@ -93,6 +135,7 @@ func (m *Manager) publish(k key, entries []interview.TranscriptEntry) {
 		h.sent = map[string]struct{}{}
 	}
 	for _, e := range entries {
+		h.seq = max(h.seq, e.Seq)
 		if _, ok := h.sent[e.ItemID]; ok {
 			continue
 		}
@@ -125,18 +168,35 @@ func (m *Manager) progress(k key, question, total int) {
 	if err := m.cfg.Store.UpdateSessionProgress(ctx, k.tenant, k.interview, question, m.now()); err != nil {
 		m.log.Error("record progress", "interview_id", k.interview, "question", question, "error", err.Error())
 	}
+	m.sendProgress(k, Progress{Question: question, Total: total}, true)
+	m.announce(k, kindProgress, 0)
+}
+
+// sendProgress gives the question reached to k's subscribers here: always
+// when this instance recorded it (again), else when it moved.
+func (m *Manager) sendProgress(k key, p Progress, again bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if h := m.hubs[k]; h != nil {
-		h.send(Update{Progress: &Progress{Question: question, Total: total}})
-		if len(h.subs) == 0 {
-			delete(m.hubs, k)
-		}
+	h := m.hubs[k]
+	if h == nil || !again && h.question == p.Question {
+		return
+	}
+	h.question = p.Question
+	h.send(Update{Progress: &p})
+	if len(h.subs) == 0 {
+		delete(m.hubs, k)
 	}
 }
 
-// closeHub ends the subscriptions of an interview that has ended.
+// closeHub ends the subscriptions of an interview that has ended, here
+// and, through the notice, on every instance.
 func (m *Manager) closeHub(k key) {
+	m.closeSubscribers(k)
+	m.announce(k, kindStatus, 0)
+}
+
+// closeSubscribers ends the subscriptions of k here.
+func (m *Manager) closeSubscribers(k key) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if h := m.hubs[k]; h != nil {
