@@ -64,6 +64,15 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	if err := prepareDataDir(&cfg); err != nil {
 		return err
 	}
+	if cfg.DatabaseURL == "" {
+		// SQLite serves one process: a second server on this DATA_DIR is
+		// refused, naming DATABASE_URL as the way to run several.
+		unlock, err := sqlite.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return fmt.Errorf("DATA_DIR: %w", err)
+		}
+		defer unlock()
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
