@@ -54,7 +54,6 @@ func (x *rtcSession) run(ctx context.Context) {
 	x.replay(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { x.watch(ctx, echo) })
-	wg.Go(func() { x.keepalive(ctx) })
 	x.readLoop(ctx)
 	cancel()
 	_ = x.ws.CloseNow()
@@ -99,11 +98,20 @@ func (x *rtcSession) readLoop(ctx context.Context) {
 
 // watch relays what the manager says: transcript entries, progress, a call that
 // failed after its answer, and the end of this connection's part.
+// It also pings the browser (keepalive): one goroutine for both, as an
+// idle connection's cost is mostly its goroutines' stacks
+// (docs/performance.md, "Idle signalling").
 func (x *rtcSession) watch(ctx context.Context, echo <-chan calls.Update) {
+	ping := time.NewTicker(x.limits.PingInterval)
+	defer ping.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-ping.C:
+			if !x.keepalive(ctx) {
+				return
+			}
 		case <-x.conn.Done():
 			x.drain(ctx, echo)
 			x.finish(ctx, outcomeOf(x.conn.Err()))
@@ -142,24 +150,16 @@ func (x *rtcSession) drain(ctx context.Context, echo <-chan calls.Update) {
 }
 
 // keepalive pings the browser; a ping not answered within the interval
-// closes the connection, which detaches it.
-func (x *rtcSession) keepalive(ctx context.Context) {
-	t := time.NewTicker(x.limits.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, x.limits.PingInterval)
-			err := x.ws.Ping(pctx)
-			cancel()
-			if err != nil {
-				_ = x.ws.CloseNow()
-				return
-			}
-		}
+// closes the connection, which detaches it (false).
+func (x *rtcSession) keepalive(ctx context.Context) bool {
+	pctx, cancel := context.WithTimeout(ctx, x.limits.PingInterval)
+	err := x.ws.Ping(pctx)
+	cancel()
+	if err != nil {
+		_ = x.ws.CloseNow()
+		return false
 	}
+	return true
 }
 
 // handle acts on one client message and reports whether the connection is over.
