@@ -124,6 +124,20 @@ func (c *cluster) owner(v interview.Session, m *Manager, callID string) {
 	if l.CallID != callID {
 		c.t.Errorf("lease of call %q, want %q", l.CallID, callID)
 	}
+	c.wait(m.InstanceID()+" reading the call", func() bool { return reading(m, v, callID) })
+}
+
+// reading reports whether m reads the interview's call callID: the lease
+// is taken before the sideband is attached.
+func reading(m *Manager, v interview.Session, callID string) bool {
+	m.mu.Lock()
+	l := m.lives[key{v.TenantID, v.ID}]
+	m.mu.Unlock()
+	if l == nil || !m.lock(l) {
+		return false
+	}
+	defer l.op.Unlock()
+	return l.call != nil && l.call.id == callID
 }
 
 // answer has the candidate answer, and waits until whoever reads the call
