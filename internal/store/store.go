@@ -401,8 +401,10 @@ type Locks interface {
 // Throttles count failures (sign-ins) shared by every instance.
 type Throttles interface {
 	// AddThrottle records one failure of key at at and returns how many
-	// failures key has had in (at-window, at]. Parallel adds of one key
-	// are counted one after the other: each sees the ones before it.
+	// failures key has had after at-window: those in (at-window, at] and
+	// any a parallel add recorded with a later time. Parallel adds of one
+	// key are counted one after the other: each sees the ones before it,
+	// whatever times their callers read.
 	AddThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
 	// CountThrottle returns how many failures key has had in (at-window, at].
 	CountThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)

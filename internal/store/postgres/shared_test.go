@@ -8,6 +8,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store"
+	"github.com/interviewd/interviewd/internal/store/storetest"
 )
 
 // A listener whose connection is killed (pg_terminate_backend) reconnects,
@@ -26,7 +27,7 @@ func TestListenReconnects(t *testing.T) {
 		if err := a.Notify(ctx, "test_reconnect", "before"); err != nil {
 			t.Fatal(err)
 		}
-		if got := recv(t, l); got != "before" {
+		if got := storetest.Receive(t, l); got != "before" {
 			t.Fatalf("received %q, want before", got)
 		}
 		var killed int
@@ -34,7 +35,7 @@ func TestListenReconnects(t *testing.T) {
 			WHERE datname = current_database() AND query LIKE 'LISTEN %test_reconnect%'`).Scan(&killed); err != nil || killed != 1 {
 			t.Fatalf("killed %d listener connections (%v), want 1", killed, err)
 		}
-		if got := recv(t, l); got != "" {
+		if got := storetest.Receive(t, l); got != "" {
 			t.Fatalf("after the kill received %q, want \"\" (re-read)", got)
 		}
 		// Listening again: notifications sent from now on arrive.
@@ -43,28 +44,13 @@ func TestListenReconnects(t *testing.T) {
 			if err := a.Notify(ctx, "test_reconnect", "after"); err != nil {
 				t.Fatal(err)
 			}
-			if got := recv(t, l); got == "after" {
+			if got := storetest.Receive(t, l); got == "after" {
 				break
 			} else if time.Now().After(deadline) {
 				t.Fatalf("received %q, want after", got)
 			}
 		}
 	})
-}
-
-// recv waits for one payload, generously.
-func recv(t *testing.T, l <-chan string) string {
-	t.Helper()
-	select {
-	case p, ok := <-l:
-		if !ok {
-			t.Fatal("the listener closed")
-		}
-		return p
-	case <-time.After(20 * time.Second):
-		t.Fatal("nothing received within 20 s")
-	}
-	return ""
 }
 
 // The instances' shared state is the server's: through As every method is

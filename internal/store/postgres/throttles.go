@@ -9,7 +9,7 @@ import (
 )
 
 // AddThrottle records one failure of key at at and returns how many it has
-// had in (at-window, at], this one included. A transaction lock on the key
+// had after at-window, this one included. A transaction lock on the key
 // queues parallel adds, so that each counts the ones committed before it.
 func (s *Store) AddThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
 	if err := s.serverOnly("add throttle failure"); err != nil {
@@ -23,8 +23,10 @@ func (s *Store) AddThrottle(ctx context.Context, key string, at time.Time, windo
 		if _, err := tx.Exec(ctx, `INSERT INTO throttle_failures (key, at) VALUES ($1, $2)`, key, at.UTC()); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `SELECT count(*) FROM throttle_failures WHERE key = $1 AND at > $2 AND at <= $3`,
-			key, at.Add(-window).UTC(), at.UTC()).Scan(&n)
+		// No upper bound: a parallel add that read a later time but took
+		// the lock first has counted, and must count here too.
+		return tx.QueryRow(ctx, `SELECT count(*) FROM throttle_failures WHERE key = $1 AND at > $2`,
+			key, at.Add(-window).UTC()).Scan(&n)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("add throttle failure: %w", err)

@@ -8,14 +8,17 @@ import (
 )
 
 // AddThrottle records one failure of key at at and returns how many it has
-// had in (at-window, at], this one included.
+// had after at-window, this one included.
 func (s *Store) AddThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO throttle_failures (key, at) VALUES (?, ?)`, key, ts(at)); err != nil {
 			return dbErr(err)
 		}
-		return dbErr(countThrottle(ctx, tx, key, at, window, &n))
+		// No upper bound: a parallel add that read a later time but took
+		// the write lock first has counted, and must count here too.
+		return dbErr(tx.QueryRowContext(ctx, `SELECT count(*) FROM throttle_failures
+			WHERE key = ? AND at > ?`, key, ts(at.Add(-window))).Scan(&n))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("add throttle failure: %w", err)
@@ -26,20 +29,12 @@ func (s *Store) AddThrottle(ctx context.Context, key string, at time.Time, windo
 // CountThrottle returns how many failures key has had in (at-window, at].
 func (s *Store) CountThrottle(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
 	var n int
-	if err := countThrottle(ctx, s.r, key, at, window, &n); err != nil {
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM throttle_failures
+		WHERE key = ? AND at > ? AND at <= ?`, key, ts(at.Add(-window)), ts(at)).Scan(&n)
+	if err != nil {
 		return 0, fmt.Errorf("count throttle failures: %w", dbErr(err))
 	}
 	return n, nil
-}
-
-// queryer is a pool or a transaction.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func countThrottle(ctx context.Context, q queryer, key string, at time.Time, window time.Duration, n *int) error {
-	return q.QueryRowContext(ctx, `SELECT count(*) FROM throttle_failures
-		WHERE key = ? AND at > ? AND at <= ?`, key, ts(at.Add(-window)), ts(at)).Scan(n)
 }
 
 // ResetThrottle forgets key's failures.

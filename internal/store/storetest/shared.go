@@ -83,7 +83,7 @@ func testNotify(t *testing.T, a, b store.Store) {
 	}
 	for name, l := range map[string]<-chan string{"same store": la, "other store": lb} {
 		for _, want := range []string{"one", "two", strings.Repeat("x", store.MaxNotifyPayload)} {
-			if got := receive(t, l); got != want {
+			if got := Receive(t, l); got != want {
 				t.Errorf("%s received %.20q, want %.20q", name, got, want)
 			}
 		}
@@ -105,9 +105,9 @@ func testNotifyInvalid(t *testing.T, a, _ store.Store) {
 	wantErr(t, "oversized payload", a.Notify(ctx, "test_big", strings.Repeat("x", store.MaxNotifyPayload+1)), store.ErrInvalid)
 }
 
-// receive waits for one payload, failing the test after a generous time
-// (the machine may be loaded).
-func receive(t *testing.T, l <-chan string) string {
+// Receive waits for one payload on a listener's channel, failing the test
+// after a generous time (the machine may be loaded) or if it closes.
+func Receive(t *testing.T, l <-chan string) string {
 	t.Helper()
 	select {
 	case p, ok := <-l:

@@ -64,6 +64,14 @@ func testThrottles(t *testing.T, s store.Store) {
 		t.Errorf("the earlier failure after the release: %d, %v; want it kept", n, err)
 	}
 	must(t, s.ReleaseThrottle(ctx, "signin:"+unique())) // none: no error
+	// An add whose caller read an earlier time than a parallel one that
+	// was recorded first still counts it.
+	late := "signin:" + unique()
+	_, err = s.AddThrottle(ctx, late, at(5), window)
+	must(t, err)
+	if n, err := s.AddThrottle(ctx, late, at(4), window); err != nil || n != 2 {
+		t.Errorf("an add with an earlier time: %d, %v; want 2", n, err)
+	}
 	// Pruning is global: count only what this test wrote far in the past.
 	old := "signin:" + unique()
 	for i := range 2 {
