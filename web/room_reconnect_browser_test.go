@@ -272,9 +272,7 @@ func reconnectWithinGrace(t *testing.T, browser context.Context) {
 	cand := enterRoom(t, browser, link)
 
 	// The candidate answers question 1; the interviewer asks question 2.
-	answer := `{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":"I build backend services in Go."}]}}`
-	poll[bool](t, cand, "the answer is sent", `(dc => !!dc && dc.readyState === "open" && (dc.send(`+
-		fmt.Sprintf("%q", answer)+`), true))(window.__channels[window.__channels.length - 1])`, 20*time.Second)
+	typeAnswer(t, cand, answerFirst)
 	eventually(t, "the answer and question 2 stored", 30*time.Second, func() (bool, string) {
 		e := r.transcript(t, tenant, id)
 		return len(e) >= 3 && e[1].Speaker == interview.SpeakerCandidate && strings.Contains(e[2].Text, reconnectQuestions[1]),

@@ -19,13 +19,16 @@ import (
 const answerFirst = "I build backend services in Go."
 
 // typeAnswer sends text into the call on the room's data channel, as the
-// candidate's answer.
+// candidate's answer, then asks for the interviewer's response as a text
+// client must: a user item starts nothing by itself (OpenAI's rule, which
+// the engine keeps). Without the request the next question would come only
+// from the idle timeout, 30 s after the last line, racing the test's wait.
 func typeAnswer(t *testing.T, cand context.Context, text string) {
 	t.Helper()
 	answer := `{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":` +
 		fmt.Sprintf("%q", text) + `}]}}`
 	poll[bool](t, cand, "the answer is sent", `(dc => !!dc && dc.readyState === "open" && (dc.send(`+
-		fmt.Sprintf("%q", answer)+`), true))(window.__channels[window.__channels.length - 1])`, 20*time.Second)
+		fmt.Sprintf("%q", answer)+`), dc.send('{"type":"response.create"}'), true))(window.__channels[window.__channels.length - 1])`, 20*time.Second)
 }
 
 // TestBrowserRoomWitness cuts the server's sideband to the call (the
