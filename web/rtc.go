@@ -16,6 +16,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/calls"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // rtcGuard holds the /rtc limits, the per-IP and per-interview
@@ -27,12 +28,17 @@ type rtcGuard struct {
 	spent       *auth.RTCSpent
 }
 
-func newRTCGuard(l RTCLimits) *rtcGuard {
+// newRTCGuard keeps the spent tokens in st, shared by every instance on
+// its database; without a store (nil) /rtc is unavailable.
+func newRTCGuard(l RTCLimits, st store.RTCTokens) *rtcGuard {
 	l = l.withDefaults()
-	return &rtcGuard{limits: l,
+	g := &rtcGuard{limits: l,
 		byIP:        newWindowLimiter(l.ConnsPerIPPerMinute, time.Minute),
-		byInterview: newWindowLimiter(l.ConnsPerInterviewPerMinute, time.Minute),
-		spent:       auth.NewRTCSpent(nil)}
+		byInterview: newWindowLimiter(l.ConnsPerInterviewPerMinute, time.Minute)}
+	if st != nil {
+		g.spent = auth.NewRTCSpent(st)
+	}
+	return g
 }
 
 // rtcRoutes registers the signalling WebSocket of the candidate's browser
@@ -46,7 +52,7 @@ func (s *server) rtcRoutes(r chi.Router) {
 // connection runs until the browser leaves or the interview ends.
 func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	if s.calls == nil || s.rtcTokens == nil {
+	if s.calls == nil || s.rtcTokens == nil || s.rtc.spent == nil {
 		s.refuseRTC(w, http.StatusServiceUnavailable, rtcInternal, "live interviews are not available on this server")
 		return
 	}
@@ -65,9 +71,8 @@ func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
 		s.refuseRTC(w, http.StatusUnauthorized, rtcUnauthorized, "the interview token is missing, invalid or expired")
 		return
 	}
-	if s.rtc.spent.Spend(claims) != nil {
-		s.refuseRTC(w, http.StatusUnauthorized, rtcUnauthorized,
-			"this interview token has been used already; each connection needs a new token")
+	if err := s.rtc.spent.Spend(r.Context(), claims); err != nil {
+		s.refuseSpent(w, r, err)
 		return
 	}
 	if !s.rtc.byInterview.allow(claims.TenantID + "/" + claims.InterviewID) {
@@ -121,6 +126,20 @@ func connectRefusal(err error) (int, outcome) {
 		return http.StatusConflict, o
 	}
 	return http.StatusServiceUnavailable, o
+}
+
+// refuseSpent refuses a token that Spend did not admit: one used before,
+// or one the store could not record (a 503, logged, worth a retry with a
+// new token).
+func (s *server) refuseSpent(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, auth.ErrTokenSpent) {
+		s.refuseRTC(w, http.StatusUnauthorized, rtcUnauthorized,
+			"this interview token has been used already; each connection needs a new token")
+		return
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelError, "rtc token not recorded",
+		slog.String("request_id", requestIDFrom(r.Context())), slog.String("error", err.Error()))
+	s.refuseRTC(w, http.StatusServiceUnavailable, rtcInternal, "the interview token could not be checked; try again")
 }
 
 // refuseRTC counts a refused /rtc attempt by its code and answers it.

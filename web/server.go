@@ -113,7 +113,7 @@ func NewServer(d Deps) http.Handler {
 		calls:        d.Calls,
 		rtcTokens:    d.RTCTokens,
 		pinnedTenant: d.PinnedTenant,
-		rtc:          newRTCGuard(d.RTCLimits),
+		rtc:          newRTCGuard(d.RTCLimits, d.Store),
 		metrics:      d.Metrics,
 		clientIPs:    d.ClientIPs,
 	}

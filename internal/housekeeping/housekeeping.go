@@ -1,9 +1,10 @@
 // Package housekeeping deletes rows that would otherwise only grow: sign-in
 // sessions once they expire, Idempotency-Key records a day old,
 // invitations a month after their links expired, finished webhook
-// deliveries a month old and sign-in failures an hour old. A Janitor does
-// it periodically in the serving process; of several instances sharing a
-// database, one at a time sweeps (the "janitor" lock, store.Locks).
+// deliveries a month old, sign-in failures an hour old and spent
+// signalling tokens once they expire. A Janitor does it periodically in
+// the serving process; of several instances sharing a database, one at a
+// time sweeps (the "janitor" lock, store.Locks).
 package housekeeping
 
 import (
@@ -17,8 +18,9 @@ import (
 )
 
 // How often a Janitor sweeps and how long rows outlive their use. Logins
-// have no retention: an expired login is refused at sign-in, and gone at
-// the next sweep.
+// and spent signalling tokens have no retention: an expired login is
+// refused at sign-in, an expired token by its verifier (whose leeway the
+// record's expiry includes), and either is gone at the next sweep.
 const (
 	// Interval is how often a Janitor sweeps. The deletes are cheap, and an
 	// hour of leftovers is harmless: every row it deletes is already
@@ -56,6 +58,7 @@ type Store interface {
 	DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error)
 	DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
 	PruneThrottles(ctx context.Context, before time.Time) (int, error)
+	PruneRTCTokens(ctx context.Context, before time.Time) (int, error)
 	store.Locks
 }
 
@@ -93,8 +96,8 @@ func New(cfg Config) *Janitor {
 // Counts are the rows one sweep deleted. Skipped says that another
 // instance held the lock, so this one deleted nothing.
 type Counts struct {
-	Logins, IdempotencyKeys, Invitations, Deliveries, Throttles int64
-	Skipped                                                     bool
+	Logins, IdempotencyKeys, Invitations, Deliveries, Throttles, RTCTokens int64
+	Skipped                                                                bool
 }
 
 // Sweep deletes what is due now and returns the counts, unless another
@@ -111,10 +114,12 @@ func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
 	defer unlock()
 	now := j.now()
 	var c Counts
-	var errs [5]error
-	var throttles int
+	var errs [6]error
+	var throttles, rtcTokens int
 	throttles, errs[4] = j.store.PruneThrottles(ctx, now.Add(-ThrottleRetention))
 	c.Throttles = int64(throttles)
+	rtcTokens, errs[5] = j.store.PruneRTCTokens(ctx, now)
+	c.RTCTokens = int64(rtcTokens)
 	c.Logins, errs[0] = j.store.DeleteExpiredLogins(ctx, now)
 	c.IdempotencyKeys, errs[1] = j.store.DeleteIdempotencyKeys(ctx, now.Add(-IdempotencyRetention))
 	c.Invitations, errs[2] = j.store.DeleteExpiredInvitations(ctx, now.Add(-InvitationRetention))
@@ -147,7 +152,8 @@ func (j *Janitor) sweepAndLog(ctx context.Context) {
 	c, err := j.Sweep(ctx)
 	attrs := []slog.Attr{slog.Int64("logins", c.Logins),
 		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations),
-		slog.Int64("webhook_deliveries", c.Deliveries), slog.Int64("throttle_failures", c.Throttles)}
+		slog.Int64("webhook_deliveries", c.Deliveries), slog.Int64("throttle_failures", c.Throttles),
+		slog.Int64("spent_rtc_tokens", c.RTCTokens)}
 	if err == nil && c.Skipped {
 		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep skipped: another instance holds the lock")
 		return

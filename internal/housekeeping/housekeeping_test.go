@@ -179,8 +179,14 @@ func TestSweepRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for _, exp := range []time.Time{now.Add(-time.Minute), now.Add(time.Minute)} {
+		if err := s.SpendRTCToken(t.Context(), "rtc_"+uuid.NewString(), exp); err != nil {
+			t.Fatal(err)
+		}
+	}
 	c, err := housekeeping.New(housekeeping.Config{Store: s}).Sweep(t.Context())
-	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1, Deliveries: 1, Throttles: 1}) {
+	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1, Deliveries: 1,
+		Throttles: 1, RTCTokens: 1}) {
 		t.Errorf("sweep: %+v, %v; want one row of each", c, err)
 	}
 }

@@ -79,6 +79,7 @@ type Store interface {
 	Leases
 	Locks
 	Throttles
+	RTCTokens
 	Notifier
 }
 
@@ -417,6 +418,20 @@ type Throttles interface {
 	// PruneThrottles deletes failures at or before before, returning how
 	// many (the janitor).
 	PruneThrottles(ctx context.Context, before time.Time) (int, error)
+}
+
+// RTCTokens records the signalling tokens already used (docs/signaling.md),
+// shared by every instance so that each token admits one connection.
+// Every method is the server's (privileged path); through As on
+// PostgreSQL they are ErrForbidden.
+type RTCTokens interface {
+	// SpendRTCToken records the token id as spent until expires. It is
+	// atomic: the first call for an id returns nil, every later one (from
+	// any instance) ErrConflict, until the record is pruned.
+	SpendRTCToken(ctx context.Context, id string, expires time.Time) error
+	// PruneRTCTokens deletes the records that expired at or before before,
+	// returning how many (the janitor).
+	PruneRTCTokens(ctx context.Context, before time.Time) (int, error)
 }
 
 // Notifier carries small messages between the instances sharing the

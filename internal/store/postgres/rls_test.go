@@ -130,6 +130,7 @@ var allowed = map[string][4]who{
 	"call_leases":        {none, none, none, none},
 	"instances":          {none, none, none, none},
 	"throttle_failures":  {none, none, none, none},
+	"spent_rtc_tokens":   {none, none, none, none}, // 00010, as the above
 	"invitations":        {owner, owner, owner, owner},
 	"idempotency_keys":   {members, members, members, members},
 	"webhook_endpoints":  {owner, owner, owner, none},

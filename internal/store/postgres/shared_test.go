@@ -79,6 +79,8 @@ func TestSharedStateRefusedThroughAs(t *testing.T) {
 		"ResetThrottle":   func() error { return as.ResetThrottle(ctx, "k") },
 		"ReleaseThrottle": func() error { return as.ReleaseThrottle(ctx, "k") },
 		"PruneThrottles":  func() error { _, err := as.PruneThrottles(ctx, now); return err },
+		"SpendRTCToken":   func() error { return as.SpendRTCToken(ctx, "rtc_x", now) },
+		"PruneRTCTokens":  func() error { _, err := as.PruneRTCTokens(ctx, now); return err },
 		"Notify":          func() error { return as.Notify(ctx, "test_as", "x") },
 		"Listen": func() error {
 			lctx, cancel := context.WithCancel(ctx)

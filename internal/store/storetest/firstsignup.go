@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"sync"
 	"testing"
 
@@ -52,16 +51,5 @@ func raceFirstSignUps(t *testing.T, s store.Store) {
 		}()
 	}
 	wg.Wait()
-	won := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, store.ErrNotEmpty):
-			t.Errorf("parallel first sign-up: %v, want nil or ErrNotEmpty", err)
-		}
-	}
-	if won != 1 {
-		t.Errorf("%d of %d parallel first sign-ups won, want 1", won, n)
-	}
+	oneWon(t, "parallel first sign-ups", errs, store.ErrNotEmpty)
 }

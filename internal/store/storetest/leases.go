@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -103,18 +102,7 @@ func testLeaseParallel(t *testing.T, s store.Store) {
 		})
 	}
 	wg.Wait()
-	won := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, store.ErrConflict):
-			t.Errorf("parallel acquire: %v, want nil or ErrConflict", err)
-		}
-	}
-	if won != 1 {
-		t.Errorf("%d of %d parallel acquires won, want 1", won, n)
-	}
+	oneWon(t, "parallel acquires", errs, store.ErrConflict)
 }
 
 // testOrphans: the calls no live instance owns are the interviews in

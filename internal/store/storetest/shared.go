@@ -20,6 +20,7 @@ func RunShared(t *testing.T, pair func(t *testing.T) (store.Store, store.Store))
 		{"TryLock", testTryLock},
 		{"Notify", testNotify},
 		{"NotifyInvalid", testNotifyInvalid},
+		{"RTCTokenShared", testRTCTokenShared},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -67,6 +67,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Instances", testInstances},
 		{"Throttles", testThrottles},
 		{"ThrottleParallel", testThrottleParallel},
+		{"RTCTokens", testRTCTokens},
+		{"RTCTokenParallel", testRTCTokenParallel},
 		{"Isolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Conflict", testConflict},
@@ -107,6 +109,24 @@ func wantErr(t *testing.T, what string, err, target error) {
 	t.Helper()
 	if !errors.Is(err, target) {
 		t.Errorf("%s: error = %v, want %v", what, err, target)
+	}
+}
+
+// oneWon fails the test unless exactly one of errs, the answers to
+// parallel attempts at what, is nil and the others are loser.
+func oneWon(t *testing.T, what string, errs []error, loser error) {
+	t.Helper()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, loser):
+			t.Errorf("%s: %v, want nil or %v", what, err, loser)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d %s won, want 1", won, len(errs), what)
 	}
 }
 
