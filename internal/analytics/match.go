@@ -1,9 +1,7 @@
 package analytics
 
 import (
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
@@ -27,18 +25,11 @@ var stopWords = map[string]bool{
 	"us": true, "we": true, "our": true, "what": true, "how": true, "tell": true, "please": true,
 }
 
-// words splits text into lower-case words of letters and digits.
-func words(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
 // keywords is the set of a question's words that count for a resemblance:
 // its words but stop words, or all its words when it has no other.
 func keywords(question string) map[string]bool {
 	all, content := map[string]bool{}, map[string]bool{}
-	for _, w := range words(question) {
+	for _, w := range interview.Words(question) {
 		all[w] = true
 		if !stopWords[w] {
 			content[w] = true
@@ -56,7 +47,7 @@ func similarity(keys map[string]bool, text string) float64 {
 		return 0
 	}
 	found := map[string]bool{}
-	for _, w := range words(text) {
+	for _, w := range interview.Words(text) {
 		if keys[w] {
 			found[w] = true
 		}

@@ -11,9 +11,8 @@ import (
 // pause, not speech); the last line has no next one, so it takes its
 // words at an ordinary 2.5 words a second.
 const (
-	slowWordsPerSecond   = 1.5
-	normalWordsPerSecond = 2.5
-	maxLine              = 120 * time.Second
+	slowWordsPerSecond = 1.5
+	maxLine            = 120 * time.Second
 )
 
 // line is a transcript entry with its words counted and its speaking time
@@ -28,8 +27,8 @@ type line struct {
 func measure(entries []interview.TranscriptEntry) []line {
 	out := make([]line, len(entries))
 	for i, e := range entries {
-		n := len(words(e.Text))
-		d := perWords(n, normalWordsPerSecond)
+		n := len(interview.Words(e.Text))
+		d := perWords(n, interview.SpokenWordsPerSecond)
 		if i+1 < len(entries) {
 			d = min(max(entries[i+1].Timestamp.Sub(e.Timestamp), 0), perWords(n, slowWordsPerSecond))
 		}

@@ -3,7 +3,6 @@ package assess
 import (
 	"math"
 	"strings"
-	"unicode"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
@@ -52,21 +51,6 @@ func VerifyQuote(lines map[int64]interview.TranscriptEntry, e interview.Evidence
 	return q != "" && strings.Contains(" "+Normalize(line.Text)+" ", " "+q+" ")
 }
 
-// Normalize is text as quotes are compared: lower case, letters and
-// digits only, words separated by single spaces.
-func Normalize(s string) string {
-	var b strings.Builder
-	space := false
-	for _, c := range s {
-		if unicode.IsLetter(c) || unicode.IsDigit(c) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToLower(c))
-		} else {
-			space = true
-		}
-	}
-	return b.String()
-}
+// Normalize is text as quotes are compared: its words (interview.Words:
+// lower case, letters and digits only) separated by single spaces.
+func Normalize(s string) string { return strings.Join(interview.Words(s), " ") }

@@ -18,7 +18,6 @@ const ReasonInterviewerEnded = "the interviewer ended the interview"
 const (
 	goodbyeMax      = 60 * time.Second // from the end_interview call, whatever happens
 	goodbyeAudioMax = 30 * time.Second // the estimate of the goodbye's audio
-	wordsPerSecond  = 2.5
 )
 
 // The function_call_output of each answer.
@@ -186,7 +185,7 @@ func (t *tools) followGoodbye(ctx context.Context, ev realtime.Event) {
 
 // audioEstimate is how long a goodbye of words takes to say.
 func audioEstimate(words int) time.Duration {
-	d := time.Duration(float64(words)/wordsPerSecond*float64(time.Second)) + time.Second
+	d := time.Duration(float64(words)/interview.SpokenWordsPerSecond*float64(time.Second)) + time.Second
 	return min(d, goodbyeAudioMax)
 }
 

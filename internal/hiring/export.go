@@ -14,10 +14,7 @@ import (
 // (words / 2.5 per second + 1 s, as the calls manager estimates a
 // goodbye), and ends where the next line begins if that is sooner; a line
 // at the same time as the one before it still shows for minCue.
-const (
-	wordsPerSecond = 2.5
-	minCue         = 500 * time.Millisecond
-)
+const minCue = 500 * time.Millisecond
 
 // InterruptedMark follows the text of a line cut short in the text and
 // WebVTT exports and on the recruiter's page.
@@ -161,7 +158,7 @@ func WriteVTT(w io.Writer, entries []interview.TranscriptEntry) error {
 // spoken estimates how long text takes to say.
 func spoken(text string) time.Duration {
 	words := len(strings.Fields(text))
-	return time.Second + time.Duration(float64(words)/wordsPerSecond*float64(time.Second))
+	return time.Second + time.Duration(float64(words)/interview.SpokenWordsPerSecond*float64(time.Second))
 }
 
 // exportSpeaker names a line's speaker and its source, as in

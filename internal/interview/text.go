@@ -82,3 +82,17 @@ func textError(field, problem string) error {
 func quoteField(field string) string {
 	return `"` + strings.ToValidUTF8(field, "\uFFFD") + `"`
 }
+
+// SpokenWordsPerSecond is the speaking rate interviewd assumes where it
+// must estimate how long a line takes to say (exports' cue lengths, the
+// interviewer's goodbye, analytics' speaking time of a last line).
+const SpokenWordsPerSecond = 2.5
+
+// Words splits text into its lower-case words of letters and digits,
+// the form in which lines are compared: questions with what the
+// interviewer said, quotes with the lines they cite.
+func Words(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
