@@ -17,7 +17,7 @@ func verify(a answer, r interview.Rubric, lines map[int64]interview.TranscriptEn
 		Summary: strings.TrimSpace(*a.Summary), Strengths: a.Strengths, Concerns: a.Concerns, FollowUps: a.FollowUps,
 		Recommendation: interview.Recommendation(a.Recommendation),
 	}
-	var sum, weights float64
+	scores := map[string]float64{}
 	for _, s := range a.Competencies {
 		cs := interview.CompetencyScore{Key: s.Key, Score: int(*s.Score), Rationale: strings.TrimSpace(s.Rationale), Evidence: []interview.Evidence{}}
 		for _, e := range s.Evidence {
@@ -29,13 +29,9 @@ func verify(a answer, r interview.Rubric, lines map[int64]interview.TranscriptEn
 		}
 		cs.Flagged = cs.Dropped > 0 || len(cs.Evidence) == 0
 		res.Competencies = append(res.Competencies, cs)
-		c, _ := r.Competency(s.Key)
-		sum += float64(cs.Score * c.Weight)
-		weights += float64(c.Weight)
+		scores[s.Key] = float64(cs.Score)
 	}
-	if weights > 0 {
-		res.Overall = math.Round(sum/weights*100) / 100
-	}
+	res.Overall = math.Round(r.WeightedMean(scores)*100) / 100
 	return res
 }
 

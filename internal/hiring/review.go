@@ -98,23 +98,7 @@ func HumanScores(r interview.Rubric, cards []interview.Scorecard) (map[string]fl
 			avg[k] = float64(sum[k]) / float64(n[k])
 		}
 	}
-	return avg, WeightedMean(r, avg), count
-}
-
-// WeightedMean is the mean of scores by key, weighted by the rubric's
-// weights; competencies with no score do not count, and none gives 0.
-func WeightedMean(r interview.Rubric, scores map[string]float64) float64 {
-	var total, weights float64
-	for _, c := range r.Competencies {
-		if v, ok := scores[c.Key]; ok {
-			total += v * float64(c.Weight)
-			weights += float64(c.Weight)
-		}
-	}
-	if weights == 0 {
-		return 0
-	}
-	return total / weights
+	return avg, r.WeightedMean(avg), count
 }
 
 // Analytics measures an interview.

@@ -178,3 +178,21 @@ func (r Rubric) SameContent(o Rubric) bool {
 	}
 	return r.Derived == o.Derived
 }
+
+// WeightedMean is the mean of scores by competency key, weighted by the
+// rubric's weights: the overall score of an assessment or of people's
+// scorecards. Keys not in the rubric and competencies with no score do
+// not count; no score at all gives 0.
+func (r Rubric) WeightedMean(scores map[string]float64) float64 {
+	var total, weights float64
+	for _, c := range r.Competencies {
+		if v, ok := scores[c.Key]; ok {
+			total += v * float64(c.Weight)
+			weights += float64(c.Weight)
+		}
+	}
+	if weights == 0 {
+		return 0
+	}
+	return total / weights
+}
