@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Limits on a position's fields.
@@ -122,4 +123,23 @@ func (c Candidate) Validate() error {
 // PositionFilter narrows a list of positions.
 type PositionFilter struct {
 	IncludeArchived bool
+}
+
+// LanguageName is a position's language (a BCP 47 tag) as people read it:
+// its name in English for the recruiter's pages ("Spanish (Mexico)"),
+// and, with self, in the language itself for the candidate ("español
+// (México)"). A tag the catalogue cannot name is shown as it is.
+func LanguageName(tag string, self bool) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	namer := display.English.Tags()
+	if self {
+		namer = display.Self
+	}
+	if name := namer.Name(t); name != "" {
+		return name
+	}
+	return tag
 }

@@ -42,3 +42,23 @@ func TestPositionLanguage(t *testing.T) {
 		})
 	}
 }
+
+func TestLanguageName(t *testing.T) {
+	for _, c := range []struct {
+		tag  string
+		self bool
+		want string
+	}{
+		{"en", false, "English"},
+		{"es", false, "Spanish"},
+		{"pt-BR", false, "Brazilian Portuguese"},
+		{"es", true, "español"},
+		{"fr", true, "français"},
+		{"de", true, "Deutsch"},
+		{"not a tag", false, "not a tag"},
+	} {
+		if got := LanguageName(c.tag, c.self); got != c.want {
+			t.Errorf("LanguageName(%q, %v) = %q, want %q", c.tag, c.self, got, c.want)
+		}
+	}
+}
