@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/config"
@@ -18,9 +19,15 @@ import (
 // newEngine builds the local realtime engine with key and the speech tools
 // found on this machine, for serve's built-in engine and the engine command.
 func newEngine(key string, logger *slog.Logger) (*engine.Engine, error) {
+	return newRecordingEngine(key, logger, nil)
+}
+
+// newRecordingEngine is newEngine with the engine's record written to
+// record (nil: none).
+func newRecordingEngine(key string, logger *slog.Logger, record io.Writer) (*engine.Engine, error) {
 	tools := speech.Detect(context.Background(), nil)
 	eng, err := engine.New(engine.Config{APIKey: key, Logger: logger.With("component", "engine"),
-		Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer})
+		Recognizer: tools.Recognizer, Synthesizer: tools.Synthesizer, Record: record})
 	if err != nil {
 		return nil, fmt.Errorf("local engine: %w", err)
 	}
@@ -32,7 +39,8 @@ func newEngine(key string, logger *slog.Logger) (*engine.Engine, error) {
 // ends. Its clients (a second interviewd through OPENAI_BASE_URL, or any
 // OpenAI SDK) authenticate with ENGINE_API_KEY. It opens no store.
 // derivePublicURL says PUBLIC_URL was not given, so the URL on the
-// start-up line follows the port actually bound.
+// start-up line follows the port actually bound. With ENGINE_RECORD it
+// appends its record to that file (docs/engine.md, "The record").
 func serveEngine(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout io.Writer) error {
 	if err := cfg.RequireEngineKey(); err != nil {
 		return err
@@ -46,7 +54,16 @@ func serveEngine(ctx context.Context, cfg config.Config, derivePublicURL bool, s
 	if derivePublicURL {
 		cfg.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	}
-	eng, err := newEngine(cfg.EngineAPIKey, logger)
+	var record io.Writer // ENGINE_RECORD; closed after the engine's calls have ended
+	if cfg.EngineRecord != "" {
+		f, err := os.OpenFile(cfg.EngineRecord, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("ENGINE_RECORD: %w", err)
+		}
+		defer f.Close()
+		record = f
+	}
+	eng, err := newRecordingEngine(cfg.EngineAPIKey, logger, record)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,10 @@ type Config struct {
 	OpenAIBaseURL string
 	// EngineAPIKey is the local engine's key: the built-in engine's when
 	// set (empty: random per process), and required by `interviewd engine`.
-	EngineAPIKey    string
+	EngineAPIKey string
+	// EngineRecord is the file `interviewd engine` appends its record to
+	// (ENGINE_RECORD; docs/engine.md); empty records nothing.
+	EngineRecord    string
 	RealtimeModel   string
 	RealtimeVoice   string
 	TranscribeModel string
@@ -137,6 +140,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		OpenAIAPIKey:      env("OPENAI_API_KEY", ""),
 		OpenAIBaseURL:     strings.TrimRight(env("OPENAI_BASE_URL", DefaultOpenAIBaseURL), "/"),
 		EngineAPIKey:      env("ENGINE_API_KEY", ""),
+		EngineRecord:      env("ENGINE_RECORD", ""),
 		RealtimeModel:     env("REALTIME_MODEL", DefaultRealtimeModel),
 		RealtimeVoice:     env("REALTIME_VOICE", DefaultRealtimeVoice),
 		TranscribeModel:   env("TRANSCRIBE_MODEL", DefaultTranscribeModel),

@@ -125,6 +125,7 @@ func (c *call) post(in input) {
 // emit sends one server event to the data channel and every sideband, in
 // the same order for all of them.
 func (c *call) emit(v any) {
+	c.e.record(c.id, v)
 	msg := encode(v)
 	c.mu.Lock()
 	defer c.mu.Unlock()

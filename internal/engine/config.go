@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"io"
 	"log/slog"
 	"runtime"
 	"time"
@@ -27,6 +28,10 @@ type Config struct {
 	// audio; nil means LevelDetector (pure Go, always available).
 	// NoVoiceDetector leaves answers to client events.
 	VoiceDetector VoiceDetector
+	// Record, when set, receives one JSON line (RecordEntry) per finished
+	// message with text and per function call, of every call: the
+	// engine's own record of what was said (ENGINE_RECORD).
+	Record io.Writer
 }
 
 // ICE tunes how the engine's peers gather candidates.

@@ -25,6 +25,8 @@ type Engine struct {
 	stats stats
 	// recognitions bounds the recogniser jobs that run at once.
 	recognitions chan struct{}
+	// rec writes Config.Record; nil without one.
+	rec *recorder
 }
 
 // Capabilities names the speech parts an Engine runs with, for the
@@ -68,8 +70,12 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	return &Engine{cfg: cfg, log: cfg.Logger.With("component", "engine"), api: api,
-		calls: newCallTable(cfg.Limits.MaxCalls), recognitions: make(chan struct{}, cfg.Limits.MaxRecognitions)}, nil
+	e := &Engine{cfg: cfg, log: cfg.Logger.With("component", "engine"), api: api,
+		calls: newCallTable(cfg.Limits.MaxCalls), recognitions: make(chan struct{}, cfg.Limits.MaxRecognitions)}
+	if cfg.Record != nil {
+		e.rec = &recorder{w: cfg.Record}
+	}
+	return e, nil
 }
 
 // Capabilities reports the speech parts in use.
