@@ -81,6 +81,7 @@ type Store interface {
 	Throttles
 	RTCTokens
 	Notifier
+	Mails
 }
 
 // Tenants stores organisations and their members.

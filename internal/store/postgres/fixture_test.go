@@ -103,6 +103,8 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		Role: interview.RoleViewer, TokenHash: "invitehash-" + name, InvitedBy: f.owner.ID,
 		ExpiresAt: time.Now().Add(time.Hour)}
 	must("invitation", s.CreateInvitation(ctx, &f.invitation))
+	must("mail", s.EnqueueMail(ctx, &store.Mail{TenantID: f.tenant.ID, Kind: store.MailInvitation,
+		InterviewID: f.session.ID, To: f.candidate.Email}))
 	f.idempotencyKey = "idem-" + name
 	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: f.tenant.ID,
 		Key: f.idempotencyKey, Fingerprint: "fp-" + name})

@@ -26,6 +26,7 @@ var apiRoles = []string{"PUBLIC", "anon", "authenticated", "service_role"}
 var columnGrants = map[string]map[string]string{
 	"users":             {"SELECT": "created_at, email, id, name", "UPDATE": "name"},
 	"webhook_endpoints": {"SELECT": "created_at, created_by, description, disabled_at, events, id, tenant_id, url", "UPDATE": "description, disabled_at, events, url"},
+	"mail_outbox":       {"SELECT": "attempts, created_at, id, interview_id, invitation_id, kind, last_error, next_attempt_at, recipient, sent_at, status, tenant_id"},
 	"scorecards":        {"UPDATE": "declined, notes, recommendation, reviewer_email, rubric_version, scores, updated_at"},
 }
 

@@ -142,6 +142,8 @@ var allowed = map[string][4]who{
 	// the recruiter, who has none, sees neither it nor the assessment.
 	"scorecards":  {owner | viewer, editors, owner, none},
 	"assessments": {owner | viewer, editors, none, none}, // a pending one; the worker writes the rest
+	// The e-mail outbox (00012): written by the server, read for timelines.
+	"mail_outbox": {members, none, none, none},
 }
 
 // updateColumn is the column an UPDATE cell writes onto itself where the
