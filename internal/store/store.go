@@ -362,11 +362,21 @@ type Instances interface {
 	RemoveInstance(ctx context.Context, id string) error
 	// ListInstances returns every instance, oldest start first.
 	ListInstances(ctx context.Context) ([]interview.Instance, error)
+	// HoldInstance declares instance id alive until release is called or
+	// the process dies. PostgreSQL: a session advisory lock (a fixed
+	// namespace and hashtext(id)) on a connection of its own, re-taken
+	// when that connection drops; a lease whose owner holds no such lock
+	// counts as expired (Leases). SQLite: one process, so nothing is held
+	// and leases expire by time alone. ErrInvalid for an empty id.
+	HoldInstance(ctx context.Context, id string) (release func(), err error)
 }
 
 // Leases stores which instance owns each live call (interview.CallLease).
 // Every method is the server's (privileged path); through As on
-// PostgreSQL they are ErrForbidden.
+// PostgreSQL they are ErrForbidden. On PostgreSQL a lease also counts as
+// expired, whatever its expiry, when its owner does not hold its instance
+// (HoldInstance): a killed process's calls are free at once, and the
+// expiry still bounds a machine lost without its connections closing.
 type Leases interface {
 	// AcquireLease makes l.Owner the holder of l's interview's lease,
 	// expiring at now+ttl, with l.CallID (kept when empty), when the

@@ -76,8 +76,9 @@ func leaseDest(l *interview.CallLease) []any {
 
 // AcquireLease takes or renews the interview's lease in one statement: the
 // upsert's WHERE lets it change the row only when the lease expired at or
-// before now or l.Owner holds it, and the row lock it takes makes two
-// instances acquiring at once see each other (one wins, one gets no row).
+// before now, its owner holds no instance lock (it died) or l.Owner holds
+// it, and the row lock it takes makes two instances acquiring at once see
+// each other (one wins, one gets no row).
 func (s *Store) AcquireLease(ctx context.Context, l interview.CallLease, at time.Time, ttl time.Duration) (interview.CallLease, error) {
 	if err := s.serverOnly("acquire lease"); err != nil {
 		return interview.CallLease{}, err
@@ -89,7 +90,7 @@ func (s *Store) AcquireLease(ctx context.Context, l interview.CallLease, at time
 		ON CONFLICT (tenant_id, interview_id) DO UPDATE SET owner = excluded.owner,
 			call_id = CASE excluded.call_id WHEN '' THEN c.call_id ELSE excluded.call_id END,
 			expires_at = excluded.expires_at, updated_at = excluded.updated_at
-		WHERE c.expires_at <= excluded.updated_at OR c.owner = excluded.owner
+		WHERE c.expires_at <= excluded.updated_at OR c.owner = excluded.owner OR NOT `+ownerAlive("c.owner")+`
 		RETURNING `+leaseCols,
 		l.TenantID, l.InterviewID, l.Owner, l.CallID, at.Add(ttl), at).Scan(leaseDest(&got)...)
 	if !errors.Is(err, pgx.ErrNoRows) {
@@ -136,18 +137,20 @@ func (s *Store) GetLease(ctx context.Context, tenantID, interviewID string) (int
 }
 
 // ListOrphans returns the interviews in progress whose lease expired at or
-// before at, or that have none, oldest start first. Without a lease the
+// before at or whose owner holds no instance lock, or that have none,
+// oldest start first (one read of pg_locks for them all). Without a lease the
 // call ID is the interview's own (the call it started with).
 func (s *Store) ListOrphans(ctx context.Context, tenantID string, at time.Time) ([]interview.CallLease, error) {
 	if err := s.serverOnly("list orphaned calls"); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT s.tenant_id::text, s.id::text, coalesce(l.owner, ''),
+	rows, err := s.pool.Query(ctx, `WITH alive AS MATERIALIZED (`+aliveLocks+`)
+		SELECT s.tenant_id::text, s.id::text, coalesce(l.owner, ''),
 			coalesce(nullif(l.call_id, ''), s.call_id), l.expires_at, l.updated_at
 		FROM interview_sessions s
 		LEFT JOIN call_leases l ON l.tenant_id = s.tenant_id AND l.interview_id = s.id
 		WHERE s.status = 'in_progress' AND ($1 = '' OR s.tenant_id::text = $1)
-		  AND (l.expires_at IS NULL OR l.expires_at <= $2)
+		  AND (l.expires_at IS NULL OR l.expires_at <= $2 OR hashtext(l.owner)::oid NOT IN (SELECT objid FROM alive))
 		ORDER BY s.started_at, s.id`, tenantID, at.UTC())
 	list, err := collect(rows, err, func(r pgx.Rows, l *interview.CallLease) error {
 		var expires, updated *time.Time

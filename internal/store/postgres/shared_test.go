@@ -66,6 +66,7 @@ func TestSharedStateRefusedThroughAs(t *testing.T) {
 		"Heartbeat":      func() error { return as.Heartbeat(ctx, interview.Instance{ID: "inst_x"}) },
 		"RemoveInstance": func() error { return as.RemoveInstance(ctx, "inst_x") },
 		"ListInstances":  func() error { _, err := as.ListInstances(ctx); return err },
+		"HoldInstance":   func() error { _, err := as.HoldInstance(ctx, "inst_x"); return err },
 		"AcquireLease": func() error {
 			_, err := as.AcquireLease(ctx, interview.CallLease{TenantID: f.tenant.ID, InterviewID: f.started.ID, Owner: "inst_x"}, now, time.Minute)
 			return err

@@ -18,7 +18,7 @@ func testLeases(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	f := newTenant(t, s)
 	v := driveTo(t, s, f.session(t, s), interview.StatusInProgress)
-	a, b := "inst_a"+unique(), "inst_b"+unique()
+	a, b := hold(t, s, "inst_a"+unique()), hold(t, s, "inst_b"+unique())
 	_, err := s.GetLease(ctx, f.Tenant.ID, v.ID)
 	wantErr(t, "get lease before any", err, store.ErrNotFound)
 
@@ -93,12 +93,16 @@ func testLeaseParallel(t *testing.T, s store.Store) {
 	f := newTenant(t, s)
 	v := driveTo(t, s, f.session(t, s), interview.StatusInProgress)
 	const n = 8
+	owners := make([]string, n)
+	for i := range owners {
+		owners[i] = hold(t, s, "inst_"+unique()) // alive: a winner's lease holds
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
 			_, errs[i] = s.AcquireLease(t.Context(), interview.CallLease{TenantID: f.Tenant.ID, InterviewID: v.ID,
-				Owner: "inst_" + unique()}, at(0), ttl)
+				Owner: owners[i]}, at(0), ttl)
 		})
 	}
 	wg.Wait()
@@ -132,7 +136,7 @@ func testOrphans(t *testing.T, s store.Store) {
 		must(t, err)
 	}
 	acquire(expired, "inst_dead", "rtc_leased", at(10))
-	acquire(live, "inst_live", "", at(10).Add(10*time.Second))
+	acquire(live, hold(t, s, "inst_live"+unique()), "", at(10).Add(10*time.Second))
 	acquire(ended, "inst_dead", "", at(0))
 	acquire(pending, "inst_dead", "", at(0))
 
@@ -200,4 +204,71 @@ func pick(list []interview.Instance, idList ...string) []interview.Instance {
 		}
 	}
 	return out
+}
+
+// hold declares instance id alive for the rest of the test and returns id.
+func hold(t *testing.T, s store.Store, id string) string {
+	t.Helper()
+	release, err := s.HoldInstance(t.Context(), id)
+	must(t, err)
+	t.Cleanup(release)
+	return id
+}
+
+// testLeaseDeadOwner: on PostgreSQL the lease of an instance that died
+// (its lock's connection closed) is free at once, long before its expiry,
+// for a store on another connection; while it lives it is refused. On
+// SQLite (one process, one store) it is held until it expires. An empty
+// instance ID is refused.
+func testLeaseDeadOwner(t *testing.T, a, b store.Store) {
+	ctx := t.Context()
+	f := newTenant(t, a)
+	v := driveTo(t, a, f.session(t, a), interview.StatusInProgress)
+	_, err := a.HoldInstance(ctx, "")
+	wantErr(t, "hold an instance without an ID", err, store.ErrInvalid)
+	dead := "inst_dead" + unique()
+	release, err := a.HoldInstance(ctx, dead)
+	must(t, err)
+	defer release()
+	heir := hold(t, b, "inst_heir"+unique())
+	_, err = a.AcquireLease(ctx, interview.CallLease{TenantID: f.Tenant.ID, InterviewID: v.ID, Owner: dead, CallID: "rtc_1"}, at(0), ttl)
+	must(t, err)
+	now := at(0).Add(time.Second) // the lease holds for 14 s more
+	take := func() (interview.CallLease, error) {
+		return b.AcquireLease(ctx, interview.CallLease{TenantID: f.Tenant.ID, InterviewID: v.ID, Owner: heir}, now, ttl)
+	}
+	_, err = take()
+	wantErr(t, "take the lease of a live owner", err, store.ErrConflict)
+	if orphaned(t, b, f.Tenant.ID, v.ID, now) {
+		t.Error("a live owner's lease is listed as orphaned")
+	}
+	release() // the process dies: its lock's connection closes
+	if a == b {
+		_, err = take()
+		wantErr(t, "take a lease of the same process before its expiry", err, store.ErrConflict)
+		now = at(0).Add(ttl)
+	} else {
+		deadline := time.Now().Add(5 * time.Second)
+		for !orphaned(t, b, f.Tenant.ID, v.ID, now) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond) // the server ends the closed connection's backend
+		}
+	}
+	got, err := take()
+	must(t, err)
+	if got.Owner != heir || got.CallID != "rtc_1" {
+		t.Errorf("taken: %+v, want owner %s and call rtc_1", got, heir)
+	}
+}
+
+// orphaned reports whether ListOrphans lists the interview at now.
+func orphaned(t *testing.T, s store.Store, tenantID, interviewID string, now time.Time) bool {
+	t.Helper()
+	list, err := s.ListOrphans(t.Context(), tenantID, now)
+	must(t, err)
+	for _, l := range list {
+		if l.InterviewID == interviewID {
+			return true
+		}
+	}
+	return false
 }

@@ -21,6 +21,7 @@ func RunShared(t *testing.T, pair func(t *testing.T) (store.Store, store.Store))
 		{"Notify", testNotify},
 		{"NotifyInvalid", testNotifyInvalid},
 		{"RTCTokenShared", testRTCTokenShared},
+		{"LeaseDeadOwner", testLeaseDeadOwner},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
