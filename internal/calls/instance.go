@@ -9,8 +9,9 @@ import (
 )
 
 // startLeases starts the instance's background loop: the heartbeat and
-// lease renewals every third of LeaseTTL, the orphan scan every LeaseTTL,
-// and the answers to handover requests. It ends when the manager stops.
+// lease renewals every third of LeaseTTL, the orphan scan every
+// OrphanScan, and the answers to handover requests and release notices.
+// It ends when the manager stops.
 func (m *Manager) startLeases() {
 	requests, err := m.cfg.Store.Listen(m.ctx, HandoverChannel)
 	if err != nil {
@@ -25,7 +26,9 @@ func (m *Manager) leaseLoop(requests <-chan string) {
 	defer m.wg.Done()
 	tick := time.NewTicker(m.cfg.LeaseTTL / 3)
 	defer tick.Stop()
-	for n := 1; ; n++ {
+	scan := time.NewTicker(m.cfg.OrphanScan)
+	defer scan.Stop()
+	for {
 		select {
 		case <-m.ctx.Done():
 			return
@@ -38,9 +41,8 @@ func (m *Manager) leaseLoop(requests <-chan string) {
 		case <-tick.C:
 			m.heartbeat(m.isDraining())
 			m.renewLeases()
-			if n%3 == 0 {
-				m.scanOrphans()
-			}
+		case <-scan.C:
+			m.scanOrphans()
 		}
 	}
 }

@@ -13,16 +13,23 @@ import (
 var errBusy = &Error{Code: CodeUnavailable, Retryable: true,
 	Message: "The interview is being moved between servers. Try again in a moment."}
 
+// claimRecheck is how long a claim waits for a release notice before it
+// tries the lease again anyway (a notice lost with a listener's connection).
+const claimRecheck = time.Second
+
 // claim takes the interview's call lease for this instance, with callID
-// (kept as it stands when empty). A lease a live instance holds is asked
-// for over the Notifier (handover) and waited for up to HandoverWait. It
-// returns the lease taken: its CallID is the call the interview has, as
+// (kept as it stands when empty). A lease a dead instance held is taken at
+// once (store.HoldInstance). A lease a live instance holds is asked for
+// over the Notifier (handover) and waited for up to HandoverWait: the
+// owner announces its release on the same channel, which wakes the claim.
+// It returns the lease taken: its CallID is the call the interview has, as
 // far as the store knows. Held by op.
 func (m *Manager) claim(ctx context.Context, l *live, callID string) (interview.CallLease, error) {
 	want := interview.CallLease{TenantID: l.key.tenant, InterviewID: l.key.interview, Owner: m.cfg.InstanceID, CallID: callID}
 	deadline := time.Now().Add(m.cfg.HandoverWait)
 	asked := false
 	for {
+		released := m.releasedSignal(l.key) // before trying: a release after the try wakes us
 		got, err := m.cfg.Store.AcquireLease(ctx, want, m.now(), m.cfg.LeaseTTL)
 		if err == nil {
 			l.leased = true
@@ -35,12 +42,14 @@ func (m *Manager) claim(ctx context.Context, l *live, callID string) (interview.
 			m.askHandover(ctx, l.key, got.Owner)
 			asked = true
 		}
-		if time.Now().After(deadline) {
+		left := time.Until(deadline)
+		if left <= 0 {
 			m.log.Warn("call lease not handed over in time", "interview_id", l.key.interview, "owner", got.Owner)
 			return got, errBusy
 		}
 		select {
-		case <-time.After(50 * time.Millisecond):
+		case <-released:
+		case <-time.After(min(left, claimRecheck)):
 		case <-ctx.Done():
 			return got, ctx.Err()
 		case <-m.ctx.Done():
@@ -81,7 +90,9 @@ func (m *Manager) releaseLease(l *live) {
 	defer cancel()
 	if err := m.cfg.Store.ReleaseLease(ctx, l.key.tenant, l.key.interview, m.cfg.InstanceID); err != nil {
 		m.log.Warn("release call lease", "interview_id", l.key.interview, "error", err.Error())
+		return
 	}
+	m.announceRelease(l.key)
 }
 
 // stopReading stops reading the interview's call without hanging it up:

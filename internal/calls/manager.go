@@ -3,6 +3,7 @@ package calls
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -73,6 +74,10 @@ type Config struct {
 	// HandoverWait bounds how long taking a call that a live instance
 	// holds waits for that instance to hand it over (default 3 s).
 	HandoverWait time.Duration
+	// OrphanScan is how often the store is scanned for calls no live
+	// instance owns (default 1 s, one cheap query): on PostgreSQL a
+	// killed instance's calls are free at once (store.HoldInstance).
+	OrphanScan time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -98,6 +103,7 @@ func (c Config) withDefaults() Config {
 	def(&c.HangupTimeout, 5*time.Second)
 	def(&c.LeaseTTL, 15*time.Second)
 	def(&c.HandoverWait, 3*time.Second)
+	def(&c.OrphanScan, time.Second)
 	if c.SubscriberBuffer <= 0 {
 		c.SubscriberBuffer = 64
 	}
@@ -118,12 +124,14 @@ type Manager struct {
 
 	started time.Time // for the instance's heartbeat row
 	stopped sync.Once // the end of Close and Drain
+	unhold  func()    // gives up the instance's liveness (store.HoldInstance)
 
 	mu       sync.Mutex
 	closed   bool
 	draining bool
 	lives    map[key]*live
 	hubs     map[key]*hub
+	released map[key]chan struct{} // closed when a lease of the interview is released (claim waits)
 }
 
 // key names one interview of one tenant.
@@ -138,9 +146,13 @@ func New(cfg Config) (*Manager, error) {
 	if cfg.Sidebands == nil {
 		cfg.Sidebands = cfg.Provider
 	}
+	unhold, err := cfg.Store.HoldInstance(context.Background(), cfg.InstanceID)
+	if err != nil {
+		return nil, fmt.Errorf("calls: hold instance: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{cfg: cfg, log: cfg.Logger.With("component", "calls", "instance", cfg.InstanceID), ctx: ctx, cancel: cancel,
-		started: time.Now(), lives: map[key]*live{}, hubs: map[key]*hub{}}
+		started: time.Now(), unhold: unhold, lives: map[key]*live{}, hubs: map[key]*hub{}, released: map[key]chan struct{}{}}
 	m.startLeases()
 	m.startFanout()
 	return m, nil
@@ -185,6 +197,7 @@ func (m *Manager) shut(drain bool) {
 		m.closeHubs()
 		m.wg.Wait()
 		m.removeInstance()
+		m.unhold()
 	})
 }
 

@@ -62,14 +62,19 @@ func c2open(t *testing.T, dbURL string) store.Store {
 	return st
 }
 
-// instance starts one more manager on a store of its own.
-func (c *cluster) instance() *Manager {
+// instance starts one more manager on a store of its own; opts change
+// its configuration.
+func (c *cluster) instance(opts ...func(*Config)) *Manager {
 	c.t.Helper()
-	m, err := New(Config{Store: c2open(c.t, c.dbURL),
+	cfg := Config{Store: c2open(c.t, c.dbURL),
 		Provider:  realtime.NewClient(c.base, scaleKey, &http.Client{Timeout: 5 * time.Second}),
 		Sidebands: realtime.NewClient(c.base, scaleKey, &http.Client{Timeout: 5 * time.Second}),
 		Settings:  realtime.Settings{Model: "gpt-realtime", Voice: "marin", TranscribeModel: "gpt-4o-transcribe"},
-		LeaseTTL:  scaleLease, Grace: 20 * time.Second, HandoverWait: 5 * time.Second})
+		LeaseTTL:  scaleLease, Grace: 20 * time.Second, HandoverWait: 5 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	m, err := New(cfg)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -209,7 +214,8 @@ func must(t testing.TB, err error) {
 }
 
 // kill stops m as a killed process stops: no hang-up, no lease released,
-// no connection told; its leases are left to expire.
+// no connection told; its instance lock's connection closes (as the
+// process's sockets do), so its leases are free at once on PostgreSQL.
 func kill(m *Manager) {
 	_, lives := m.refuse()
 	for _, l := range lives {
@@ -223,6 +229,7 @@ func kill(m *Manager) {
 	}
 	m.cancel()
 	m.wg.Wait()
+	m.unhold()
 }
 
 // TestTakeoverAfterDeath: instance A dies mid-interview (its lease left
@@ -299,4 +306,71 @@ func TestDrainThenResume(t *testing.T) {
 	c.owner(v, b, callID)
 	c.answer(p, v, "I built a compiler.")
 	c.check(v, callID, "I built a compiler.")
+}
+
+// longLease gives an instance the production lease time: a takeover
+// within a second or two cannot be the lease's expiry.
+func longLease(cfg *Config) { cfg.LeaseTTL = 15 * time.Second }
+
+// TestTakeoverAfterKillIsImmediate: with a 15 s lease, a killed owner's
+// call is re-attached by B's orphan scan within about a second (its
+// instance lock went with it), not after the lease's expiry.
+func TestTakeoverAfterKillIsImmediate(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.instance(longLease), c.instance(longLease)
+	v := c.interview()
+	p, _, callID := c.start(a, v)
+	killed := time.Now()
+	kill(a)
+	c.wait("B reading the call", func() bool { return reading(b, v, callID) })
+	took := time.Since(killed)
+	t.Logf("taken over %v after the kill (lease 15 s, scan every %v)", took, b.cfg.OrphanScan)
+	if took > 3*time.Second {
+		t.Errorf("taken over after %v, want within about a second", took)
+	}
+	c.owner(v, b, callID)
+	c.answer(p, v, "I built a compiler.")
+	c.check(v, callID, "I built a compiler.")
+}
+
+// TestResumeAfterKill: the room reconnects to B at once after A was
+// killed (B's orphan scan has not run): its resume takes the dead owner's
+// 15 s lease at once, without waiting for a handover.
+func TestResumeAfterKill(t *testing.T) {
+	c := newCluster(t)
+	noScan := func(cfg *Config) { cfg.OrphanScan = time.Hour }
+	a, b := c.instance(longLease), c.instance(longLease, noScan)
+	v := c.interview()
+	p, _, callID := c.start(a, v)
+	kill(a)
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	start := time.Now()
+	must(t, onB.Resume(t.Context(), callID))
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("resume took %v, want the dead owner's lease at once", took)
+	}
+	c.owner(v, b, callID)
+	c.answer(p, v, "I built a compiler.")
+	c.check(v, callID, "I built a compiler.")
+}
+
+// TestHandoverWakesOnRelease: a resume on B while A (alive, 15 s lease)
+// owns the call is answered as soon as A announces the release, not by
+// polling: well under the recheck interval.
+func TestHandoverWakesOnRelease(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.instance(longLease), c.instance(longLease)
+	v := c.interview()
+	_, _, callID := c.start(a, v)
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	start := time.Now()
+	must(t, onB.Resume(t.Context(), callID))
+	took := time.Since(start)
+	t.Logf("handover took %v", took)
+	if took >= claimRecheck {
+		t.Errorf("handover took %v, want less than the %v recheck (woken by the release notice)", took, claimRecheck)
+	}
+	c.owner(v, b, callID)
 }

@@ -18,7 +18,7 @@ const lockSpace = `x'69767764'::int`
 // aliveLocks selects the second key (objid) of every instance lock granted
 // in this database: the instances that are alive.
 const aliveLocks = `SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
-	AND classid = `+lockSpace+`::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`
+	AND classid = ` + lockSpace + `::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`
 
 // ownerAlive is an SQL condition: the instance named by column col holds
 // its lock (HoldInstance).
