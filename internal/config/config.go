@@ -85,6 +85,9 @@ type Config struct {
 	// link-local addresses; off, such deliveries are refused (SSRF).
 	WebhookAllowPrivate bool
 
+	// Mail is SMTP_URL, MAIL_FROM and MAIL_REMINDER_BEFORE (docs/email.md).
+	Mail MailConfig
+
 	LogLevel        string // debug | info | warn | error
 	ShutdownTimeout time.Duration
 
@@ -167,6 +170,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, err
 	}
 	if err := c.loadAssessment(env); err != nil {
+		return Config{}, err
+	}
+	if err := c.loadMail(env); err != nil {
 		return Config{}, err
 	}
 	if c.SignUp, err = interview.ParseSignUpPolicy(strings.ToLower(env("SIGNUP", ""))); err != nil {
