@@ -91,7 +91,7 @@ func (e *errBadMessage) Error() string { return e.reason }
 // is one of the six, an sdp_offer with an sdp string of at most 64 KiB, a
 // resume with a call ID, a transcript of at most 32 KiB and 1 to 50
 // provider events, of which it keeps the final transcript lines
-// (calls.WitnessLine).
+// (calls.WitnessLine) and end_interview calls (calls.Witnessed).
 func decodeClientMessage(b []byte) (clientMessage, error) {
 	var m clientMessage
 	b = bytes.TrimSpace(b)
@@ -140,7 +140,7 @@ func decodeWitness(b []byte, m clientMessage) (clientMessage, error) {
 		if err != nil {
 			return clientMessage{}, &errBadMessage{fmt.Sprintf("event %d is not a provider event", i)}
 		}
-		if _, _, _, ok := calls.WitnessLine(ev); ok {
+		if calls.Witnessed(ev) {
 			m.events = append(m.events, ev) // others (an empty transcript, a delta) say nothing to keep
 		}
 	}

@@ -30,7 +30,8 @@ func (c *rtcClient) pingPong() {
 // TestRTCWitnessAndResume drives the transcript and resume messages with
 // a pion peer and the local engine: bad ones are BAD_MESSAGE and leave the
 // connection open; a witness while the server's sideband reads the call
-// stores nothing (the sideband's lines are the better ones); resuming a
+// leaves the lines it has alone (the sideband's are the better ones) and
+// stores, timed by receivedAt, the one it never had; resuming a
 // call that is not the interview's is refused with the connection open,
 // for a new offer; a new connection resumes the same call with no offer,
 // and the sideband goes on storing; a witness after the end closes 4009.
@@ -61,12 +62,28 @@ func TestRTCWitnessAndResume(t *testing.T) {
 		}
 	}
 
-	c.send(map[string]any{"type": msgWitness, "events": []json.RawMessage{witnessEvent("item_browser", "said in the browser")}})
+	// The sideband's line stays as it is; a line it never had (said before
+	// it attached) is stored as the browser's, a moment later, timed by
+	// when the browser received it.
+	greeting := a.transcript(v)[0]
+	before := greeting.Timestamp.Add(5 * time.Millisecond).Truncate(time.Millisecond)
+	browser, _ := json.Marshal(map[string]any{"type": realtime.EvInputTranscriptDone, "item_id": "item_browser",
+		"transcript": "said in the browser", "receivedAt": before.UnixMilli()})
+	c.send(map[string]any{"type": msgWitness, "events": []json.RawMessage{browser, witnessEvent(greeting.ItemID, "the browser's copy")}})
 	c.pingPong()
-	for _, e := range a.transcript(v) {
-		if e.ItemID == "item_browser" {
-			t.Errorf("stored the browser's line while the sideband reads the call: %+v", e)
-		}
+	rtcWait(t, "the line the sideband never had", func() bool { return len(a.transcript(v)) == 2 })
+	if got := a.transcript(v); got[0] != greeting || got[1].ItemID != "item_browser" || got[1].Source != interview.SourceClient ||
+		!got[1].Timestamp.Equal(before) {
+		t.Errorf("after the witness: %+v, want the greeting as it was and item_browser from the browser at %v", got, before)
+	}
+	// A time before the interview started is clamped to its start.
+	old, _ := json.Marshal(map[string]any{"type": realtime.EvInputTranscriptDone, "item_id": "item_old",
+		"transcript": "a skewed clock", "receivedAt": 1})
+	c.send(map[string]any{"type": msgWitness, "events": []json.RawMessage{old}})
+	rtcWait(t, "the skewed line", func() bool { return len(a.transcript(v)) == 3 })
+	// It is the first line spoken, so far as the store can tell.
+	if got, start := a.transcript(v)[0], a.session(v).StartedAt; got.ItemID != "item_old" || !got.Timestamp.Equal(*start) {
+		t.Errorf("first line %s at %v, want item_old, received in 1970, at the interview's start %v", got.ItemID, got.Timestamp, *start)
 	}
 
 	c.send(map[string]string{"type": msgResume, "callId": "rtc_not_this_one"})
@@ -83,12 +100,12 @@ func TestRTCWitnessAndResume(t *testing.T) {
 		t.Errorf("resumed %+v, want call %s", got, callID)
 	}
 	p.say("I built a compiler.")
-	rtcWait(t, "the answer and question 2 stored by the sideband", func() bool { return len(a.transcript(v)) >= 3 })
+	rtcWait(t, "the answer and question 2 stored by the sideband", func() bool { return len(a.transcript(v)) >= 5 })
 	if n := a.Engine.ActiveCalls(); n != 1 {
 		t.Errorf("%d calls in the engine, want the one resumed", n)
 	}
 	for _, e := range a.transcript(v) {
-		if e.Source != interview.SourceSideband {
+		if e.Source != interview.SourceSideband && e.ItemID != "item_browser" && e.ItemID != "item_old" {
 			t.Errorf("entry %+v, want the sideband's", e)
 		}
 	}

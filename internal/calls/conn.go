@@ -17,12 +17,13 @@ import (
 // a candidate's browser). It offers calls and ends the interview; Done
 // says when the manager has ended its part.
 type Conn struct {
-	m     *Manager
-	key   key
-	id    string // the signalling session ID recorded as webrtc_session_id
-	brief realtime.Brief
-	limit time.Duration
-	v     interview.Session // as it was at Connect; StartedAt never changes once set
+	m      *Manager
+	key    key
+	id     string // the signalling session ID recorded as webrtc_session_id
+	brief  realtime.Brief
+	limit  time.Duration
+	v      interview.Session // as it was at Connect; StartedAt never changes once set
+	opened time.Time         // Connect's time: no witnessed line of a new interview is older
 
 	once     sync.Once
 	done     chan struct{}
@@ -66,7 +67,7 @@ func (m *Manager) Connect(ctx context.Context, tenantID, interviewID string) (*C
 		return nil, m.storeFailed("connect", err)
 	}
 	b.Organisation = t.Name
-	return &Conn{m: m, key: key{tenantID, interviewID}, id: auth.NewToken("sig_"), brief: b, v: v,
+	return &Conn{m: m, key: key{tenantID, interviewID}, id: auth.NewToken("sig_"), brief: b, v: v, opened: m.now(),
 		limit: m.timeLimit(b.Position), done: make(chan struct{}), failures: make(chan error, 1)}, nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/realtime"
 )
 
 // live is the manager's state of one interview that has, or recently had,
@@ -34,6 +37,55 @@ type upstream struct {
 	cancel   func()
 	done     chan struct{} // closed when the reader has stored its last line
 	stopping atomic.Bool   // the manager ends this call itself
+	tools    *tools        // the interviewer's tools on this sideband
+
+	mu   sync.Mutex
+	seen map[string]bool // the item and function call IDs the reader has had events of
+}
+
+// see records the items and function calls ev is about.
+func (up *upstream) see(ev realtime.Event) {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	for _, id := range []string{ev.ItemID, ev.CallID} {
+		if id != "" {
+			up.seen[id] = true
+		}
+	}
+	if ev.Item != nil {
+		up.seen[ev.Item.ID] = true
+		if ev.Item.CallID != "" {
+			up.seen[ev.Item.CallID] = true
+		}
+	}
+	if ev.Response != nil {
+		for _, it := range ev.Response.Output {
+			up.seen[it.ID] = true
+			if it.CallID != "" {
+				up.seen[it.CallID] = true
+			}
+		}
+	}
+}
+
+// unseen keeps the entries whose items the reader has not seen.
+func (up *upstream) unseen(entries []interview.TranscriptEntry) []interview.TranscriptEntry {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	var out []interview.TranscriptEntry
+	for _, e := range entries {
+		if !up.seen[e.ItemID] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// saw reports whether the reader has had events of id.
+func (up *upstream) saw(id string) bool {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	return up.seen[id]
 }
 
 // acquire returns the interview's live state, creating it, with op held.

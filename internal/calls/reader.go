@@ -10,7 +10,8 @@ import (
 // startReader starts the goroutine that reads a call's sideband.
 func (m *Manager) startReader(l *live, callID string, sb realtime.Sideband) *upstream {
 	ctx, cancel := context.WithCancel(m.ctx)
-	up := &upstream{id: callID, cancel: cancel, done: make(chan struct{})}
+	up := &upstream{id: callID, cancel: cancel, done: make(chan struct{}), seen: map[string]bool{}}
+	up.tools = m.newTools(l, up, sb)
 	m.cfg.Metrics.CallStarted()
 	m.wg.Add(1)
 	go m.read(ctx, l, up, sb)
@@ -24,7 +25,7 @@ func (m *Manager) startReader(l *live, callID string, sb realtime.Sideband) *ups
 func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb realtime.Sideband) {
 	defer m.wg.Done()
 	order := realtime.NewOrdering(m.cfg.Patience)
-	tools := m.newTools(l, up, sb)
+	tools := up.tools
 	for {
 		ev, err := sb.Read(ctx)
 		if err != nil {
@@ -37,6 +38,7 @@ func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb realtime.S
 		case ev.Type == realtime.EvInputTranscriptFailed:
 			m.cfg.Metrics.TranscriptError("transcription")
 		}
+		up.see(ev)
 		m.store(l.key, order.Observe(ev, m.now()))
 		tools.observe(ctx, ev)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -30,6 +31,7 @@ const (
 // (docs/signaling.md, "The interviewer's tools"). It lives on the reader's
 // goroutine; only the hang-up after the goodbye leaves it.
 type tools struct {
+	mu   sync.Mutex // the reader's events and a witnessed end_interview (carry)
 	m    *Manager
 	l    *live
 	up   *upstream
@@ -56,6 +58,8 @@ func (m *Manager) newTools(l *live, up *upstream, sb realtime.Sideband) *tools {
 
 // observe acts on one event of the call.
 func (t *tools) observe(ctx context.Context, ev realtime.Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if fc, ok := realtime.FunctionCallOf(ev); ok {
 		t.call(ctx, fc)
 	}
@@ -68,7 +72,45 @@ func (t *tools) observe(ctx context.Context, ev realtime.Event) {
 }
 
 // stop ends the goodbye's timer when the call is over.
-func (t *tools) stop() { t.m.stopTimer(&t.timer) }
+func (t *tools) stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.m.stopTimer(&t.timer)
+}
+
+// carry takes over an end_interview this sideband did not see, as the
+// room witnessed it: the sideband that saw it died, or none listened when
+// the interviewer called it. When the room heard the goodbye after it
+// (said), the call is hung up once that goodbye's audio has played (timed
+// from when the room received it); otherwise the call is answered and the
+// goodbye asked for here, as endInterview does. Either way the interview
+// ends as the interviewer asked, within goodbyeMax.
+func (t *tools) carry(ctx context.Context, fc realtime.FunctionCall, said []realtime.Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.seen[fc.CallID] || t.up.saw(fc.CallID) || t.ending {
+		return
+	}
+	t.m.log.Info("the interviewer's end carried over", "interview_id", t.l.key.interview, "goodbye_heard", len(said) > 0)
+	if len(said) == 0 {
+		fc.ResponseID = "" // its response is over: ask for the goodbye now
+		t.call(ctx, fc)
+		return
+	}
+	t.seen[fc.CallID] = true
+	t.ending = true
+	now := t.m.now()
+	t.deadline = now.Add(goodbyeMax)
+	words, heard := 0, now
+	for _, ev := range said {
+		_, _, text, _ := WitnessLine(ev)
+		words += len(strings.Fields(text))
+		if ev.ReceivedAt > 0 {
+			heard = clampTime(time.UnixMilli(ev.ReceivedAt), now.Add(-goodbyeAudioMax), now)
+		}
+	}
+	t.arm(heard.Add(audioEstimate(words)).Sub(now))
+}
 
 // call answers one function call, once per call ID.
 func (t *tools) call(ctx context.Context, fc realtime.FunctionCall) {

@@ -2,6 +2,7 @@ package calls
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -65,33 +66,93 @@ func itemText(content []realtime.EventContent) string {
 	return strings.Join(parts, "\n")
 }
 
-// Witness stores the lines of the browser's final transcript events
-// (WitnessLine) as entries with Source client, idempotent by item ID, and
-// publishes those stored, as the reader does with the sideband's. The
-// sideband is the better witness (its lines are timed from when their
-// speech started and ordered by the conversation; a browser's copy is
-// timed when it reaches the server), and its copy replaces a browser's
-// for the same item (store.Overrides). So while this manager reads the
-// interview's sideband, Witness stores nothing: a browser's copy arriving
-// first would fix the line's place by its later time. It keeps the lines
-// said while no sideband is attached: a sideband that was cut, the gap
-// of a handover or a drain. ErrClosed once the interview has ended.
-func (c *Conn) Witness(ctx context.Context, events []realtime.Event) error {
-	if c.m.reading(c.key) {
-		return nil
+// witnessWait is how long a witnessed line whose item the reader has not
+// seen waits before it is stored: a line said just before the sideband
+// attached is never seen by it, while one the sideband is about to report
+// is seen within this time (both copies leave the provider together).
+const witnessWait = time.Second
+
+// Witnessed reports whether the room's copy of ev is worth sending: a
+// final line (WitnessLine) or the interviewer's end_interview call, which
+// carries a goodbye over to a new sideband.
+func Witnessed(ev realtime.Event) bool {
+	if _, _, _, ok := WitnessLine(ev); ok {
+		return true
 	}
-	now := c.m.now()
+	fc, ok := realtime.FunctionCallOf(ev)
+	return ok && fc.Name == realtime.ToolEndInterview
+}
+
+// Witness takes the browser's copies of the final transcript events and
+// of end_interview (Witnessed); the room re-sends its recent ones after
+// each resume or new call, so the same event may come several times.
+//
+// Lines are stored as entries with Source client, idempotent by item ID,
+// and published, as the reader does with the sideband's; the sideband's
+// copy replaces a browser's for the same item (store.Overrides). A line
+// is stored when no sideband of this manager reads the call, or, after
+// witnessWait, when the one that reads it has not seen its item: lines
+// said while no sideband listened (a kill, a handover, a drain) and lines
+// a killed owner held back. Each is timed by its receivedAt clamped to
+// [the interview's start, now], in the batch's order (docs/signaling.md).
+//
+// An end_interview the reader has not seen ends the interview as the
+// interviewer asked (goodbye), when c is the interview's connection and a
+// sideband here reads its call. ErrClosed once the interview has ended.
+func (c *Conn) Witness(ctx context.Context, events []realtime.Event) error {
+	entries := c.witnessLines(events)
+	up, attached := c.m.readerOf(c)
+	if up != nil && attached {
+		if fc, said, ok := endOf(events); ok {
+			up.tools.carry(ctx, fc, said)
+		}
+	}
+	if up == nil {
+		return c.storeWitness(ctx, entries)
+	}
+	if unseen := up.unseen(entries); len(unseen) > 0 {
+		c.m.after(witnessWait, func() {
+			if up, _ := c.m.readerOf(c); up != nil {
+				unseen = up.unseen(unseen)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), c.m.cfg.HangupTimeout)
+			defer cancel()
+			if err := c.storeWitness(ctx, unseen); err != nil && !errors.Is(err, ErrClosed) {
+				c.m.log.Warn("store witnessed lines", "interview_id", c.key.interview, "error", err.Error())
+			}
+		})
+	}
+	return nil
+}
+
+// witnessLines turns the events' lines into entries timed by receivedAt,
+// clamped to [the interview's start, now] and kept in the batch's order.
+func (c *Conn) witnessLines(events []realtime.Event) []interview.TranscriptEntry {
+	now, from := c.m.now(), c.m.startOf(c)
 	var entries []interview.TranscriptEntry
+	var last time.Time
 	for _, ev := range events {
 		sp, id, text, ok := WitnessLine(ev)
 		if !ok {
 			continue
 		}
-		// A batch keeps its order: the store places entries by time.
-		at := now.Add(time.Duration(len(entries)) * time.Microsecond)
+		at := now
+		if ev.ReceivedAt > 0 {
+			at = time.UnixMilli(ev.ReceivedAt).UTC()
+		}
+		at = clampTime(at, from, now)
+		if !at.After(last) && !last.IsZero() {
+			at = last.Add(time.Microsecond) // a batch keeps its order
+		}
+		last = at
 		entries = append(entries, interview.TranscriptEntry{TenantID: c.key.tenant, InterviewID: c.key.interview,
 			ItemID: id, Speaker: sp, Text: text, Timestamp: at, Source: interview.SourceClient})
 	}
+	return entries
+}
+
+// storeWitness stores witnessed entries and publishes those stored.
+func (c *Conn) storeWitness(ctx context.Context, entries []interview.TranscriptEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -103,23 +164,68 @@ func (c *Conn) Witness(ctx context.Context, events []realtime.Event) error {
 	return nil
 }
 
-// reading reports whether this manager reads the sideband of the
-// interview's call now.
-func (m *Manager) reading(k key) bool {
+// endOf finds the end_interview call among witnessed events, with the
+// interviewer's lines the browser received after it (the goodbye, when
+// it has been said).
+func endOf(events []realtime.Event) (fc realtime.FunctionCall, said []realtime.Event, ok bool) {
+	for _, ev := range events {
+		if f, isCall := realtime.FunctionCallOf(ev); isCall && f.Name == realtime.ToolEndInterview && !ok {
+			fc, ok = f, true
+			continue
+		}
+		if sp, _, _, line := WitnessLine(ev); ok && line && sp == interview.SpeakerInterviewer {
+			said = append(said, ev)
+		}
+	}
+	return fc, said, ok
+}
+
+// startOf is when the interview started, as far as this manager knows:
+// Connect's time when it started after c connected and is not live here.
+func (m *Manager) startOf(c *Conn) time.Time {
+	if c.v.StartedAt != nil {
+		return *c.v.StartedAt
+	}
 	m.mu.Lock()
-	l := m.lives[k]
+	l := m.lives[c.key]
+	m.mu.Unlock()
+	if l != nil && m.lock(l) {
+		defer l.op.Unlock()
+		if !l.end.IsZero() {
+			return l.end.Add(-l.limit)
+		}
+	}
+	return c.opened
+}
+
+// readerOf returns the reader of the interview's call when this manager
+// reads it, and whether c is the interview's connection.
+func (m *Manager) readerOf(c *Conn) (*upstream, bool) {
+	m.mu.Lock()
+	l := m.lives[c.key]
 	m.mu.Unlock()
 	if l == nil || !m.lock(l) {
-		return false
+		return nil, false
 	}
 	defer l.op.Unlock()
 	if l.call == nil {
-		return false
+		return nil, l.conn == c
 	}
 	select {
 	case <-l.call.done:
-		return false
+		return nil, l.conn == c
 	default:
-		return true
+		return l.call, l.conn == c
 	}
+}
+
+// clampTime returns t within [lo, hi].
+func clampTime(t, lo, hi time.Time) time.Time {
+	switch {
+	case t.Before(lo):
+		return lo
+	case t.After(hi):
+		return hi
+	}
+	return t
 }

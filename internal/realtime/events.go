@@ -56,6 +56,10 @@ type Event struct {
 	Response       *EventResponse  `json:"response,omitempty"`
 	Error          *EventError     `json:"error,omitempty"`
 	Session        json.RawMessage `json:"session,omitempty"`
+	// ReceivedAt is not the provider's: the room stamps the copies it
+	// forwards as a witness with when its data channel delivered them
+	// (milliseconds since the epoch, the browser's clock).
+	ReceivedAt int64 `json:"receivedAt,omitempty"`
 }
 
 // EventItem is a conversation item inside an event.
