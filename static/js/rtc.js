@@ -9,7 +9,7 @@
 //   ← {"type":"session",…} ← {"type":"transcript","entry":…} ← {"type":"error",…}
 //   ← {"type":"progress","question":2,"total":5}
 //   → {"type":"ping"} ← {"type":"pong"}   → {"type":"end"}
-//   → {"type":"transcript","events":[…]}    (the data channel's final transcript events)
+//   → {"type":"transcript","events":[…]}    (the data channel's final transcript events and end_interview, each with receivedAt; the recent ones again after resumed or session)
 //   → {"type":"resume","callId":…} ← {"type":"resumed",…} or an error (then an offer)
 //
 // The interviewer's voice plays in an <audio> element; transcript lines come
@@ -50,12 +50,18 @@ const TERMINAL = new Set([
   "MIC_DENIED", "MIC_MISSING", "MIC_BUSY", "UNSUPPORTED",
 ]);
 
-/** The data channel's events that carry a final transcript line, which the
- * room forwards to the server as a witness (docs/signaling.md). */
+/** The data channel's events that carry a final transcript line, or the
+ * interviewer's end_interview, which the room forwards to the server as a
+ * witness (docs/signaling.md). */
 const WITNESS = new Set([
   "conversation.item.input_audio_transcription.completed", "response.output_audio_transcript.done",
   "response.output_text.done", "conversation.item.added", "conversation.item.done", "conversation.item.created",
+  "response.function_call_arguments.done",
 ]);
+/** How many recent witness events the room sends again after a resume or a
+ * new call: what an instance that died held back, or said while no server
+ * listened. */
+const WITNESS_RECENT = 40;
 /** The server's limits of one transcript message, and how many events wait for a socket. */
 const WITNESS_BYTES = 32 * 1024 - 64, WITNESS_EVENTS = 50, WITNESS_QUEUE = 500;
 /** How long a resume may wait for its answer before the room offers instead. */
@@ -103,6 +109,7 @@ export class InterviewCall extends EventTarget {
   #callId = ""; // the call the peer connection holds, from the session message
   #resuming = false; // a resume was sent and not yet answered
   /** @type {string[]} */ #witness = []; // final transcript events (JSON) not yet sent
+  /** @type {string[]} */ #recent = []; // the last WITNESS_RECENT of them, sent or not
 
   /** @param {CallOptions} opts */
   constructor(opts) {
@@ -287,6 +294,7 @@ export class InterviewCall extends EventTarget {
     this.#lastError = null;
     this.#backoff = 500;
     this.#set("live");
+    this.#replayWitness();
   }
 
   /** @param {RTCTrackEvent} ev */
@@ -315,6 +323,7 @@ export class InterviewCall extends EventTarget {
         break;
       case "session":
         this.#callId = String(m.callId || "");
+        this.#replayWitness();
         this.dispatchEvent(new CustomEvent("session", { detail: { callId: m.callId, expiresAt: m.expiresAt } }));
         break;
       case "transcript":
@@ -441,7 +450,7 @@ export class InterviewCall extends EventTarget {
     } catch {
       return;
     }
-    if (WITNESS.has(m.type)) this.#witnessEvent(m, data);
+    if (WITNESS.has(m.type)) this.#witnessEvent(m);
     const id = String(m.item_id || "");
     switch (m.type) {
       case "response.output_audio_transcript.delta":
@@ -467,17 +476,29 @@ export class InterviewCall extends EventTarget {
   /**
    * Keeps a final transcript event for the server, which stores it when
    * no sideband of its own hears the call (a cut, a handover), and sends
-   * what waits when the socket is open. Only events that carry a line go.
+   * what waits when the socket is open. Only events that carry a line, and
+   * end_interview, go; each with receivedAt, when it arrived here (ms).
    * @param {any} m
-   * @param {string} data
    */
-  #witnessEvent(m, data) {
+  #witnessEvent(m) {
     const item = m.item;
     const text = item ? (item.type === "message" && (item.content || []).some((/** @type {any} */ c) => c?.text || c?.transcript))
       : (m.transcript || m.text);
-    if (!text || (!m.item_id && !item?.id)) return;
+    const end = m.type === "response.function_call_arguments.done" && m.name === "end_interview";
+    if (!end && (!text || (!m.item_id && !item?.id))) return;
+    const data = JSON.stringify({ ...m, receivedAt: Date.now() });
+    this.#recent.push(data);
+    if (this.#recent.length > WITNESS_RECENT) this.#recent.shift();
     this.#witness.push(data);
     if (this.#witness.length > WITNESS_QUEUE) this.#witness.shift();
+    this.#flushWitness();
+  }
+
+  /** Queues the recent events again, before those waiting, and sends them:
+   * the server that now reads the call stores what it never heard. */
+  #replayWitness() {
+    const waiting = new Set(this.#witness);
+    this.#witness = [...this.#recent.filter((ev) => !waiting.has(ev)), ...this.#witness];
     this.#flushWitness();
   }
 
