@@ -42,6 +42,8 @@ type InterviewView struct {
 	Decide *DecideView
 	// Highlight holds the transcript lines to mark (?hl=, evidence links).
 	Highlight map[int64]bool
+	// Mail is the Send invitation button and the e-mail timeline.
+	Mail MailView
 }
 
 // TranscriptLine is one transcript entry as the page shows it.

@@ -14,6 +14,8 @@ import (
 type interviewRequest struct {
 	PositionID string           `json:"positionId"`
 	Candidate  candidateRequest `json:"candidate"`
+	// SendInvitation e-mails the candidate their link (docs/email.md).
+	SendInvitation bool `json:"sendInvitation"`
 }
 
 type candidateRequest struct {
@@ -83,8 +85,15 @@ func (s *server) apiCreateInterview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, invalidf("positionId is required"))
 		return
 	}
+	if in.SendInvitation && s.mail == nil {
+		s.fail(w, r, errNoMail)
+		return
+	}
 	iv, err := s.hiring.CreateInterview(r.Context(), apiActor(r), in.PositionID,
 		hiring.CandidateInput(in.Candidate))
+	if err == nil && in.SendInvitation {
+		err = s.queueInvitation(r.Context(), iv)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

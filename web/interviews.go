@@ -85,6 +85,8 @@ func (s *server) createInterview(w http.ResponseWriter, r *http.Request) {
 		s.renderNewInterview(w, r, http.StatusBadRequest, v)
 	case err != nil:
 		s.fail(w, r, err)
+	case r.PostFormValue("send_invitation") != "" && s.mail != nil:
+		s.thenRedirect(w, r, s.queueInvitation(r.Context(), iv), "/app/interviews/"+iv.ID+"?done=invitation")
 	default:
 		http.Redirect(w, r, "/app/interviews/"+iv.ID+"?done=interview", http.StatusSeeOther)
 	}
@@ -133,6 +135,10 @@ func (s *server) renderInterview(w http.ResponseWriter, r *http.Request, status 
 		LinkUsable: s.hiring.LinkUsable(iv.Session), CanEdit: canEdit,
 		Transcript: templates.TranscriptLines(entries, hiring.SpeakerLabel),
 		Decide:     d, Highlight: templates.ParseHighlight(r.URL.Query().Get("hl")),
+	}
+	if v.Mail, err = s.mailView(r.Context(), iv); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, status, templates.Interview(v))
 }

@@ -58,6 +58,7 @@ func (s *server) routes() http.Handler {
 			r.Get("/", s.appHome)
 			s.positionRoutes(r)  // positions.go
 			s.interviewRoutes(r) // interviews.go
+			s.mailRoutes(r)      // mail.go: e-mail invitations
 			s.teamRoutes(r)      // team.go: members, invitations, API keys
 			s.webhookRoutes(r)   // webhooks.go: endpoints and their deliveries
 			s.decisionRoutes(r)  // decide.go: scorecards, hiring status, assessments, comparison

@@ -45,6 +45,8 @@ type Deps struct {
 	// ClientIPs finds each request's client address behind trusted
 	// proxies; zero uses the connection's peer.
 	ClientIPs ClientIPs
+	// Mail queues e-mail; nil when SMTP_URL is unset (docs/email.md).
+	Mail Mailer
 }
 
 // Metrics receives what the HTTP layer counts, for monitoring; its
@@ -94,6 +96,7 @@ type server struct {
 	rtc          *rtcGuard
 	metrics      Metrics
 	clientIPs    ClientIPs
+	mail         Mailer // nil: e-mail is off
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -116,6 +119,7 @@ func NewServer(d Deps) http.Handler {
 		rtc:          newRTCGuard(d.RTCLimits, d.Store),
 		metrics:      d.Metrics,
 		clientIPs:    d.ClientIPs,
+		mail:         d.Mail,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -127,6 +127,13 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		AllowPrivate: cfg.WebhookAllowPrivate, Logger: logger.With("component", "webhooks"), Metrics: mx})
 	stopSender := sender.Start(ctx)
 	defer stopSender()
+	// The e-mail outbox, when SMTP_URL is set; stopped before the store
+	// closes (docs/email.md).
+	svc.startMail(cfg, st, logger)
+	if svc.mail != nil {
+		stopMail := svc.mail.Start(ctx)
+		defer stopMail()
+	}
 	// AI assessments run from the assessments table; stopped before the
 	// store closes, putting jobs in flight back (docs/assessment.md).
 	if svc.assessor != nil {
@@ -149,6 +156,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		PinnedTenant: cfg.TenantID,
 		Metrics:      mx,
 		ClientIPs:    web.ClientIPs{TrustedProxies: cfg.TrustedProxies, Header: cfg.ClientIPHeader},
+		Mail:         svc.mailer(),
 	})
 	srv := &http.Server{
 		Handler:           handler,

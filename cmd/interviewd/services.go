@@ -12,9 +12,11 @@ import (
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/mail"
 	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/realtime"
 	"github.com/interviewd/interviewd/internal/store"
+	"github.com/interviewd/interviewd/web"
 )
 
 // services are the application services built once at start-up and shared
@@ -38,6 +40,8 @@ type services struct {
 	rtcTokens *auth.RTCSigner
 	// assessor runs AI assessments; nil when ASSESSMENT_MODEL is unset.
 	assessor *assess.Worker
+	// mail sends the e-mail outbox; nil when SMTP_URL is unset.
+	mail *mail.Worker
 }
 
 // countEnded counts the interviews the hiring service ends itself; nil
@@ -152,4 +156,23 @@ func (svc *services) speech() string {
 		return ""
 	}
 	return svc.engine.Capabilities().String()
+}
+
+// startMail builds the e-mail worker when SMTP_URL is set (docs/email.md);
+// it makes join links as the hiring service does.
+func (svc *services) startMail(cfg config.Config, st store.Store, logger *slog.Logger) {
+	if !cfg.Mail.SMTPSet {
+		return
+	}
+	svc.mail = mail.NewWorker(mail.Config{Store: st, Server: cfg.Mail.SMTP, From: cfg.Mail.From,
+		JoinURL: svc.hiring.JoinURL, ReminderBefore: cfg.Mail.ReminderBefore, Logger: logger.With("component", "mail")})
+}
+
+// mailer is the web layer's view of the worker: nil (e-mail off) when
+// there is none, not a typed nil.
+func (svc *services) mailer() web.Mailer {
+	if svc.mail == nil {
+		return nil
+	}
+	return svc.mail
 }
