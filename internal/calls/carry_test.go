@@ -1,0 +1,118 @@
+package calls
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/realtime"
+	"github.com/interviewd/interviewd/internal/testenv/peer"
+)
+
+// witnessed turns what the peer's data channel delivered into the room's
+// witness: the provider events, stamped with when they were received.
+func witnessed(t *testing.T, evs []peer.Event) []realtime.Event {
+	t.Helper()
+	var out []realtime.Event
+	for _, e := range evs {
+		b, err := json.Marshal(e)
+		must(t, err)
+		ev, err := realtime.DecodeEvent(b)
+		must(t, err)
+		ev.ReceivedAt = time.Now().UnixMilli()
+		if Witnessed(ev) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// noScan keeps an instance from taking orphans by itself: only a resume
+// brings it the call.
+func noScan(cfg *Config) { cfg.OrphanScan = time.Hour }
+
+// TestWitnessAfterKill: A is killed; the candidate answers and the
+// interviewer asks the next question while no sideband listens; the room
+// resumes on B and sends its recent events again. B stores the two lines
+// its sideband never had, as the browser's, in order; then its sideband
+// goes on, and a repeated witness changes nothing.
+func TestWitnessAfterKill(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.instance(longLease), c.instance(longLease, noScan)
+	v := c.interview()
+	p, _, callID := c.start(a, v)
+	kill(a)
+	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
+	p.Reply("I built a compiler.")
+	recent := witnessed(t, p.Until(realtime.EvOutputTranscriptDone, 10*time.Second))
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	must(t, onB.Resume(t.Context(), callID))
+	must(t, onB.Witness(t.Context(), recent))
+	c.wait("the lines said while no sideband listened", func() bool { return len(c.transcript(v)) == 3 })
+	got := c.transcript(v)
+	if got[1].Speaker != interview.SpeakerCandidate || got[1].Text != "I built a compiler." || got[1].Source != interview.SourceClient ||
+		got[2].Speaker != interview.SpeakerInterviewer || got[2].Source != interview.SourceClient {
+		t.Errorf("after the witness: %+v", got[1:])
+	}
+	c.answer(p, v, "Your mission.")
+	must(t, onB.Witness(t.Context(), recent))
+	time.Sleep(witnessWait + 200*time.Millisecond)
+	entries := c.transcript(v)
+	if len(entries) != 5 {
+		t.Fatalf("%d entries, want 5: %+v", len(entries), entries)
+	}
+	for i, e := range entries {
+		want, source := interview.SpeakerInterviewer, interview.SourceSideband
+		if i%2 == 1 {
+			want = interview.SpeakerCandidate
+		}
+		if i == 1 || i == 2 {
+			source = interview.SourceClient // said while no sideband listened
+		}
+		if e.Seq != int64(i+1) || e.Speaker != want || e.Source != source {
+			t.Errorf("entry %d: seq %d, %s, %s: %q", i, e.Seq, e.Speaker, e.Source, e.Text)
+		}
+	}
+}
+
+// TestGoodbyeCarriedOver: A is killed before the last answer; the
+// interviewer ends the interview (end_interview) while no sideband
+// listens. The room resumes on B and sends the call again among its
+// recent events: B asks for the goodbye, and once it is said the
+// interview is completed as the interviewer's end, on the same call.
+func TestGoodbyeCarriedOver(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.instance(longLease), c.instance(longLease, noScan)
+	v := c.interview()
+	p, _, callID := c.start(a, v)
+	c.answer(p, v, "I built a compiler.")
+	c.answer(p, v, "Your mission.")
+	kill(a)
+	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
+	p.Reply("Chess.")
+	evs := p.Until(realtime.EvFunctionArgsDone, 10*time.Second)
+	recent := witnessed(t, evs)
+	if fc, _, ok := endOf(recent); !ok || fc.Name != realtime.ToolEndInterview {
+		t.Fatalf("the room saw no end_interview: %+v", evs)
+	}
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	must(t, onB.Resume(t.Context(), callID))
+	must(t, onB.Witness(t.Context(), recent))
+	select {
+	case <-onB.Done():
+	case <-time.After(goodbyeMax):
+		t.Fatal("the interview did not end")
+	}
+	got, err := c.st.GetSession(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	if got.Status != interview.StatusCompleted || got.EndReason != ReasonInterviewerEnded || got.CallID != callID {
+		t.Errorf("ended %s (%q) on call %q, want completed by the interviewer on %q", got.Status, got.EndReason, got.CallID, callID)
+	}
+	entries := c.transcript(v)
+	if last := entries[len(entries)-1]; last.Speaker != interview.SpeakerInterviewer || last.Source != interview.SourceSideband {
+		t.Errorf("the last line %+v, want the goodbye from B's sideband", last)
+	}
+}
