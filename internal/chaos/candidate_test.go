@@ -28,16 +28,17 @@ const (
 	maxBackoff    = 4 * time.Second
 	witnessEvents = 50
 	witnessBytes  = 32*1024 - 64
-	// replayRecent is how many final events the candidate re-sends after
-	// each resumed or session on a new connection.
-	replayRecent = 100
+	// replayRecent is how many witness events the candidate sends again
+	// after each resumed or session (WITNESS_RECENT).
+	replayRecent = 40
 )
 
-// witnessTypes are the data channel's events that carry a final line.
+// witnessTypes are the data channel's events that carry a final line, or
+// the interviewer's end_interview.
 var witnessTypes = map[string]bool{
 	"conversation.item.input_audio_transcription.completed": true, "response.output_audio_transcript.done": true,
 	"response.output_text.done": true, "conversation.item.added": true, "conversation.item.done": true,
-	"conversation.item.created": true,
+	"conversation.item.created": true, "response.function_call_arguments.done": true,
 }
 
 // takeover is one signalling drop the candidate came back from.
@@ -64,6 +65,7 @@ type candidate struct {
 	finished  bool        // closed 1000 or 4009: the interview ended
 	failure   string      // why it did not finish, if it did not
 	hasCall   atomic.Bool // a session message came (read by other goroutines)
+	trace     []string    // what happened, for the report of a failure
 
 	ws       *socket
 	inst     *process
@@ -167,6 +169,7 @@ func (c *candidate) loop(deadline <-chan time.Time) {
 		case ev := <-c.events:
 			c.onEvent(ev)
 		case <-c.pcGone:
+			c.note("data channel closed")
 			// The call ended at the engine: the end of the interview
 			// (1000 follows), or a lost call, which the room notices as
 			// its peer connection fails and reconnects.
@@ -207,8 +210,8 @@ func (c *candidate) connect() {
 		return
 	}
 	c.ws, c.inst = ws, inst
-	c.flushWitness(c.pending)
-	c.pending = nil
+	c.note("connected to %s (resume: %v)", inst.name, c.canResume())
+	c.flushPending()
 	if c.canResume() {
 		c.resuming = true
 		c.send(map[string]string{"type": "resume", "callId": c.callID})
@@ -286,7 +289,15 @@ func (c *candidate) resumeFailed() {
 	c.offer()
 }
 
+// note adds a line to the candidate's trace.
+func (c *candidate) note(format string, args ...any) {
+	c.trace = append(c.trace, time.Now().Format("15:04:05.000")+" "+fmt.Sprintf(format, args...))
+}
+
 func (c *candidate) onMessage(m rtcMessage) {
+	if m.Type != "transcript" && m.Type != "pong" && m.Type != "progress" {
+		c.note("← %s %s %s %s", m.Type, m.CallID, m.Code, m.Message)
+	}
 	switch m.Type {
 	case "sdp_answer":
 		if c.p != nil {
@@ -316,7 +327,24 @@ func (c *candidate) connected(newCall bool) {
 		c.takeovers = append(c.takeovers, takeover{latency: time.Since(c.takeoverFrom), fellBack: newCall})
 		c.takeoverFrom = time.Time{}
 	}
-	c.flushWitness(c.recent)
+	c.replayWitness()
+}
+
+// replayWitness queues the recent events again, before those waiting, and
+// sends them: the server that now reads the call stores what it never heard.
+func (c *candidate) replayWitness() {
+	waiting := map[string]bool{}
+	for _, ev := range c.pending {
+		waiting[string(ev)] = true
+	}
+	var again []json.RawMessage
+	for _, ev := range c.recent {
+		if !waiting[string(ev)] {
+			again = append(again, ev)
+		}
+	}
+	c.pending = append(again, c.pending...)
+	c.flushPending()
 }
 
 func (c *candidate) onError(m rtcMessage) {
@@ -332,6 +360,7 @@ func (c *candidate) onError(m rtcMessage) {
 }
 
 func (c *candidate) onClose(code websocket.StatusCode) {
+	c.note("/rtc closed %d", code)
 	c.ws = nil
 	switch code {
 	case websocket.StatusNormalClosure, 4009:
@@ -384,19 +413,20 @@ func (c *candidate) onEvent(ev peer.Event) {
 	if ev.Item != nil && ev.Item.ID != "" {
 		c.items[ev.Item.ID] = true
 	}
-	if witnessTypes[ev.Type] && hasLine(ev) {
-		raw := json.RawMessage(ev.Raw)
+	if witnessTypes[ev.Type] && (hasLine(ev) || ev.Type == "response.function_call_arguments.done" && ev.Name == "end_interview") {
+		raw := withReceivedAt(ev.Raw)
 		c.recent = append(c.recent, raw)
 		if len(c.recent) > replayRecent {
 			c.recent = c.recent[1:]
 		}
 		c.pending = append(c.pending, raw)
-		if c.ws != nil {
-			c.flushWitness(c.pending)
-			c.pending = nil
-		}
+		c.flushPending()
 	}
-	if ev.Type != "response.done" || ev.Response == nil || ev.Response.Status != "completed" {
+	if ev.Type != "response.done" || ev.Response == nil {
+		return
+	}
+	c.note("response.done %s (%d items)", ev.Response.Status, len(ev.Response.Output))
+	if ev.Response.Status != "completed" {
 		return
 	}
 	spoke := false
@@ -410,6 +440,26 @@ func (c *candidate) onEvent(ev peer.Event) {
 	}
 	if spoke && !c.ended {
 		c.answerC = time.After(c.think())
+	}
+}
+
+// withReceivedAt is the event as the room forwards it: with receivedAt,
+// when it arrived, in milliseconds since the epoch.
+func withReceivedAt(raw string) json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal([]byte(raw), &m) != nil {
+		return json.RawMessage(raw)
+	}
+	m["receivedAt"], _ = json.Marshal(time.Now().UnixMilli())
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// flushPending sends the waiting witness events when a socket is open.
+func (c *candidate) flushPending() {
+	if c.ws != nil {
+		c.flushWitness(c.pending)
+		c.pending = nil
 	}
 }
 
@@ -438,6 +488,7 @@ func (c *candidate) answer() {
 	}
 	text := answers[c.answered%len(answers)]
 	c.answered++
+	c.note("answer %d", c.answered)
 	for _, ev := range []any{peer.UserMessage(text), peer.ResponseCreate()} {
 		b, _ := json.Marshal(ev)
 		if err := c.p.SendText(string(b)); err != nil {

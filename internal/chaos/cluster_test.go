@@ -86,10 +86,15 @@ func freePort(t testing.TB) int {
 func newCluster(t testing.TB, bin, dbURL string, instances int) *cluster {
 	t.Helper()
 	dir := t.TempDir()
+	if keep := os.Getenv("CHAOS_LOGS"); keep != "" { // the processes' logs outlive the run
+		dir = keep
+		must(t, os.MkdirAll(dir, 0o755))
+	}
 	c := &cluster{t: t, bin: bin, dir: dir, dbURL: dbURL, record: filepath.Join(dir, "engine-record.jsonl")}
 	t.Cleanup(c.stopAll)
+	_ = os.Remove(c.record) // a kept directory's record of an earlier run
 	noTools := filepath.Join(dir, "no-speech-tools")
-	if err := os.Mkdir(noTools, 0o755); err != nil {
+	if err := os.MkdirAll(noTools, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	port := freePort(t)

@@ -98,7 +98,8 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 	if v.Status == interview.StatusCompleted {
 		tl.completed++
 	} else {
-		tl.problem("%s: %s (%s); candidate: finished=%v %s", name, v.Status, v.EndReason, c.finished, c.failure)
+		tl.problem("%s: %s (%s); candidate: finished=%v %s\n      %s", name, v.Status, v.EndReason, c.finished, c.failure,
+			strings.Join(c.trace, "\n      "))
 	}
 	tl.expected += len(want)
 	tl.stored += len(stored)
