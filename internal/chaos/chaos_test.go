@@ -15,7 +15,7 @@ import (
 )
 
 // interviewLimit bounds one candidate's interview, takeovers included.
-const interviewLimit = 3 * time.Minute
+const interviewLimit = 2 * time.Minute
 
 // envInt reads a size from the environment.
 func envInt(t testing.TB, name string, def int) int {
