@@ -32,6 +32,22 @@ func witnessed(t *testing.T, evs []peer.Event) []realtime.Event {
 // brings it the call.
 func noScan(cfg *Config) { cfg.OrphanScan = time.Hour }
 
+// afterKill starts an interview on an instance A, has the candidate give
+// the first answers (answered of them) and kills A. It returns B, an
+// instance with a 15 s lease and no orphan scan, for the room to resume
+// on, with the room's peer, the interview and its call.
+func (c *cluster) afterKill(answered int) (*Manager, *peer.Peer, interview.Session, string) {
+	c.t.Helper()
+	a, b := c.instance(longLease), c.instance(longLease, noScan)
+	v := c.interview()
+	p, _, callID := c.start(a, v)
+	for _, said := range []string{"I built a compiler.", "Your mission."}[:answered] {
+		c.answer(p, v, said)
+	}
+	kill(a)
+	return b, p, v, callID
+}
+
 // TestWitnessAfterKill: A is killed; the candidate answers and the
 // interviewer asks the next question while no sideband listens; the room
 // resumes on B and sends its recent events again. B stores the two lines
@@ -39,10 +55,7 @@ func noScan(cfg *Config) { cfg.OrphanScan = time.Hour }
 // goes on, and a repeated witness changes nothing.
 func TestWitnessAfterKill(t *testing.T) {
 	c := newCluster(t)
-	a, b := c.instance(longLease), c.instance(longLease, noScan)
-	v := c.interview()
-	p, _, callID := c.start(a, v)
-	kill(a)
+	b, p, v, callID := c.afterKill(0)
 	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
 	p.Reply("I built a compiler.")
 	recent := witnessed(t, p.Until(realtime.EvOutputTranscriptDone, 10*time.Second))
@@ -84,12 +97,7 @@ func TestWitnessAfterKill(t *testing.T) {
 // interview is completed as the interviewer's end, on the same call.
 func TestGoodbyeCarriedOver(t *testing.T) {
 	c := newCluster(t)
-	a, b := c.instance(longLease), c.instance(longLease, noScan)
-	v := c.interview()
-	p, _, callID := c.start(a, v)
-	c.answer(p, v, "I built a compiler.")
-	c.answer(p, v, "Your mission.")
-	kill(a)
+	b, p, v, callID := c.afterKill(2)
 	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
 	p.Reply("Chess.")
 	evs := p.Until(realtime.EvFunctionArgsDone, 10*time.Second)
