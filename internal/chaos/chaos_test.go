@@ -126,6 +126,7 @@ func TestRollingRestart(t *testing.T) {
 	}
 	waitAllLive(t, cands)
 	for _, p := range cl.insts {
+		time.Sleep(2 * time.Second) // restarts spread over the interviews, as a deploy's are
 		if err := p.signal(syscall.SIGTERM, 30*time.Second); err != nil {
 			t.Fatal(err)
 		}

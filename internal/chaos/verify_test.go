@@ -125,8 +125,9 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 		}
 		if len(got) > 0 && (got[0].Text != w.Text || got[0].Speaker != speakerOf(w.Role)) {
 			tl.differ++
-			tl.problem("%s: %s stored as %s %q (source %s, interrupted %v), said %s %q at %s", name, w.ItemID, got[0].Speaker,
-				short(got[0].Text), got[0].Source, got[0].Interrupted, w.Role, short(w.Text), w.Time.Format("15:04:05.000"))
+			tl.problem("%s: %s stored as %s, %d of %d bytes (source %s, interrupted %v): %q; said %s at %s", name, w.ItemID,
+				got[0].Speaker, len(got[0].Text), len(w.Text), got[0].Source, got[0].Interrupted, got[0].Text, w.Role,
+				w.Time.Format("15:04:05.000"))
 		}
 	}
 	for _, e := range stored {
