@@ -94,7 +94,8 @@ func TestWitnessAfterKill(t *testing.T) {
 // interviewer ends the interview (end_interview) while no sideband
 // listens. The room resumes on B and sends the call again among its
 // recent events: B asks for the goodbye, and once it is said the
-// interview is completed as the interviewer's end, on the same call.
+// interview is completed as the interviewer's end, on the same call. The
+// same witness before the resume ends nothing.
 func TestGoodbyeCarriedOver(t *testing.T) {
 	c := newCluster(t)
 	b, p, v, callID := c.afterKill(2)
@@ -107,6 +108,12 @@ func TestGoodbyeCarriedOver(t *testing.T) {
 	}
 	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
 	must(t, err)
+	// Before the resume the connection holds no call of B's: the end is
+	// not taken from it (after a new offer it would be an earlier call's).
+	must(t, onB.Witness(t.Context(), recent))
+	if got, err := c.st.GetSession(t.Context(), v.TenantID, v.ID); err != nil || got.Status != interview.StatusInProgress || onB.Err() != nil {
+		t.Fatalf("a witness before the resume ended the interview: %s, %v", got.Status, onB.Err())
+	}
 	must(t, onB.Resume(t.Context(), callID))
 	must(t, onB.Witness(t.Context(), recent))
 	select {

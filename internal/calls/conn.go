@@ -17,13 +17,14 @@ import (
 // a candidate's browser). It offers calls and ends the interview; Done
 // says when the manager has ended its part.
 type Conn struct {
-	m      *Manager
-	key    key
-	id     string // the signalling session ID recorded as webrtc_session_id
-	brief  realtime.Brief
-	limit  time.Duration
-	v      interview.Session // as it was at Connect; StartedAt never changes once set
-	opened time.Time         // Connect's time: no witnessed line of a new interview is older
+	m       *Manager
+	key     key
+	id      string // the signalling session ID recorded as webrtc_session_id
+	brief   realtime.Brief
+	limit   time.Duration
+	v       interview.Session // as it was at Connect; StartedAt never changes once set
+	opened  time.Time         // Connect's time: no witnessed line of a new interview is older
+	resumed string            // the call this connection resumed; guarded by the interview's op
 
 	once     sync.Once
 	done     chan struct{}

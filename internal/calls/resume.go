@@ -66,6 +66,7 @@ func (m *Manager) resumed(ctx context.Context, l *live, c *Conn, callID string) 
 	if l.timeUp == nil && !l.end.IsZero() {
 		l.timeUp = m.after(l.end.Sub(m.now()), func() { m.timeIsUp(l) })
 	}
+	c.resumed = callID
 	info := interview.CallInfo{WebRTCStatus: "connected", WebRTCServerURL: c.v.WebRTCServerURL, WebRTCSessionID: c.id, CallID: callID}
 	if err := m.cfg.Store.UpdateSessionCall(ctx, l.key.tenant, l.key.interview, info); err != nil {
 		m.log.Warn("resume: record call", "interview_id", l.key.interview, "error", err.Error())

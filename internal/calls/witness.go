@@ -97,12 +97,12 @@ func Witnessed(ev realtime.Event) bool {
 // [the interview's start, now], in the batch's order (docs/signaling.md).
 //
 // An end_interview the reader has not seen ends the interview as the
-// interviewer asked (goodbye), when c is the interview's connection and a
-// sideband here reads its call. ErrClosed once the interview has ended.
+// interviewer asked (goodbye), when c is the interview's connection and
+// resumed the call a sideband here reads (readerOf). ErrClosed once the interview has ended.
 func (c *Conn) Witness(ctx context.Context, events []realtime.Event) error {
 	entries := c.witnessLines(events)
-	up, attached := c.m.readerOf(c)
-	if up != nil && attached {
+	up, own := c.m.readerOf(c)
+	if own {
 		if fc, said, ok := endOf(events); ok {
 			up.tools.carry(ctx, fc, said)
 		}
@@ -199,7 +199,10 @@ func (m *Manager) startOf(c *Conn) time.Time {
 }
 
 // readerOf returns the reader of the interview's call when this manager
-// reads it, and whether c is the interview's connection.
+// reads it, and whether that call is c's own: c is the interview's
+// connection and resumed that call, the one its peer connection held
+// before the drop (an end_interview it witnesses is that call's; after a
+// new offer the room's recent events are an earlier call's).
 func (m *Manager) readerOf(c *Conn) (*upstream, bool) {
 	m.mu.Lock()
 	l := m.lives[c.key]
@@ -209,13 +212,13 @@ func (m *Manager) readerOf(c *Conn) (*upstream, bool) {
 	}
 	defer l.op.Unlock()
 	if l.call == nil {
-		return nil, l.conn == c
+		return nil, false
 	}
 	select {
 	case <-l.call.done:
-		return nil, l.conn == c
+		return nil, false
 	default:
-		return l.call, l.conn == c
+		return l.call, l.conn == c && c.resumed == l.call.id
 	}
 }
 
