@@ -85,7 +85,8 @@ func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
 		s.refuseRTC(w, status, o.code, o.message)
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
+	// smallBuffers: an idle connection holds 2 KiB of buffers, not 8.
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
 	if err != nil {
 		s.metrics.RTCConnection("upgrade_failed")
 		conn.Close()

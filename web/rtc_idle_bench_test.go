@@ -39,10 +39,12 @@ func BenchmarkIdleSignaling(b *testing.B) {
 	b.ReportMetric(bare.goroutines, "bare_goroutines/conn")
 	b.ReportMetric(rtc.goroutines, "rtc_goroutines/conn")
 	b.ReportMetric(rtc.bytes*10000/(1<<20), "rtc_MiB/10k")
+	b.ReportMetric(bare.stack/1024, "bare_stack_KiB/conn")
+	b.ReportMetric(rtc.stack/1024, "rtc_stack_KiB/conn")
 }
 
 // idleCost is one side's cost per connection.
-type idleCost struct{ bytes, goroutines float64 }
+type idleCost struct{ bytes, stack, goroutines float64 }
 
 // dialer opens one idle connection, returning once the server is idle on
 // it (it has answered a ping).
@@ -55,7 +57,7 @@ func measureIdle(b *testing.B, n int, dial dialer) idleCost {
 	b.Helper()
 	ctx := context.Background()
 	settle()
-	before, g0 := liveBytes(), runtime.NumGoroutine()
+	before, s0, g0 := liveBytes(), stackBytes(), runtime.NumGoroutine()
 	conns := make([]*websocket.Conn, 0, n)
 	defer func() {
 		for _, c := range conns {
@@ -70,9 +72,9 @@ func measureIdle(b *testing.B, n int, dial dialer) idleCost {
 		conns = append(conns, c)
 	}
 	settle()
-	after, g1 := liveBytes(), runtime.NumGoroutine()
+	after, s1, g1 := liveBytes(), stackBytes(), runtime.NumGoroutine()
 	runtime.KeepAlive(conns)
-	return idleCost{bytes: float64(after-before) / float64(n), goroutines: float64(g1-g0) / float64(n)}
+	return idleCost{bytes: float64(after-before) / float64(n), stack: (float64(s1) - float64(s0)) / float64(n), goroutines: float64(g1-g0) / float64(n)}
 }
 
 // settle lets finished goroutines exit and collects the garbage.
@@ -93,6 +95,18 @@ func liveBytes() uint64 {
 // reads, answering each message with the same bytes, on its own
 // loopback port.
 func bareServer(b *testing.B) dialer {
+	url := bareServerURL(b)
+	return func(ctx context.Context) (*websocket.Conn, error) {
+		ws, _, err := websocket.Dial(ctx, url, nil)
+		if err != nil {
+			return nil, err
+		}
+		return ws, pingPong(ctx, ws)
+	}
+}
+
+// bareServerURL starts the bare server and returns its ws:// URL.
+func bareServerURL(t testing.TB) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := websocket.Accept(w, r, nil)
 		if err != nil {
@@ -106,15 +120,8 @@ func bareServer(b *testing.B) dialer {
 			}
 		}
 	}))
-	b.Cleanup(srv.Close)
-	url := "ws" + srv.URL[len("http"):]
-	return func(ctx context.Context) (*websocket.Conn, error) {
-		ws, _, err := websocket.Dial(ctx, url, nil)
-		if err != nil {
-			return nil, err
-		}
-		return ws, pingPong(ctx, ws)
-	}
+	t.Cleanup(srv.Close)
+	return "ws" + srv.URL[len("http"):]
 }
 
 // rtcIdleDialer opens /rtc on a fresh interview each time; the
@@ -146,4 +153,11 @@ func pingPong(ctx context.Context, ws *websocket.Conn) error {
 	}
 	_, _, err := ws.Read(ctx)
 	return err
+}
+
+// stackBytes is the goroutine stacks alone.
+func stackBytes() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.StackInuse
 }
