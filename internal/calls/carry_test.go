@@ -131,3 +131,48 @@ func TestGoodbyeCarriedOver(t *testing.T) {
 		t.Errorf("the last line %+v, want the goodbye from B's sideband", last)
 	}
 }
+
+// TestGoodbyeAfterOwnerSawEnd: the room sees end_interview and A is
+// killed at once, before it could hang up after the goodbye (whether it
+// had asked for it varies from run to run). The room resumes on B with
+// what it received: B times the hang-up from the goodbye the room heard,
+// or asks for it, and the interview is completed as the interviewer's end.
+func TestGoodbyeAfterOwnerSawEnd(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.instance(longLease), c.instance(longLease, noScan)
+	v := c.interview()
+	p, _, callID := c.start(a, v)
+	c.answer(p, v, "I built a compiler.")
+	c.answer(p, v, "Your mission.")
+	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
+	p.Reply("Chess.")
+	evs := p.Until(realtime.EvFunctionArgsDone, 10*time.Second)
+	kill(a) // at once: A has asked for the goodbye, or not yet
+
+	for quiet := time.After(time.Second); ; { // what else reaches the room
+		select {
+		case ev := <-p.Events():
+			evs = append(evs, ev)
+			continue
+		case <-quiet:
+		}
+		break
+	}
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	must(t, onB.Resume(t.Context(), callID))
+	recent := witnessed(t, evs)
+	_, said, _ := endOf(recent)
+	t.Logf("the room heard %d goodbye lines before the resume", len(said))
+	must(t, onB.Witness(t.Context(), recent))
+	select {
+	case <-onB.Done():
+	case <-time.After(goodbyeMax):
+		t.Fatal("the interview did not end")
+	}
+	got, err := c.st.GetSession(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	if got.Status != interview.StatusCompleted || got.EndReason != ReasonInterviewerEnded {
+		t.Errorf("ended %s (%q), want completed by the interviewer", got.Status, got.EndReason)
+	}
+}
