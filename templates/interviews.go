@@ -26,7 +26,11 @@ type NewInterviewView struct {
 	PositionID string
 	Name       string
 	Email      string
-	Err        *FormError
+	// SendInvitation e-mails the link once the interview is made; the
+	// option is shown only when MailOn (SMTP_URL is set).
+	SendInvitation bool
+	MailOn         bool
+	Err            *FormError
 }
 
 // InterviewView is one interview: its state, link, timeline and transcript.

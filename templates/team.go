@@ -15,7 +15,11 @@ type TeamView struct {
 	CanManage   bool
 	NewLink     string // the invitation link just created, shown once
 	NewEmail    string
-	Err         *FormError
+	// MailOn shows the "send by e-mail" option (SMTP_URL is set); Mailed
+	// says that the link just created is on its way by e-mail too.
+	MailOn bool
+	Mailed bool
+	Err    *FormError
 }
 
 // APIKeysView is the API keys page; NewKey is shown once, right after it is

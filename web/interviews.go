@@ -69,7 +69,7 @@ func (s *server) renderNewInterview(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
-	v.Positions = list
+	v.Positions, v.MailOn = list, s.mail != nil
 	s.render(w, r, status, templates.NewInterview(v))
 }
 
@@ -77,6 +77,7 @@ func (s *server) createInterview(w http.ResponseWriter, r *http.Request) {
 	a, _ := actor(r)
 	v := templates.NewInterviewView{
 		PositionID: r.PostFormValue("position"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+		SendInvitation: r.PostFormValue("send_invitation") != "",
 	}
 	iv, err := s.hiring.CreateInterview(r.Context(), a, v.PositionID, hiring.CandidateInput{Name: v.Name, Email: v.Email})
 	switch {
@@ -85,7 +86,7 @@ func (s *server) createInterview(w http.ResponseWriter, r *http.Request) {
 		s.renderNewInterview(w, r, http.StatusBadRequest, v)
 	case err != nil:
 		s.fail(w, r, err)
-	case r.PostFormValue("send_invitation") != "" && s.mail != nil:
+	case v.SendInvitation && s.mail != nil:
 		s.thenRedirect(w, r, s.queueInvitation(r.Context(), iv), "/app/interviews/"+iv.ID+"?done=invitation")
 	default:
 		http.Redirect(w, r, "/app/interviews/"+iv.ID+"?done=interview", http.StatusSeeOther)

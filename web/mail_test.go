@@ -4,7 +4,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	netmail "net/mail"
 	"net/url"
 	"strings"
 	"sync"
@@ -68,13 +67,7 @@ func TestSendInvitation(t *testing.T) {
 }
 
 func testSendInvitation(t *testing.T, st store.Store) {
-	box, server := startInbox(t)
-	var worker *mail.Worker
-	app := newTestAppWith(t, st, func(app *testApp, d *Deps) {
-		worker = mail.NewWorker(mail.Config{Store: app.Store, Server: server, JoinURL: app.Hiring.JoinURL,
-			From: netmail.Address{Address: "noreply@interviewd.test"}})
-		d.Mail = worker
-	})
+	app, box, worker := mailApp(t, st)
 	c := app.client()
 	tenantID := c.signUp("Mail Org", "owner@mail.example.com")
 	pos := interview.Position{TenantID: tenantID, Title: "Engineer", Questions: []string{"Why?"}}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/templates"
 )
 
@@ -31,7 +32,7 @@ func (s *server) inviteRoutes(r chi.Router) {
 
 // teamView gathers the team page's data; extra fills in what a handler adds.
 func (s *server) teamView(r *http.Request, p auth.Principal) (templates.TeamView, error) {
-	v := templates.TeamView{Self: p.User.ID, CanManage: p.Role().CanManage()}
+	v := templates.TeamView{Self: p.User.ID, CanManage: p.Role().CanManage(), MailOn: s.mail != nil}
 	var err error
 	if v.Members, err = s.team.Members(r.Context(), p); err != nil {
 		return v, err
@@ -52,8 +53,9 @@ func (s *server) teamPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.Team(v))
 }
 
-// invite creates an invitation and shows its link once. interviewd sends no
-// email, and the link is a credential, so it is not logged either.
+// invite creates an invitation and shows its link once; with e-mail on
+// and asked for, the outbox mails it too (docs/email.md). The link is a
+// credential, so it is not logged.
 func (s *server) invite(w http.ResponseWriter, r *http.Request) {
 	p, _ := principalFrom(r.Context())
 	email := r.PostFormValue("email")
@@ -72,7 +74,23 @@ func (s *server) invite(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("invitation created", "tenant_id", inv.TenantID, "invitation_id", inv.ID, "role", string(inv.Role))
 	v.NewLink, v.NewEmail = s.publicURL+"/invite/"+token, inv.Email
+	if r.PostFormValue("send_email") != "" && s.mail != nil {
+		v.Mailed, v.Err = s.mailTeamInvitation(r, inv, v.NewLink)
+	}
 	s.render(w, r, http.StatusCreated, templates.Team(v))
+}
+
+// mailTeamInvitation queues the invitation's message. The invitation
+// exists either way, so a failure is shown beside its link, which is then
+// the only way to pass it on.
+func (s *server) mailTeamInvitation(r *http.Request, inv interview.Invitation, link string) (bool, *templates.FormError) {
+	err := s.mail.Enqueue(r.Context(), &store.Mail{TenantID: inv.TenantID, Kind: store.MailTeamInvitation,
+		InvitationID: inv.ID, To: inv.Email, Link: link})
+	if err != nil {
+		s.log.Error("team invitation e-mail not queued", "tenant_id", inv.TenantID, "invitation_id", inv.ID, "error", err.Error())
+		return false, &templates.FormError{Message: "The e-mail could not be queued: copy the link below and send it yourself."}
+	}
+	return true, nil
 }
 
 func (s *server) revokeInvitation(w http.ResponseWriter, r *http.Request) {

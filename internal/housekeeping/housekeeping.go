@@ -1,8 +1,8 @@
 // Package housekeeping deletes rows that would otherwise only grow: sign-in
 // sessions once they expire, Idempotency-Key records a day old,
 // invitations a month after their links expired, finished webhook
-// deliveries a month old, sign-in failures an hour old and spent
-// signalling tokens once they expire. A Janitor does it periodically in
+// deliveries a month old, sent or failed e-mail a month old, sign-in
+// failures an hour old and spent signalling tokens once they expire. A Janitor does it periodically in
 // the serving process; of several instances sharing a database, one at a
 // time sweeps (the "janitor" lock, store.Locks).
 package housekeeping
@@ -40,6 +40,11 @@ const (
 	// out why an integration missed an event. Pending ones are never
 	// deleted; they fail by their retry schedule.
 	DeliveryRetention = 30 * 24 * time.Hour
+	// MailRetention is how long a sent or failed e-mail is kept, for the
+	// interview's timeline, as webhook deliveries are. Messages about an
+	// interview that has not ended stay (its reminder depends on them),
+	// and pending ones until they settle.
+	MailRetention = 30 * 24 * time.Hour
 	// ThrottleRetention is how long a sign-in failure is kept: longer than
 	// any throttle's window (auth's is 15 minutes), so that pruning never
 	// forgives a failure still counted.
@@ -57,6 +62,7 @@ type Store interface {
 	DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 	DeleteExpiredInvitations(ctx context.Context, before time.Time) (int64, error)
 	DeleteWebhookDeliveries(ctx context.Context, before time.Time) (int64, error)
+	DeleteSettledMail(ctx context.Context, before time.Time) (int64, error)
 	PruneThrottles(ctx context.Context, before time.Time) (int, error)
 	PruneRTCTokens(ctx context.Context, before time.Time) (int, error)
 	store.Locks
@@ -96,8 +102,8 @@ func New(cfg Config) *Janitor {
 // Counts are the rows one sweep deleted. Skipped says that another
 // instance held the lock, so this one deleted nothing.
 type Counts struct {
-	Logins, IdempotencyKeys, Invitations, Deliveries, Throttles, RTCTokens int64
-	Skipped                                                                bool
+	Logins, IdempotencyKeys, Invitations, Deliveries, Throttles, RTCTokens, Mail int64
+	Skipped                                                                      bool
 }
 
 // Sweep deletes what is due now and returns the counts, unless another
@@ -114,7 +120,7 @@ func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
 	defer unlock()
 	now := j.now()
 	var c Counts
-	var errs [6]error
+	var errs [7]error
 	var throttles, rtcTokens int
 	throttles, errs[4] = j.store.PruneThrottles(ctx, now.Add(-ThrottleRetention))
 	c.Throttles = int64(throttles)
@@ -124,6 +130,7 @@ func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
 	c.IdempotencyKeys, errs[1] = j.store.DeleteIdempotencyKeys(ctx, now.Add(-IdempotencyRetention))
 	c.Invitations, errs[2] = j.store.DeleteExpiredInvitations(ctx, now.Add(-InvitationRetention))
 	c.Deliveries, errs[3] = j.store.DeleteWebhookDeliveries(ctx, now.Add(-DeliveryRetention))
+	c.Mail, errs[6] = j.store.DeleteSettledMail(ctx, now.Add(-MailRetention))
 	if err := errors.Join(errs[:]...); err != nil {
 		return c, fmt.Errorf("housekeeping: %w", err)
 	}
@@ -153,7 +160,7 @@ func (j *Janitor) sweepAndLog(ctx context.Context) {
 	attrs := []slog.Attr{slog.Int64("logins", c.Logins),
 		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations),
 		slog.Int64("webhook_deliveries", c.Deliveries), slog.Int64("throttle_failures", c.Throttles),
-		slog.Int64("spent_rtc_tokens", c.RTCTokens)}
+		slog.Int64("spent_rtc_tokens", c.RTCTokens), slog.Int64("mail", c.Mail)}
 	if err == nil && c.Skipped {
 		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep skipped: another instance holds the lock")
 		return

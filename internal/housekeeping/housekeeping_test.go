@@ -174,6 +174,8 @@ func TestSweepRetention(t *testing.T) {
 	f.invitation(now.Add(-housekeeping.InvitationRetention + time.Minute))
 	f.delivery(now.Add(-housekeeping.DeliveryRetention - time.Minute))
 	f.delivery(now.Add(-housekeeping.DeliveryRetention + time.Minute))
+	f.mail(now.Add(-housekeeping.MailRetention - time.Minute))
+	f.mail(now.Add(-housekeeping.MailRetention + time.Minute))
 	for _, at := range []time.Time{now.Add(-housekeeping.ThrottleRetention - time.Minute), now.Add(-housekeeping.ThrottleRetention + time.Minute)} {
 		if _, err := s.AddThrottle(t.Context(), "signin:"+uuid.NewString(), at, time.Hour); err != nil {
 			t.Fatal(err)
@@ -186,7 +188,7 @@ func TestSweepRetention(t *testing.T) {
 	}
 	c, err := housekeeping.New(housekeeping.Config{Store: s}).Sweep(t.Context())
 	if err != nil || c != (housekeeping.Counts{Logins: 1, IdempotencyKeys: 1, Invitations: 1, Deliveries: 1,
-		Throttles: 1, RTCTokens: 1}) {
+		Throttles: 1, RTCTokens: 1, Mail: 1}) {
 		t.Errorf("sweep: %+v, %v; want one row of each", c, err)
 	}
 }
@@ -315,6 +317,24 @@ func (f *fixture) delivery(created time.Time) {
 	}
 	must(f.t, f.s.RecordWebhookAttempt(ctx, f.tenantID, list[0].ID, interview.WebhookAttempt{At: created, Code: 200, Delivered: true}))
 	must(f.t, f.s.DisableWebhookEndpoint(ctx, f.tenantID, e.ID, created))
+}
+
+// mail sends a team invitation's e-mail made at created. Its invitation
+// is still pending, so the message goes by its own retention, not with it.
+func (f *fixture) mail(created time.Time) {
+	ctx := f.t.Context()
+	inv := interview.Invitation{TenantID: f.tenantID, Email: "mate@example.com", Role: interview.RoleViewer,
+		TokenHash: uuid.NewString(), InvitedBy: f.ownerID, CreatedAt: created, ExpiresAt: time.Now().Add(day)}
+	must(f.t, f.s.CreateInvitation(ctx, &inv))
+	m := store.Mail{TenantID: f.tenantID, Kind: store.MailTeamInvitation, InvitationID: inv.ID, To: inv.Email,
+		Link: "https://interviewd.test/invite/x", CreatedAt: created, NextAttempt: created}
+	must(f.t, f.s.EnqueueMail(ctx, &m))
+	claimed, err := f.s.ClaimMail(ctx, created, time.Minute, 0)
+	must(f.t, err)
+	if len(claimed) != 1 || claimed[0].ID != m.ID {
+		f.t.Fatalf("claimed %+v, want the message made at %s", claimed, created)
+	}
+	must(f.t, f.s.RecordMailAttempt(ctx, f.tenantID, m.ID, store.MailAttempt{At: created, Sent: true}))
 }
 
 func must(t *testing.T, err error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -90,6 +91,28 @@ type Mails interface {
 	// ListInterviewMail returns the messages about an interview (its
 	// invitations and reminder), oldest first, without links.
 	ListInterviewMail(ctx context.Context, tenantID, interviewID string) ([]Mail, error)
+	// DeleteSettledMail deletes, for every tenant, the messages sent or
+	// failed that were created before before, except those about an
+	// interview that has not ended (they decide its reminder); it returns
+	// how many. Housekeeping, on the privileged path.
+	DeleteSettledMail(ctx context.Context, before time.Time) (int64, error)
+}
+
+// DeleteSettledMailQuery is DeleteSettledMail's statement in both
+// dialects, before being the placeholder. The open statuses come from
+// interview.Status, so that the SQL follows the Go.
+func DeleteSettledMailQuery(before string) string {
+	var open []string
+	for _, st := range interview.Statuses {
+		if st.Open() {
+			open = append(open, "'"+string(st)+"'")
+		}
+	}
+	return `DELETE FROM mail_outbox
+		WHERE status IN ('sent', 'failed') AND created_at < ` + before + `
+			AND NOT EXISTS (SELECT 1 FROM interview_sessions s
+				WHERE s.tenant_id = mail_outbox.tenant_id AND s.id = mail_outbox.interview_id
+					AND s.status IN (` + strings.Join(open, ", ") + `))`
 }
 
 // PrepareMail checks a message before it is stored and brings its times

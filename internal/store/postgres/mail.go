@@ -152,3 +152,16 @@ func (s *Store) ListInterviewMail(ctx context.Context, tenantID, interviewID str
 	}
 	return list, nil
 }
+
+// DeleteSettledMail deletes settled messages created before before,
+// keeping those of interviews that have not ended. Privileged path only.
+func (s *Store) DeleteSettledMail(ctx context.Context, before time.Time) (int64, error) {
+	if err := s.serverJob(); err != nil {
+		return 0, fmt.Errorf("delete settled mail: %w", err)
+	}
+	tag, err := s.q().Exec(ctx, store.DeleteSettledMailQuery("$1"), before)
+	if err != nil {
+		return 0, fmt.Errorf("delete settled mail: %w", dbErr(err))
+	}
+	return tag.RowsAffected(), nil
+}

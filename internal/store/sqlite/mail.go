@@ -154,3 +154,13 @@ func (s *Store) ListInterviewMail(ctx context.Context, tenantID, interviewID str
 	}
 	return list, nil
 }
+
+// DeleteSettledMail deletes settled messages created before before,
+// keeping those of interviews that have not ended.
+func (s *Store) DeleteSettledMail(ctx context.Context, before time.Time) (int64, error) {
+	n, err := deletedRows(s.w.ExecContext(ctx, store.DeleteSettledMailQuery("?"), ts(before)))
+	if err != nil {
+		return 0, fmt.Errorf("delete settled mail: %w", err)
+	}
+	return n, nil
+}
