@@ -95,11 +95,17 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 	tl.callsPerInterview = append(tl.callsPerInterview, calls)
 	tl.takeovers = append(tl.takeovers, c.takeovers...)
 	name := c.v.ID[:8]
+	before := len(tl.problems)
+	defer func() { // the candidate's trace goes with its interview's problems
+		if len(tl.problems) > before {
+			tl.problem("%s: candidate: finished=%v %s, calls %v\n      %s", name, c.finished, c.failure, keys(c.calls),
+				strings.Join(c.trace, "\n      "))
+		}
+	}()
 	if v.Status == interview.StatusCompleted {
 		tl.completed++
 	} else {
-		tl.problem("%s: %s (%s); candidate: finished=%v %s\n      %s", name, v.Status, v.EndReason, c.finished, c.failure,
-			strings.Join(c.trace, "\n      "))
+		tl.problem("%s: %s (%s)", name, v.Status, v.EndReason)
 	}
 	tl.expected += len(want)
 	tl.stored += len(stored)
@@ -136,6 +142,15 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 			tl.problem("%s: stored %s %q (%s) is in no recorded call of the interview", name, e.Speaker, short(e.Text), e.ItemID)
 		}
 	}
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func speakerOf(role string) interview.Speaker {
