@@ -96,14 +96,17 @@ func (m *Manager) releaseLease(l *live) {
 }
 
 // stopReading stops reading the interview's call without hanging it up:
-// the reader stores the lines it holds, and the call goes on at the
-// provider for whichever instance attaches next. Held by op.
+// the reader stores the finished lines it holds, and the call goes on at
+// the provider for whichever instance attaches next. A line still being
+// said is not stored cut: the next reader hears its end and stores it
+// whole (and the room's witness has it if none attaches). Held by op.
 func (m *Manager) stopReading(l *live) {
 	up := l.call
 	if up == nil {
 		return
 	}
 	l.call = nil
+	up.leaving.Store(true)
 	up.stopping.Store(true)
 	up.cancel()
 	<-up.done

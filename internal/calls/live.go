@@ -37,6 +37,7 @@ type upstream struct {
 	cancel   func()
 	done     chan struct{} // closed when the reader has stored its last line
 	stopping atomic.Bool   // the manager ends this call itself
+	leaving  atomic.Bool   // the manager stops reading and leaves the call running (drain, handover)
 	tools    *tools        // the interviewer's tools on this sideband
 
 	mu   sync.Mutex

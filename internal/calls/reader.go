@@ -43,7 +43,9 @@ func (m *Manager) read(ctx context.Context, l *live, up *upstream, sb realtime.S
 		tools.observe(ctx, ev)
 	}
 	tools.stop()
-	m.store(l.key, order.Flush(m.now(), true))
+	// A call left running keeps the line still being said for the next
+	// reader, which hears it end; one that ends stores it as it stands.
+	m.store(l.key, order.Flush(m.now(), !up.leaving.Load()))
 	_ = sb.Close()
 	m.cfg.Metrics.CallEnded()
 	close(up.done)
