@@ -6,7 +6,7 @@
 // A meter is an element with role="meter" (aria-valuenow 0–100) holding a
 // [data-meter-bar] child whose width shows the level.
 
-import { CallError, micErrorCode } from "./rtc.js";
+import { CallError, micErrorCode } from "./mic.js";
 
 /** What the check says for each way getting the microphone can fail. */
 /** @type {Record<string, string>} */

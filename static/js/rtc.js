@@ -21,6 +21,10 @@
 // up, a resume of the same call; otherwise a new call of the same
 // interview. docs/candidate-room.md has the states, codes and rules.
 
+import { CallError, openMicrophone } from "./mic.js";
+
+export { CallError, micErrorCode, openMicrophone } from "./mic.js";
+
 /**
  * @typedef {"idle"|"connecting"|"live"|"reconnecting"|"ended"|"error"} CallState
  * @typedef {{state: CallState, code?: string, message?: string}} StateDetail
@@ -76,13 +80,6 @@ const CLOSE_ERRORS = { 4004: "INTERVIEW_NOT_FOUND", 4010: "TAKEN_OVER", 4011: "U
 /** @type {Record<string, string>} */
 const API_CODES = { unauthorized: "UNAUTHORIZED", forbidden: "FORBIDDEN", not_found: "INTERVIEW_NOT_FOUND", interview_closed: "INTERVIEW_CLOSED" };
 
-export class CallError extends Error {
-  /** @param {string} code @param {string} [message] */
-  constructor(code, message) {
-    super(message || code);
-    this.code = code;
-  }
-}
 
 /**
  * One candidate's interview call. Events: "state" (StateDetail),
@@ -615,43 +612,6 @@ export class InterviewCall extends EventTarget {
   }
 }
 
-/**
- * Asks for the microphone, with the browser's echo cancellation so that
- * the interviewer's voice is not sent back. Automatic gain control and
- * noise suppression are off: they pump and smear the signal between words,
- * which measurably hurts recognition (one answer went from 0 % to 43 % word
- * errors with the local engine), and the providers do their own noise
- * reduction (OpenAI's near_field filter, the engine's adaptive noise floor).
- * @param {MediaStreamConstraints} [constraints]
- * @returns {Promise<MediaStream>}
- */
-export async function openMicrophone(constraints) {
-  if (!navigator.mediaDevices?.getUserMedia) throw new CallError("UNSUPPORTED");
-  try {
-    return await navigator.mediaDevices.getUserMedia(
-      constraints || { audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false } });
-  } catch (e) {
-    throw new CallError(micErrorCode(e));
-  }
-}
-
-/**
- * The call code of a getUserMedia failure.
- * @param {unknown} e
- * @returns {string}
- */
-export function micErrorCode(e) {
-  const name = e instanceof DOMException ? e.name : "";
-  switch (name) {
-    case "NotAllowedError":
-    case "SecurityError":
-      return "MIC_DENIED";
-    case "NotReadableError":
-    case "AbortError":
-      return "MIC_BUSY";
-  }
-  return "MIC_MISSING"; // NotFoundError, OverconstrainedError, …
-}
 
 /**
  * @param {WebSocket} ws
