@@ -4,29 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"sync"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
 
-// lockedBuffer is a Config.Record the test reads while the engine writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) entries(t *testing.T) []RecordEntry {
+// readRecord reads the record file's lines.
+func readRecord(t *testing.T, path string) []RecordEntry {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []RecordEntry
-	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		var e RecordEntry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
@@ -44,8 +36,13 @@ func (b *lockedBuffer) entries(t *testing.T) []RecordEntry {
 // text (a function call's output).
 func TestRecord(t *testing.T) {
 	checkLeaks(t)
-	var rec lockedBuffer
-	_, srv := startEngine(t, func(c *Config) { c.Record = &rec })
+	path := filepath.Join(t.TempDir(), "record.jsonl")
+	rec, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	_, srv := startEngine(t, func(c *Config) { c.Record = rec })
 	cl := newClient(t, true)
 	answer, callID := createCall(t, srv, cl.Offer(), toolSession(testInstructions))
 	cl.Answer(answer)
@@ -73,7 +70,7 @@ func TestRecord(t *testing.T) {
 		}
 		want = append(want, e)
 	}
-	got := rec.entries(t)
+	got := readRecord(t, path)
 	if len(got) != len(want) || len(want) < 5 { // greeting, question_asked ×2, answer, question 2
 		t.Fatalf("record has %d lines, the data channel %d items worth recording:\n%+v\n%+v", len(got), len(want), got, want)
 	}
