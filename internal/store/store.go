@@ -82,6 +82,7 @@ type Store interface {
 	RTCTokens
 	Notifier
 	Mails
+	Feedbacks
 }
 
 // Tenants stores organisations and their members.

@@ -1,0 +1,20 @@
+package store
+
+import (
+	"context"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// Feedbacks stores what candidates say about their interviews once they
+// have ended (interview.Feedback): one per interview, read by its
+// organisation.
+type Feedbacks interface {
+	// AddFeedback stores f, filling f.CreatedAt. ErrConflict when the
+	// interview has feedback already; ErrNotFound when it is not in
+	// f.TenantID; ErrInvalid when f does not validate.
+	AddFeedback(ctx context.Context, f *interview.Feedback) error
+	// GetFeedback returns an interview's feedback; ErrNotFound when it has
+	// none or is not in tenantID.
+	GetFeedback(ctx context.Context, tenantID, interviewID string) (interview.Feedback, error)
+}
