@@ -105,6 +105,8 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 	must("invitation", s.CreateInvitation(ctx, &f.invitation))
 	must("mail", s.EnqueueMail(ctx, &store.Mail{TenantID: f.tenant.ID, Kind: store.MailInvitation,
 		InterviewID: f.session.ID, To: f.candidate.Email}))
+	must("feedback", s.AddFeedback(ctx, &interview.Feedback{TenantID: f.tenant.ID,
+		InterviewID: f.session.ID, Rating: 4, Comment: "feedback-" + name}))
 	f.idempotencyKey = "idem-" + name
 	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: f.tenant.ID,
 		Key: f.idempotencyKey, Fingerprint: "fp-" + name})

@@ -144,6 +144,8 @@ var allowed = map[string][4]who{
 	"assessments": {owner | viewer, editors, none, none}, // a pending one; the worker writes the rest
 	// The e-mail outbox (00012): written by the server, read for timelines.
 	"mail_outbox": {members, none, none, none},
+	// Candidates' feedback (00013): written by the server for the candidate.
+	"candidate_feedback": {members, none, none, none},
 }
 
 // updateColumn is the column an UPDATE cell writes onto itself where the
