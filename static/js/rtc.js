@@ -84,7 +84,8 @@ const API_CODES = { unauthorized: "UNAUTHORIZED", forbidden: "FORBIDDEN", not_fo
 /**
  * One candidate's interview call. Events: "state" (StateDetail),
  * "transcript" (TranscriptDetail), "session" (SessionDetail), "progress"
- * (ProgressDetail), "stream" (the microphone's MediaStream, once granted).
+ * (ProgressDetail), "stream" (the microphone's MediaStream, once granted),
+ * "provider" (each data channel event, parsed: room.js shows who speaks).
  */
 export class InterviewCall extends EventTarget {
   /** @type {CallState} */ #state = "idle";
@@ -120,6 +121,10 @@ export class InterviewCall extends EventTarget {
   get stream() { return this.#stream; }
   /** @returns {boolean} */
   get muted() { return this.#muted; }
+
+  /** The peer connection's statistics, or null while there is none
+   * (room.js's connection quality). @returns {Promise<RTCStatsReport | null>} */
+  async getStats() { return this.#pc ? this.#pc.getStats() : null; }
 
   /** Asks for the microphone and connects. */
   async start() {
@@ -448,6 +453,7 @@ export class InterviewCall extends EventTarget {
       return;
     }
     if (WITNESS.has(m.type)) this.#witnessEvent(m);
+    this.dispatchEvent(new CustomEvent("provider", { detail: m }));
     const id = String(m.item_id || "");
     switch (m.type) {
       case "response.output_audio_transcript.delta":
