@@ -26,6 +26,7 @@ type RoomView struct {
 	MaxMinutes   int
 	Lines        []RoomLine // the transcript so far
 	Data         RoomData   // handed to room.js
+	Ended        EndedView  // shown in place of the controls when the call ends
 }
 
 // RoomData is what room.js needs from the server, as JSON (templ.JSONScript).

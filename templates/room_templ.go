@@ -93,14 +93,14 @@ func Room(v RoomView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<noscript><div class=\"notice\" data-testid=\"room-noscript\"><p>The interview is a voice call in your browser: it needs JavaScript and a microphone. Turn JavaScript on in your browser's settings, then reload this page.</p></div></noscript><section class=\"panel room-panel\" aria-labelledby=\"call-heading\" data-room-controls hidden><h2 id=\"call-heading\" class=\"visually-hidden\">Call</h2><p class=\"room-state\" role=\"status\" aria-live=\"polite\" data-state=\"idle\" data-room-state data-testid=\"room-state\">Press \"Start the interview\" when you are ready.</p><p class=\"room-progress\" aria-live=\"polite\" hidden data-room-progress data-testid=\"room-progress\"></p><div class=\"room-meta\"><p class=\"room-timer\"><span id=\"timer-label\">Time left</span> <span class=\"mono\" role=\"timer\" aria-labelledby=\"timer-label\" data-room-countdown data-testid=\"room-countdown\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<noscript><div class=\"notice\" data-testid=\"room-noscript\"><p>The interview is a voice call in your browser: it needs JavaScript and a microphone. Turn JavaScript on in your browser's settings, then reload this page.</p></div></noscript><section class=\"panel room-panel\" aria-labelledby=\"call-heading\" data-room-controls hidden><h2 id=\"call-heading\" class=\"visually-hidden\">Call</h2><p class=\"room-state\" role=\"status\" aria-live=\"polite\" tabindex=\"-1\" data-state=\"idle\" data-room-state data-testid=\"room-state\">Press \"Start the interview\" when you are ready.</p><p class=\"room-progress\" aria-live=\"polite\" hidden data-room-progress data-testid=\"room-progress\"></p><div class=\"room-meta\"><p class=\"room-speaker\" data-state=\"waiting\" hidden data-room-speaker data-testid=\"room-speaker\"><span class=\"room-speaker-dot\" aria-hidden=\"true\"></span> <span data-room-speaker-text>The interviewer is about to start</span></p><p class=\"room-quality\" data-quality=\"\" hidden data-room-quality data-testid=\"room-quality\"><span class=\"room-quality-bars\" aria-hidden=\"true\"><span></span><span></span><span></span></span> <span data-room-quality-text>Connection</span></p></div><div class=\"room-meta\"><p class=\"room-timer\" data-room-timer><span id=\"timer-label\">Time left</span> <span class=\"mono\" role=\"timer\" aria-labelledby=\"timer-label\" data-room-countdown data-testid=\"room-countdown\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(minutesText(v.MaxMinutes))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 34, Col: 144}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 44, Col: 144}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -114,17 +114,25 @@ func Room(v RoomView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</div></div><div class=\"actions room-actions\"><button type=\"button\" class=\"button\" data-room-join data-testid=\"room-join\">Start the interview</button> <button type=\"button\" class=\"button secondary\" aria-pressed=\"false\" disabled data-room-mute data-testid=\"room-mute\">Mute</button> <button type=\"button\" class=\"button secondary danger\" disabled aria-expanded=\"false\" aria-controls=\"end-confirm\" data-room-end data-testid=\"room-end\">End interview</button></div><div id=\"end-confirm\" class=\"room-confirm\" role=\"group\" aria-labelledby=\"end-question\" hidden data-room-confirm data-testid=\"room-end-confirm\"><p id=\"end-question\">End the interview now? You cannot continue it afterwards.</p><div class=\"actions\"><button type=\"button\" class=\"button danger\" data-room-end-yes data-testid=\"room-end-yes\">Yes, end the interview</button> <button type=\"button\" class=\"button secondary\" data-room-end-no data-testid=\"room-end-no\">No, continue</button></div></div></section><section aria-labelledby=\"room-transcript-heading\"><h2 id=\"room-transcript-heading\">Transcript</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</div></div><div class=\"actions room-actions\"><button type=\"button\" class=\"button\" data-room-join data-testid=\"room-join\">Start the interview</button> <button type=\"button\" class=\"button secondary\" aria-pressed=\"false\" disabled data-room-mute data-testid=\"room-mute\">Mute</button> <button type=\"button\" class=\"button secondary danger\" disabled aria-expanded=\"false\" aria-controls=\"end-confirm\" data-room-end data-testid=\"room-end\">End interview</button></div><div id=\"end-confirm\" class=\"room-confirm\" role=\"group\" aria-labelledby=\"end-question\" hidden data-room-confirm data-testid=\"room-end-confirm\"><p id=\"end-question\">End the interview now? You cannot continue it afterwards.</p><div class=\"actions\"><button type=\"button\" class=\"button secondary\" data-room-end-no data-testid=\"room-end-no\">No, continue</button> <button type=\"button\" class=\"button danger\" data-room-end-yes data-testid=\"room-end-yes\">Yes, end the interview</button></div></div></section><div hidden data-room-ended>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = endedSection(v.Ended).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</div><section aria-labelledby=\"room-transcript-heading\"><h2 id=\"room-transcript-heading\">Transcript</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if len(v.Lines) == 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p class=\"empty\" data-room-empty data-testid=\"room-transcript-empty\">What you and the interviewer say appears here.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"empty\" data-room-empty data-testid=\"room-transcript-empty\">What you and the interviewer say appears here.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<ol class=\"transcript\" aria-live=\"polite\" aria-relevant=\"additions\" data-room-transcript data-testid=\"room-transcript\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<ol class=\"transcript\" aria-live=\"polite\" aria-relevant=\"additions\" data-room-transcript data-testid=\"room-transcript\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -133,7 +141,7 @@ func Room(v RoomView) templ.Component {
 					templ_7745c5c3_ElementWriter := templ_7745c5c3_Buffer
 					templ_7745c5c3_Buffer := templ.GetBuffer()
 					var templ_7745c5c3_ElementScripts []templ.ComponentScript
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<li class=\"")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<li class=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -151,33 +159,33 @@ func Room(v RoomView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" data-item-id=\"")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "\" data-item-id=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var9 string
 					templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(l.ItemID).Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 61, Col: 63}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 74, Col: 63}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "\" data-seq=\"")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\" data-seq=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var10 string
 					templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(seqText(l.Seq)).Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 61, Col: 91}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 74, Col: 91}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\" data-testid=\"room-line\"")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "\" data-testid=\"room-line\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -191,38 +199,38 @@ func Room(v RoomView) templ.Component {
 					}
 					templ.ReleaseBuffer(templ_7745c5c3_Buffer)
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "><div class=\"meta\"><span class=\"speaker\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "><div class=\"meta\"><span class=\"speaker\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var11 string
 				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(l.Label)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 62, Col: 56}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 75, Col: 56}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</span></div><p class=\"text\" data-testid=\"room-line-text\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span></div><p class=\"text\" data-testid=\"room-line-text\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var12 string
 				templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(l.Text)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 63, Col: 60}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 76, Col: 60}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</p></li>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</p></li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</ol></section><audio autoplay data-room-audio data-testid=\"room-audio\"></audio>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</ol></section><audio autoplay data-room-audio data-testid=\"room-audio\"></audio>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -230,20 +238,20 @@ func Room(v RoomView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<script type=\"module\" src=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<script type=\"module\" src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var13 string
 			templ_7745c5c3_Var13, templ_7745c5c3_Err = templruntime.NewAttributeExpression(static.Path("js/room.js")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 70, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `room.templ`, Line: 83, Col: 56}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var13)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "\"></script></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\"></script></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

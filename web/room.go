@@ -49,6 +49,10 @@ func candidateToken(r *http.Request) string {
 // to consent; an ended interview shows the page that says so.
 func (s *server) joinRoom(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
+	if s.roomEnded(r, token) {
+		http.Redirect(w, r, feedbackPath(token), http.StatusSeeOther)
+		return
+	}
 	l, ok := s.openLink(w, r, token, true)
 	if !ok {
 		return
@@ -70,11 +74,11 @@ func (s *server) joinRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.Room(roomView(l, entries, s.roomGrace())))
+	s.render(w, r, http.StatusOK, templates.Room(roomView(l, token, entries, s.roomGrace())))
 }
 
 // roomView is what the room shows and hands to room.js.
-func roomView(l hiring.Landing, entries []interview.TranscriptEntry, grace time.Duration) templates.RoomView {
+func roomView(l hiring.Landing, token string, entries []interview.TranscriptEntry, grace time.Duration) templates.RoomView {
 	d := templates.RoomData{
 		InterviewID: l.ID, TokenURL: "/api/interviews/token?interviewId=" + url.QueryEscape(l.ID),
 		StartURL: "/api/interviews/start", EndURL: "/api/interviews/end",
@@ -86,6 +90,7 @@ func roomView(l hiring.Landing, entries []interview.TranscriptEntry, grace time.
 	return templates.RoomView{
 		Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
 		MaxMinutes: l.Position.MaxMinutes, Lines: templates.RoomLines(entries), Data: d,
+		Ended: endedView(l, token),
 	}
 }
 

@@ -181,7 +181,8 @@ func assertRedirect(t *testing.T, c *testClient, path, location string) {
 }
 
 // TestRoomRefusedLinks: a revoked link or an ended interview shows the
-// page that says so instead of the room, even to a consented browser; a
+// page that says so instead of the room, even to a consented browser
+// (which, for an ended interview, is sent to its thank-you page); a
 // consent to such a link is refused the same way.
 func TestRoomRefusedLinks(t *testing.T) {
 	f := newRoomFixture(t, openSQLiteStore(t))
@@ -199,7 +200,10 @@ func TestRoomRefusedLinks(t *testing.T) {
 	if _, err := f.app.Store.TransitionSession(t.Context(), f.tenant, f.id2, interview.StatusAbandoned, "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	assertRefused(t, cand2, f.link2+"/room", http.StatusGone, "ended")
+	// The candidate's own browser is thanked instead (feedback.go); any
+	// other gets the page that says the interview has ended.
+	assertRedirect(t, cand2, f.link2+"/room", "/join/"+tokenOf(f.link2)+"/feedback")
+	assertRefused(t, f.app.client(), f.link2+"/room", http.StatusGone, "ended")
 	assertRefused(t, cand2, "/join/ij_nonsense/room", http.StatusNotFound, "")
 }
 

@@ -36,3 +36,7 @@ func (f Feedback) Validate() error {
 	}
 	return nil
 }
+
+// DefaultNextSteps is what a candidate reads about what happens next when
+// the position says nothing of its own.
+const DefaultNextSteps = "The organisation reads the transcript of your interview and will contact you about the next steps, usually within a few working days."

@@ -5,6 +5,7 @@
 
 import { InterviewCall } from "./rtc.js";
 import { attachMeter, MIC_MESSAGES } from "./miccheck.js";
+import { Turns, TURN_TEXT, qualityOf, qualityText } from "./presence.js";
 
 /**
  * @typedef {import("./rtc.js").StateDetail} StateDetail
@@ -66,6 +67,13 @@ const ui = {
   yes: /** @type {HTMLButtonElement} */ ($("[data-room-end-yes]")),
   no: /** @type {HTMLButtonElement} */ ($("[data-room-end-no]")),
   progress: $("[data-room-progress]"),
+  speaker: $("[data-room-speaker]"),
+  speakerText: $("[data-room-speaker-text]"),
+  quality: $("[data-room-quality]"),
+  qualityText: $("[data-room-quality-text]"),
+  timer: $("[data-room-timer]"),
+  ended: $("[data-room-ended]"),
+  endedHeading: $("[data-room-ended-heading]"),
   transcript: $("[data-room-transcript]"),
   empty: document.querySelector("[data-room-empty]"),
   audio: /** @type {HTMLAudioElement} */ ($("[data-room-audio]")),
@@ -82,6 +90,9 @@ let endsAt = data.endsAt ? Date.parse(data.endsAt) : 0;
 let ticking;
 /** @type {null | (() => void)} */
 let stopMeter = null;
+const turns = new Turns();
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let sampling;
 
 /**
  * @param {string} state
@@ -94,11 +105,48 @@ function show(state, text) {
   ui.mute.disabled = !active;
   ui.end.disabled = !active;
   if (!active) closeConfirm(false);
+  ui.speaker.hidden = state !== "live" && state !== "reconnecting";
+  if (state === "live") startQuality();
   if (state === "ended" || state === "error") {
     clearInterval(ticking);
+    clearInterval(sampling);
+    ui.quality.hidden = true;
     stopMeter?.();
     stopMeter = null;
   }
+  if (state === "ended") showEnded();
+}
+
+/** The controls and the frozen timer give way to the thank-you, which
+ * takes the focus. */
+function showEnded() {
+  if (!ui.ended.hidden) return;
+  ui.controls.hidden = true;
+  ui.timer.hidden = true;
+  ui.ended.hidden = false;
+  ui.endedHeading.focus();
+}
+
+/** The indicator of whose turn it is; not a live region: it changes with
+ * every sentence, and the transcript already announces what is said. */
+function showTurn() {
+  ui.speaker.dataset.state = turns.turn;
+  ui.speakerText.textContent = TURN_TEXT[turns.turn];
+}
+
+/** Samples the connection's quality every 2 s while the call is live. */
+function startQuality() {
+  if (sampling) return;
+  const last = { lost: 0, total: 0 };
+  sampling = setInterval(async () => {
+    if (call.state !== "live") return;
+    const report = await call.getStats().catch(() => null);
+    const q = report && qualityOf(report, last);
+    if (!q) return;
+    ui.quality.dataset.quality = q.rating;
+    ui.qualityText.textContent = qualityText(q);
+    ui.quality.hidden = false;
+  }, 2000);
 }
 
 call.addEventListener("state", (ev) => {
@@ -128,6 +176,10 @@ call.addEventListener("progress", (ev) => {
   const p = /** @type {ProgressDetail} */ (/** @type {CustomEvent} */ (ev).detail);
   ui.progress.textContent = `Question ${Math.min(p.question, p.total)} of ${p.total}`;
   ui.progress.hidden = false;
+});
+
+call.addEventListener("provider", (ev) => {
+  if (turns.see(/** @type {CustomEvent} */ (ev).detail?.type || "")) showTurn();
 });
 
 call.addEventListener("transcript", (ev) => {
@@ -232,6 +284,7 @@ function offerRetry(code) {
  */
 async function join() {
   ui.join.hidden = true;
+  ui.state.focus(); // the button is gone: the status says what happens
   try {
     const res = await fetch(data.startUrl, {
       method: "POST", credentials: "same-origin",
@@ -243,13 +296,12 @@ async function join() {
     // The call's own token request will say what is wrong.
   }
   await call.start();
-  ui.mute.focus();
 }
 
 function openConfirm() {
   ui.confirm.hidden = false;
   ui.end.setAttribute("aria-expanded", "true");
-  ui.no.focus(); // the safe choice has focus
+  ui.no.focus(); // the first button, the safe choice
 }
 
 /** @param {boolean} refocus */
