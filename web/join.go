@@ -15,7 +15,7 @@ import (
 func (s *server) candidateRoutes(r chi.Router) {
 	r.Get("/join/{token}", s.joinLanding)
 	r.Post("/join/{token}", s.joinConsent)
-	r.Get("/join/{token}/room", s.joinRoom) // room.go
+	r.Get("/join/{token}/room", s.joinRoom)      // room.go
 	r.Get("/join/{token}/feedback", s.joinEnded) // feedback.go
 	r.Post("/join/{token}/feedback", s.sendFeedback)
 }
