@@ -33,14 +33,6 @@ const (
 	replayRecent = 40
 )
 
-// witnessTypes are the data channel's events that carry a final line, or
-// the interviewer's end_interview.
-var witnessTypes = map[string]bool{
-	"conversation.item.input_audio_transcription.completed": true, "response.output_audio_transcript.done": true,
-	"response.output_text.done": true, "conversation.item.added": true, "conversation.item.done": true,
-	"conversation.item.created": true, "response.function_call_arguments.done": true,
-}
-
 // takeover is one signalling drop the candidate came back from.
 type takeover struct {
 	latency  time.Duration // the kill (or the drop) → resumed, or → session on fallback
@@ -330,23 +322,6 @@ func (c *candidate) connected(newCall bool) {
 	c.replayWitness()
 }
 
-// replayWitness queues the recent events again, before those waiting, and
-// sends them: the server that now reads the call stores what it never heard.
-func (c *candidate) replayWitness() {
-	waiting := map[string]bool{}
-	for _, ev := range c.pending {
-		waiting[string(ev)] = true
-	}
-	var again []json.RawMessage
-	for _, ev := range c.recent {
-		if !waiting[string(ev)] {
-			again = append(again, ev)
-		}
-	}
-	c.pending = append(again, c.pending...)
-	c.flushPending()
-}
-
 func (c *candidate) onError(m rtcMessage) {
 	switch {
 	case m.Code == "RATE_LIMITED" || m.Code == "BAD_MESSAGE":
@@ -413,15 +388,7 @@ func (c *candidate) onEvent(ev peer.Event) {
 	if ev.Item != nil && ev.Item.ID != "" {
 		c.items[ev.Item.ID] = true
 	}
-	if witnessTypes[ev.Type] && (hasLine(ev) || ev.Type == "response.function_call_arguments.done" && ev.Name == "end_interview") {
-		raw := withReceivedAt(ev.Raw)
-		c.recent = append(c.recent, raw)
-		if len(c.recent) > replayRecent {
-			c.recent = c.recent[1:]
-		}
-		c.pending = append(c.pending, raw)
-		c.flushPending()
-	}
+	c.witness(ev)
 	if ev.Type != "response.done" || ev.Response == nil {
 		return
 	}
@@ -443,43 +410,6 @@ func (c *candidate) onEvent(ev peer.Event) {
 	}
 }
 
-// withReceivedAt is the event as the room forwards it: with receivedAt,
-// when it arrived, in milliseconds since the epoch.
-func withReceivedAt(raw string) json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal([]byte(raw), &m) != nil {
-		return json.RawMessage(raw)
-	}
-	m["receivedAt"], _ = json.Marshal(time.Now().UnixMilli())
-	b, _ := json.Marshal(m)
-	return b
-}
-
-// flushPending sends the waiting witness events when a socket is open.
-func (c *candidate) flushPending() {
-	if c.ws != nil {
-		c.flushWitness(c.pending)
-		c.pending = nil
-	}
-}
-
-// hasLine is the room's test: a message with text, or a transcript, with
-// an item ID.
-func hasLine(ev peer.Event) bool {
-	if ev.Item != nil {
-		if ev.Item.Type != "message" || ev.Item.ID == "" {
-			return false
-		}
-		for _, part := range ev.Item.Content {
-			if part.Text != "" || (part.Transcript != nil && *part.Transcript != "") {
-				return true
-			}
-		}
-		return false
-	}
-	return ev.ItemID != "" && ev.Transcript != ""
-}
-
 // answer types the next prepared answer and asks for the response, as a
 // text client must; a peer that is gone takes nothing (its call ended).
 func (c *candidate) answer() {
@@ -495,31 +425,6 @@ func (c *candidate) answer() {
 			return
 		}
 	}
-}
-
-// flushWitness sends events as transcript messages within the server's
-// limits (50 events, 32 KiB).
-func (c *candidate) flushWitness(evs []json.RawMessage) {
-	var batch []json.RawMessage
-	size := 0
-	flush := func() {
-		if len(batch) > 0 {
-			c.send(map[string]any{"type": "transcript", "events": batch})
-		}
-		batch, size = nil, 0
-	}
-	for _, ev := range evs {
-		n := len(ev) + 1
-		if n > witnessBytes {
-			continue
-		}
-		if len(batch) == witnessEvents || size+n > witnessBytes {
-			flush()
-		}
-		batch = append(batch, ev)
-		size += n
-	}
-	flush()
 }
 
 // send writes one message; a write on a dropped socket is left to the
