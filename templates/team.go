@@ -15,6 +15,7 @@ type TeamView struct {
 	CanManage   bool
 	NewLink     string // the invitation link just created, shown once
 	NewEmail    string
+	Email       string // the invite form's address, kept after a refusal
 	// MailOn shows the "send by e-mail" option (SMTP_URL is set); Mailed
 	// says that the link just created is on its way by e-mail too.
 	MailOn bool

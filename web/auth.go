@@ -74,8 +74,8 @@ func (s *server) signOut(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 
-// formFailure re-renders a form with the error's message and status:
-// a client mistake (4xx, with the field it concerns when one can be told),
+// formFailure re-renders a form with the error's problems and status:
+// a client mistake (4xx, each problem beside its field, formErrorOf),
 // or a service that cannot sign in now (503, 429), which is logged in
 // full (the log says which setting, the form only that it is unavailable).
 // An internal error goes to the error exit.
@@ -87,25 +87,8 @@ func (s *server) formFailure(w http.ResponseWriter, r *http.Request, err error, 
 	}
 	status := statusOf(de.Code)
 	s.logFailure(r, status, err)
-	fe := &templates.FormError{Message: sentence(de.Message), Field: interview.FieldOf(err)}
-	if fe.Field == "" {
-		fe.Field = fieldOf(de.Message)
-	}
 	setRetryAfter(w.Header(), status)
-	s.render(w, r, status, page(fe))
-}
-
-// fieldOf guesses which input a validation message is about, for
-// aria-invalid, when the error does not say (interview.FieldError); the
-// message itself always names it for people.
-func fieldOf(msg string) string {
-	msg = strings.ToLower(msg)
-	for _, f := range []string{"password", "email", "organisation", "title", "question", "name"} {
-		if strings.Contains(msg, f) {
-			return f
-		}
-	}
-	return ""
+	s.render(w, r, status, page(formErrorOf(err, nil)))
 }
 
 // appHome is the app's front door: the interview list.

@@ -34,7 +34,7 @@ func (s *server) submitScorecard(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case isInvalid(err):
-		form.Err = formErrorOf(err, scorecardField)
+		form.Err = formErrorOf(err, nil)
 		s.renderInterview(w, r, http.StatusBadRequest, &form)
 	case err != nil:
 		s.fail(w, r, err)
@@ -70,17 +70,6 @@ func scorecardInput(r *http.Request) (hiring.ScorecardInput, templates.Scorecard
 		in.Scores[key], form.Scores[key] = n, n
 	}
 	return in, form, nil
-}
-
-// scorecardField names the scorecard form's input a message is about.
-func scorecardField(msg string) string {
-	switch {
-	case strings.Contains(msg, "recommendation"):
-		return "recommendation"
-	case strings.Contains(msg, "notes"):
-		return "notes"
-	}
-	return ""
 }
 
 // setHiringStatus records a person's decision on the candidate.

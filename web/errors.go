@@ -50,7 +50,9 @@ func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
 // errorBody is the JSON shape of every error: {"error":{"code","message"}},
-// with "field" when a validation error is about one field.
+// with "field" when a validation error is about a field (the first one's)
+// and "fields" listing every problem of one with fields
+// (interview.FieldErrors), so that a client learns them all at once.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -59,6 +61,22 @@ type errorDetail struct {
 	Code    interview.Code `json:"code"`
 	Message string         `json:"message"`
 	Field   string         `json:"field,omitempty"`
+	Fields  []fieldProblem `json:"fields,omitempty"`
+}
+
+// fieldProblem is one problem of a validation error, in "fields".
+type fieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// errorDetailOf is err's JSON error.
+func errorDetailOf(code interview.Code, err error) errorDetail {
+	d := errorDetail{Code: code, Message: interview.ErrorMessage(err), Field: interview.FieldOf(err)}
+	for _, f := range interview.Fields(err) {
+		d.Fields = append(d.Fields, fieldProblem{Field: f.Field, Message: f.Err.Message})
+	}
+	return d
 }
 
 // fail is the one error exit of every handler. It maps err to a status,
@@ -76,7 +94,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.Set("Cache-Control", "no-store")
 	setRetryAfter(h, status)
 	if wantsJSON(r) {
-		writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: interview.FieldOf(err)}})
+		writeJSON(w, status, errorBody{errorDetailOf(code, err)})
 		return
 	}
 	h.Add("Vary", "Accept")

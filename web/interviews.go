@@ -82,7 +82,7 @@ func (s *server) createInterview(w http.ResponseWriter, r *http.Request) {
 	iv, err := s.hiring.CreateInterview(r.Context(), a, v.PositionID, hiring.CandidateInput{Name: v.Name, Email: v.Email})
 	switch {
 	case isInvalid(err):
-		v.Err = formErrorOf(err, interviewField)
+		v.Err = formErrorOf(err, interviewInputs)
 		s.renderNewInterview(w, r, http.StatusBadRequest, v)
 	case err != nil:
 		s.fail(w, r, err)
@@ -93,18 +93,9 @@ func (s *server) createInterview(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// interviewField names the interview form's input a message is about.
-func interviewField(msg string) string {
-	switch {
-	case strings.Contains(msg, "position"):
-		return "position"
-	case strings.Contains(msg, "email"):
-		return "email"
-	case strings.Contains(msg, "name"):
-		return "name"
-	}
-	return ""
-}
+// interviewInputs names the form's inputs where they differ from the
+// domain's fields (hiring.Service.CreateInterview).
+var interviewInputs = map[string]string{"positionId": "position", "candidate.name": "name", "candidate.email": "email"}
 
 func (s *server) interviewPage(w http.ResponseWriter, r *http.Request) {
 	s.renderInterview(w, withDone(r), http.StatusOK, nil)

@@ -69,7 +69,7 @@ func (s *server) createPosition(w http.ResponseWriter, r *http.Request) {
 	p, err := s.savePosition(r, "", f)
 	switch {
 	case isInvalid(err):
-		f.Err = formErrorOf(err, positionField)
+		f.Err = formErrorOf(err, positionInputs)
 		s.render(w, r, http.StatusBadRequest, templates.NewPosition(templates.NewPositionView{Form: f}))
 	case err != nil:
 		s.fail(w, r, err)
@@ -128,7 +128,7 @@ func (s *server) updatePosition(w http.ResponseWriter, r *http.Request) {
 	_, err := s.savePosition(r, id, f)
 	if isInvalid(err) {
 		// The page shows the stored position beside the form as typed.
-		f.Err = formErrorOf(err, positionField)
+		f.Err = formErrorOf(err, positionInputs)
 		s.renderPositionForm(w, r, http.StatusBadRequest, id, f)
 		return
 	}
@@ -202,7 +202,7 @@ func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
 	if f.MaxMinutes != "" {
 		n, err := strconv.Atoi(f.MaxMinutes)
 		if err != nil {
-			return in, interview.Errorf(interview.CodeInvalid, "maximum minutes must be a whole number")
+			return in, interview.FieldErrorf("maxMinutes", "maximum minutes must be a whole number")
 		}
 		in.MaxMinutes = n
 	}
@@ -210,34 +210,9 @@ func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
 	return in, nil
 }
 
-// positionField names the editor's input a validation message is about.
-func positionField(msg string) string {
-	for _, f := range []struct{ word, field string }{
-		{"title", "title"}, {"description", "description"}, {"instructions", "instructions"},
-		{"question", "question"}, {"minutes", "max_minutes"}, {"language", "language"}, {"voice", "voice"},
-	} {
-		if strings.Contains(msg, f.word) {
-			return f.field
-		}
-	}
-	return ""
-}
-
-// isInvalid reports whether err is the client's mistake in a form, which
-// the form shows again with the message, rather than an error page.
-func isInvalid(err error) bool {
-	return err != nil && interview.ErrorCode(err) == interview.CodeInvalid
-}
-
-// formErrorOf is the form's error summary for err, pointing at the input
-// field(message) names.
-func formErrorOf(err error, field func(msg string) string) *templates.FormError {
-	msg := interview.ErrorMessage(err)
-	if name := interview.FieldOf(err); name != "" {
-		return &templates.FormError{Message: sentence(msg), Field: name}
-	}
-	return &templates.FormError{Message: sentence(msg), Field: field(strings.ToLower(msg))}
-}
+// positionInputs names the editor's inputs where they differ from the
+// domain's fields (interview.Position.Validate).
+var positionInputs = map[string]string{"maxMinutes": "max_minutes"}
 
 // errReadOnly answers a viewer who asks for a page that changes things.
 var errReadOnly = interview.Errorf(interview.CodeForbidden, "your role can read but not change this organisation")

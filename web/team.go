@@ -67,7 +67,7 @@ func (s *server) invite(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
-			v.Err = fe
+			v.Err, v.Email = fe, email
 			return templates.Team(v)
 		})
 		return

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -55,7 +54,7 @@ func (s *server) createWebhook(w http.ResponseWriter, r *http.Request) {
 	v := templates.WebhooksView{Endpoints: list, Form: form}
 	if err != nil {
 		s.formFailure(w, r, err, func(fe *templates.FormError) templates.Component {
-			fe.Field, v.Err = webhookField(fe.Message), fe
+			v.Err = fe
 			return templates.Webhooks(v)
 		})
 		return
@@ -63,20 +62,6 @@ func (s *server) createWebhook(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("webhook endpoint created", "tenant_id", ep.TenantID, "endpoint_id", ep.ID)
 	v.Form, v.Created = templates.WebhookForm{}, &ep
 	s.render(w, r, http.StatusCreated, templates.Webhooks(v))
-}
-
-// webhookField names the input a validation message is about.
-func webhookField(msg string) string {
-	msg = strings.ToLower(msg)
-	switch {
-	case strings.Contains(msg, "url"):
-		return "url"
-	case strings.Contains(msg, "description"):
-		return "description"
-	case strings.Contains(msg, "event"):
-		return "events"
-	}
-	return ""
 }
 
 func (s *server) webhookPage(w http.ResponseWriter, r *http.Request) {

@@ -138,10 +138,7 @@ var errSignUpRefused = interview.Errorf(interview.CodeInvalid,
 // With first, it stores them only on an empty instance (store.ErrNotEmpty).
 func (a *Accounts) newOwner(ctx context.Context, name, email, password, org string, first bool) (interview.User, interview.Tenant, error) {
 	t := interview.Tenant{ID: a.pinned, Name: strings.TrimSpace(org)}
-	if err := t.Validate(); err != nil {
-		return interview.User{}, t, err
-	}
-	u, err := newUserValue(ctx, a.hashes, name, email, password)
+	u, err := newUserValue(ctx, a.hashes, name, email, password, t.Validate())
 	if err != nil {
 		return u, t, err
 	}
@@ -174,14 +171,13 @@ func (a *Accounts) newUser(ctx context.Context, name, email, password string) (i
 }
 
 // newUserValue validates a user's fields and password and hashes the
-// password, writing nothing.
-func newUserValue(ctx context.Context, hashes *PasswordPool, name, email, password string) (interview.User, error) {
+// password, writing nothing. It reports every problem at once, after
+// those of before (the other fields of the same form, e.g. sign-up's
+// organisation).
+func newUserValue(ctx context.Context, hashes *PasswordPool, name, email, password string, before ...error) (interview.User, error) {
 	u := interview.User{Name: strings.TrimSpace(name), Email: interview.NormalizeEmail(email)}
-	if err := u.Validate(); err != nil {
+	if err := interview.JoinFields(append(before, u.Validate(), passwordField(password))...); err != nil {
 		return u, err
-	}
-	if err := CheckPasswordRules(password); err != nil {
-		return u, interview.Errorf(interview.CodeInvalid, "%s", err)
 	}
 	hash, err := hashes.Hash(ctx, password)
 	if err != nil {

@@ -45,6 +45,15 @@ func CheckPasswordRules(pw string) error {
 	return nil
 }
 
+// passwordField is CheckPasswordRules as a validation error about the
+// field "password".
+func passwordField(pw string) error {
+	if err := CheckPasswordRules(pw); err != nil {
+		return interview.FieldErrorf("password", "%s", err)
+	}
+	return nil
+}
+
 // HashPassword returns an argon2id hash of pw in the PHC string format.
 func HashPassword(pw string) (string, error) {
 	salt := make([]byte, argonSaltLen)

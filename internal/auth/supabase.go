@@ -189,14 +189,8 @@ func (s *SupabaseAccounts) SignUp(ctx context.Context, in SignUpInput) (string, 
 	}
 	u := interview.User{Name: strings.TrimSpace(in.Name), Email: interview.NormalizeEmail(in.Email)}
 	t := interview.Tenant{Name: strings.TrimSpace(in.Organisation)}
-	if err := u.Validate(); err != nil {
+	if err := interview.JoinFields(t.Validate(), u.Validate(), passwordField(in.Password)); err != nil {
 		return "", Principal{}, err
-	}
-	if err := t.Validate(); err != nil {
-		return "", Principal{}, err
-	}
-	if err := CheckPasswordRules(in.Password); err != nil {
-		return "", Principal{}, interview.Errorf(interview.CodeInvalid, "%s", err)
 	}
 	session, err := s.signUp(ctx, u.Email, in.Password, map[string]any{metaName: u.Name, metaOrganisation: t.Name})
 	if err != nil {

@@ -17,11 +17,12 @@ func (a *Accounts) Invite(ctx context.Context, p Principal, email string, role i
 		return "", interview.Invitation{}, interview.Errorf(interview.CodeForbidden, "only owners can invite members")
 	}
 	email = interview.NormalizeEmail(email)
-	if err := interview.ValidateEmail(email); err != nil {
-		return "", interview.Invitation{}, err
-	}
+	var roleErr error
 	if !role.Valid() {
-		return "", interview.Invitation{}, interview.Errorf(interview.CodeInvalid, "unknown role %q", role)
+		roleErr = interview.FieldErrorf("role", "unknown role %q", role)
+	}
+	if err := interview.JoinFields(interview.ValidateEmail(email), roleErr); err != nil {
+		return "", interview.Invitation{}, err
 	}
 	token := NewToken(JoinTokenPrefix)
 	now := a.now()

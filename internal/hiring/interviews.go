@@ -33,16 +33,16 @@ func (s *Service) CreateInterview(ctx context.Context, a Actor, positionID strin
 	}
 	db := s.db(a)
 	p, err := db.GetPosition(ctx, a.TenantID, positionID)
-	if errors.Is(err, interview.ErrNotFound) {
-		return Interview{}, interview.Errorf(interview.CodeInvalid, "no such position")
-	} else if err != nil {
+	switch {
+	case errors.Is(err, interview.ErrNotFound):
+		err = interview.FieldErrorf("positionId", "no such position")
+	case err != nil:
 		return Interview{}, wrap("create interview", err)
-	}
-	if p.Archived() {
-		return Interview{}, interview.Errorf(interview.CodeInvalid, "position %q is archived", p.Title)
+	case p.Archived():
+		err = interview.FieldErrorf("positionId", "position %q is archived", p.Title)
 	}
 	c := interview.Candidate{TenantID: a.TenantID, Name: strings.TrimSpace(in.Name), Email: interview.NormalizeEmail(in.Email)}
-	if err := c.Validate(); err != nil {
+	if err := interview.JoinFields(err, interview.PrefixFields("candidate.", c.Validate())); err != nil {
 		return Interview{}, err
 	}
 	if err := db.CreateCandidate(ctx, &c); err != nil {

@@ -69,8 +69,12 @@ func ErrorCode(err error) Code {
 }
 
 // ErrorMessage returns the client-safe message of the first *Error in err's
-// chain, or a generic message that reveals nothing of an internal error.
+// chain (of every problem, joined, for FieldErrors), or a generic message
+// that reveals nothing of an internal error.
 func ErrorMessage(err error) string {
+	if l, ok := errors.AsType[FieldErrors](err); ok {
+		return l.Error()
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message

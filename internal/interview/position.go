@@ -52,33 +52,33 @@ func (p *Position) Normalize() {
 	}
 }
 
-// Validate checks the fields a recruiter types.
+// Validate checks the fields a recruiter types and reports every problem
+// at once (FieldErrors), each about its field: title, description,
+// instructions, language, voice, maxMinutes and questions.
 func (p Position) Validate() error {
-	checks := []error{
-		checkText("title", p.Title, 1, 200),
-		checkText("description", p.Description, 0, 20000),
-		checkText("instructions", p.Instructions, 0, 20000),
-		checkText("language", p.Language, 2, 35),
-		checkLanguage(p.Language),
-		checkText("voice", p.Voice, 0, 50),
+	lang := checkText("language", "language", p.Language, 2, 35)
+	if lang == nil {
+		lang = checkLanguage(p.Language)
 	}
-	for _, err := range checks {
-		if err != nil {
-			return err
-		}
+	errs := []error{
+		checkText("title", "title", p.Title, 1, 200),
+		checkText("description", "description", p.Description, 0, 20000),
+		checkText("instructions", "instructions", p.Instructions, 0, 20000),
+		lang,
+		checkText("voice", "voice", p.Voice, 0, 50),
 	}
 	if p.MaxMinutes < 1 || p.MaxMinutes > MaxInterviewMins {
-		return Errorf(CodeInvalid, "maximum minutes must be between 1 and %d", MaxInterviewMins)
+		errs = append(errs, FieldErrorf("maxMinutes", "maximum minutes must be between 1 and %d", MaxInterviewMins))
 	}
 	if len(p.Questions) > MaxQuestions {
-		return Errorf(CodeInvalid, "a position may have at most %d questions", MaxQuestions)
+		errs = append(errs, FieldErrorf("questions", "a position may have at most %d questions", MaxQuestions))
 	}
 	for i, q := range p.Questions {
-		if err := checkText("question", q, 1, 2000); err != nil {
-			return Errorf(CodeInvalid, "question %d: %s", i+1, err)
+		if err := checkText("questions", "question", q, 1, 2000); err != nil {
+			errs = append(errs, FieldErrorf("questions", "question %d: %s", i+1, ErrorMessage(err)))
 		}
 	}
-	return nil
+	return JoinFields(errs...)
 }
 
 // parseLanguage returns the canonical form of a BCP 47 tag ("EN_gb"
@@ -98,7 +98,7 @@ func parseLanguage(s string) (string, error) {
 // checkLanguage refuses a language that is not a BCP 47 tag.
 func checkLanguage(s string) error {
 	if _, err := parseLanguage(s); err != nil {
-		return Errorf(CodeInvalid, "language %q is not a BCP 47 language tag such as en or en-GB", s)
+		return FieldErrorf("language", "language %q is not a BCP 47 language tag such as en or en-GB", s)
 	}
 	return nil
 }
@@ -112,12 +112,10 @@ type Candidate struct {
 	CreatedAt time.Time
 }
 
-// Validate checks the fields a recruiter types.
+// Validate checks the fields a recruiter types, name and email, and
+// reports every problem.
 func (c Candidate) Validate() error {
-	if err := checkText("candidate name", c.Name, 1, 200); err != nil {
-		return err
-	}
-	return ValidateEmail(c.Email)
+	return JoinFields(checkText("name", "candidate name", c.Name, 1, 200), ValidateEmail(c.Email))
 }
 
 // PositionFilter narrows a list of positions.

@@ -123,11 +123,11 @@ func (r Rubric) Validate() error {
 	keys := map[string]bool{}
 	for i, c := range r.Competencies {
 		checks := []error{
-			checkText("competency name", c.Name, 1, 100),
-			checkText("what good looks like", c.Description, 0, 2000),
-			checkText("anchor for 1", c.Anchor1, 0, 500),
-			checkText("anchor for 3", c.Anchor3, 0, 500),
-			checkText("anchor for 5", c.Anchor5, 0, 500),
+			checkText("name", "competency name", c.Name, 1, 100),
+			checkText("description", "what good looks like", c.Description, 0, 2000),
+			checkText("anchor1", "anchor for 1", c.Anchor1, 0, 500),
+			checkText("anchor3", "anchor for 3", c.Anchor3, 0, 500),
+			checkText("anchor5", "anchor for 5", c.Anchor5, 0, 500),
 		}
 		for _, err := range checks {
 			if err != nil {

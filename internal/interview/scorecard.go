@@ -84,17 +84,18 @@ func (c Scorecard) Validate() error {
 		if len(c.Scores) > 0 || c.Recommendation != "" {
 			return Errorf(CodeInvalid, "a declined scorecard holds no scores")
 		}
-		return checkText("notes", c.Notes, 0, 10000)
+		return checkText("notes", "notes", c.Notes, 0, 10000)
 	}
+	var errs []error
 	if !c.Recommendation.Valid() {
-		return Errorf(CodeInvalid, "a recommendation is needed: one of strong_no, no, mixed, yes, strong_yes")
+		errs = append(errs, FieldErrorf("recommendation", "a recommendation is needed: one of strong_no, no, mixed, yes, strong_yes"))
 	}
 	for k, v := range c.Scores {
 		if v < MinScore || v > MaxScore {
-			return Errorf(CodeInvalid, "the score of %q must be between %d and %d", k, MinScore, MaxScore)
+			errs = append(errs, Errorf(CodeInvalid, "the score of %q must be between %d and %d", k, MinScore, MaxScore))
 		}
 	}
-	return checkText("notes", c.Notes, 0, 10000)
+	return JoinFields(append(errs, checkText("notes", "notes", c.Notes, 0, 10000))...)
 }
 
 // QuestionMark records when the interviewer first asked a question of the

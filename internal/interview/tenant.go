@@ -14,9 +14,10 @@ type Tenant struct {
 	CreatedAt time.Time
 }
 
-// Validate checks the fields a person types.
+// Validate checks the fields a person types. The name is the field
+// "organisation", as sign-up asks for it.
 func (t Tenant) Validate() error {
-	return checkText("organisation name", t.Name, 1, 200)
+	return checkText("organisation", "organisation name", t.Name, 1, 200)
 }
 
 // User is a person who signs in. Users are global; they reach tenants through
@@ -29,12 +30,9 @@ type User struct {
 	CreatedAt    time.Time
 }
 
-// Validate checks the fields a person types.
+// Validate checks the fields a person types, reporting every problem.
 func (u User) Validate() error {
-	if err := ValidateEmail(u.Email); err != nil {
-		return err
-	}
-	return checkText("name", u.Name, 0, 200)
+	return JoinFields(checkText("name", "name", u.Name, 0, 200), ValidateEmail(u.Email))
 }
 
 // Role is what a member may do within a tenant.
@@ -69,29 +67,30 @@ type Membership struct {
 // NormalizeEmail lowercases and trims an address so that lookups match.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// ValidateEmail checks that s is a single plain address.
+// ValidateEmail checks that s is a single plain address; the error is
+// about the field "email".
 func ValidateEmail(s string) error {
 	if len(s) > 254 {
-		return Errorf(CodeInvalid, "email is too long")
+		return FieldErrorf("email", "email is too long")
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return Errorf(CodeInvalid, "email %q is not a valid address", s)
+		return FieldErrorf("email", "email %q is not a valid address", s)
 	}
 	return nil
 }
 
-// checkText reports an invalid-request error when s is shorter than min or
-// longer than max characters.
-func checkText(field, s string, min, max int) error {
+// checkText reports an invalid-request error about field, which messages
+// call label, when s is shorter than min or longer than max characters.
+func checkText(field, label, s string, min, max int) error {
 	n := len([]rune(strings.TrimSpace(s)))
 	switch {
 	case n < min && min == 1:
-		return Errorf(CodeInvalid, "%s is required", field)
+		return FieldErrorf(field, "%s is required", label)
 	case n < min:
-		return Errorf(CodeInvalid, "%s must have at least %d characters", field, min)
+		return FieldErrorf(field, "%s must have at least %d characters", label, min)
 	case len([]rune(s)) > max:
-		return Errorf(CodeInvalid, "%s must have at most %d characters", field, max)
+		return FieldErrorf(field, "%s must have at most %d characters", label, max)
 	}
 	return nil
 }

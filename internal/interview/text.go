@@ -21,7 +21,8 @@ func (e *FieldError) Error() string { return e.Err.Error() }
 // Unwrap gives the domain error, so ErrorCode and ErrorMessage see it.
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// FieldOf returns the field a validation error belongs to, or "".
+// FieldOf returns the field a validation error belongs to (the first
+// one's, for FieldErrors), or "".
 func FieldOf(err error) string {
 	if fe, ok := errors.AsType[*FieldError](err); ok {
 		return fe.Field

@@ -110,15 +110,15 @@ func newEndpoint(a hiring.Actor, in EndpointInput) (interview.WebhookEndpoint, e
 	if a.Kind == "user" {
 		ep.CreatedBy = a.ID
 	}
+	var urlErr, descErr, eventsErr error
 	if err := CheckURL(ep.URL); err != nil {
-		return ep, interview.Errorf(interview.CodeInvalid, "%s", err.Error())
+		urlErr = interview.FieldErrorf("url", "%s", err.Error())
 	}
 	if len(ep.Description) > 200 {
-		return ep, interview.Errorf(interview.CodeInvalid, "the description must have at most 200 characters")
+		descErr = interview.FieldErrorf("description", "the description must have at most 200 characters")
 	}
-	var err error
-	ep.Events, err = checkEvents(in.Events)
-	return ep, err
+	ep.Events, eventsErr = checkEvents(in.Events)
+	return ep, interview.JoinFields(urlErr, descErr, eventsErr)
 }
 
 // checkEvents returns the subscribed events without blanks and
@@ -131,7 +131,7 @@ func checkEvents(events []string) ([]string, error) {
 			continue
 		}
 		if !slices.Contains(interview.WebhookEvents, ev) {
-			return nil, interview.Errorf(interview.CodeInvalid, "unknown event %q (want %s)", ev, strings.Join(interview.WebhookEvents, ", "))
+			return nil, interview.FieldErrorf("events", "unknown event %q (want %s)", ev, strings.Join(interview.WebhookEvents, ", "))
 		}
 		if !slices.Contains(out, ev) {
 			out = append(out, ev)
