@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/engine"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/store/postgres"
@@ -84,7 +85,7 @@ func check(t testing.TB, st *postgres.Store, record []engine.RecordEntry, cands 
 }
 
 // add checks one interview against the lines the engine recorded for it.
-func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engine.RecordEntry, calls int) {
+func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engine.RecordEntry, callCount int) {
 	t.Helper()
 	ctx := context.Background()
 	v, err := st.GetSession(ctx, c.v.TenantID, c.v.ID)
@@ -92,7 +93,7 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 	stored, err := st.ListTranscript(ctx, c.v.TenantID, c.v.ID, 0)
 	must(t, err)
 	tl.interviews++
-	tl.callsPerInterview = append(tl.callsPerInterview, calls)
+	tl.callsPerInterview = append(tl.callsPerInterview, callCount)
 	tl.takeovers = append(tl.takeovers, c.takeovers...)
 	name := c.v.ID[:8]
 	before := len(tl.problems)
@@ -102,10 +103,12 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 				strings.Join(c.trace, "\n      "))
 		}
 	}()
-	if v.Status == interview.StatusCompleted {
+	// Completed as the interview was meant to end: every question
+	// answered, and the interviewer's end_interview.
+	if v.Status == interview.StatusCompleted && v.EndReason == calls.ReasonInterviewerEnded && answered(want) >= len(questions) {
 		tl.completed++
 	} else {
-		tl.problem("%s: %s (%s)", name, v.Status, v.EndReason)
+		tl.problem("%s: %s (%s) with %d answers recorded", name, v.Status, v.EndReason, answered(want))
 	}
 	tl.expected += len(want)
 	tl.stored += len(stored)
@@ -142,6 +145,17 @@ func (tl *tally) add(t testing.TB, st *postgres.Store, c *candidate, want []engi
 			tl.problem("%s: stored %s %q (%s) is in no recorded call of the interview", name, e.Speaker, short(e.Text), e.ItemID)
 		}
 	}
+}
+
+// answered counts the candidate's recorded answers.
+func answered(said []engine.RecordEntry) int {
+	n := 0
+	for _, e := range said {
+		if e.Role == "user" {
+			n++
+		}
+	}
+	return n
 }
 
 func keys(m map[string]bool) []string {
