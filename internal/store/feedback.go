@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
@@ -17,4 +18,14 @@ type Feedbacks interface {
 	// GetFeedback returns an interview's feedback; ErrNotFound when it has
 	// none or is not in tenantID.
 	GetFeedback(ctx context.Context, tenantID, interviewID string) (interview.Feedback, error)
+}
+
+// PrepareFeedback normalizes f and validates it before either store
+// writes it.
+func PrepareFeedback(f *interview.Feedback) error {
+	f.Normalize()
+	if err := f.Validate(); err != nil {
+		return fmt.Errorf("add feedback to interview %s: %w", f.InterviewID, err)
+	}
+	return nil
 }

@@ -5,15 +5,15 @@ import (
 	"fmt"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // AddFeedback stores a candidate's feedback, once per interview (the
 // primary key). Members may not write it: the policy refuses their
 // INSERT, so it is the server's path for the candidate that stores it.
 func (s *Store) AddFeedback(ctx context.Context, f *interview.Feedback) error {
-	f.Normalize()
-	if err := f.Validate(); err != nil {
-		return fmt.Errorf("add feedback to interview %s: %w", f.InterviewID, err)
+	if err := store.PrepareFeedback(f); err != nil {
+		return err
 	}
 	fillTime(&f.CreatedAt, now())
 	var rating *int

@@ -6,13 +6,13 @@ import (
 	"fmt"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // AddFeedback stores a candidate's feedback, once per interview.
 func (s *Store) AddFeedback(ctx context.Context, f *interview.Feedback) error {
-	f.Normalize()
-	if err := f.Validate(); err != nil {
-		return fmt.Errorf("add feedback to interview %s: %w", f.InterviewID, err)
+	if err := store.PrepareFeedback(f); err != nil {
+		return err
 	}
 	fillTime(&f.CreatedAt, now())
 	_, err := s.w.ExecContext(ctx, `INSERT INTO candidate_feedback (tenant_id, interview_id, rating,
