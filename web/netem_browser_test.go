@@ -64,6 +64,20 @@ func TestBrowserCallBadNetwork(t *testing.T) {
 		t.Fatalf("the call's media takes %q, not the link's host end %s", ip, link.HostIP)
 	}
 
+	// The room's connection-quality indicator (getStats) shows the link's
+	// round trip, with its loss, in its text.
+	q := poll[string](t, cand, "the connection's quality with the link's round trip",
+		`(q => !q.hidden && Number((/round trip (\d+) ms/.exec(q.textContent) || [])[1]) >= 120 && q.dataset.quality + ": " + q.textContent.trim())(
+			document.querySelector('[data-testid="room-quality"]'))`, 20*time.Second)
+	var rating string
+	var rtt int
+	var loss float64
+	if _, err := fmt.Sscanf(q, "%s Connection: %s (round trip %d ms, %g%% packets lost)", &rating, new(string), &rtt, &loss); err != nil ||
+		rtt > 400 || !strings.Contains("good: fair: poor:", rating) {
+		t.Errorf("the room's quality shows %q, want the link's round trip (about 150 ms) and loss", q)
+	}
+	t.Logf("the room's quality indicator: %s", q)
+
 	// Question 1 is answered under loss and latency.
 	took := answer(t, r, cand, tenant, id, 0)
 	t.Logf("answer 1 → question 2 in the room: %v", took)
