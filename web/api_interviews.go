@@ -43,6 +43,9 @@ type apiInterview struct {
 	CurrentQuestion int `json:"currentQuestion"`
 	// HiringStatus is a person's decision on the candidate (issue 12).
 	HiringStatus interview.HiringStatus `json:"hiringStatus"`
+	// CandidateFeedback is the candidate's rating and comment once the
+	// interview has ended; only GET /api/v1/interviews/{id} fills it.
+	CandidateFeedback *interview.Feedback `json:"candidateFeedback,omitempty"`
 }
 
 type apiCandidate struct {
@@ -128,7 +131,12 @@ func (s *server) apiGetInterview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeAPI(w, http.StatusOK, s.fromHiring(iv))
+	out := s.fromHiring(iv)
+	if out.CandidateFeedback, err = s.feedbackOf(r.Context(), iv.TenantID, iv.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeAPI(w, http.StatusOK, out)
 }
 
 // apiTranscript returns an interview's transcript in order.

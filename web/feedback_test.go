@@ -83,6 +83,7 @@ func TestCandidateFeedback(t *testing.T) {
 			if doc.Find(testID("feedback-given")).Length() != 1 || doc.Find(testID("feedback-form")).Length() != 0 {
 				t.Error("after the feedback the page still asks for it")
 			}
+			checkFeedbackAPI(t, f)
 		})
 	}
 }
@@ -97,5 +98,25 @@ func endInterview(t *testing.T, f roomFixture, cand *testClient, id string) {
 	body := cand.call("POST", "/api/interviews/end", `{"interviewId":"`+id+`"}`).want(t, http.StatusOK)
 	if body["status"] != "completed" {
 		t.Fatalf("end: %v", body)
+	}
+}
+
+// checkFeedbackAPI: GET /api/v1/interviews/{id} carries the candidate's
+// feedback, and an interview without one has no candidateFeedback.
+func checkFeedbackAPI(t *testing.T, f roomFixture) {
+	t.Helper()
+	key, _, err := f.app.Accounts.CreateAPIKey(t.Context(), f.tenant, "tests", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := f.app.client()
+	body := api.call("GET", "/api/v1/interviews/"+f.id1, "", "Authorization", "Bearer "+key).want(t, http.StatusOK)
+	fb, _ := body["candidateFeedback"].(map[string]any)
+	if fb["rating"] != float64(4) || fb["comment"] != "Clear questions." || fb["createdAt"] == nil {
+		t.Errorf("API candidateFeedback %v", body["candidateFeedback"])
+	}
+	body = api.call("GET", "/api/v1/interviews/"+f.id2, "", "Authorization", "Bearer "+key).want(t, http.StatusOK)
+	if _, ok := body["candidateFeedback"]; ok {
+		t.Errorf("an interview without feedback: %v", body["candidateFeedback"])
 	}
 }
