@@ -9,7 +9,9 @@
 // these machines and CI run have no sch_netem) get the same conditions from
 // a userspace wire: a TUN device on each side, the packets between them
 // carried by the test process, which delays, jitters and drops them as
-// netem would. INTERVIEWD_NETEM=kernel or =wire forces one.
+// netem would. The wire is the default (the path that has run here);
+// INTERVIEWD_NETEM=kernel asks for the kernel's netem, =auto uses it where
+// the kernel has it.
 //
 // It needs root (namespaces, links, /dev/net/tun) and iproute2 (`ip`, and
 // `tc` for the kernel's netem); without them the test skips, or fails under
@@ -93,8 +95,12 @@ func New(t testing.TB) *Link {
 	}
 	t.Cleanup(func() { _ = l.ip("netns", "del", l.NS) })
 
+	// The userspace wire is the default: it is the path that has run on
+	// these machines (their kernels have no sch_netem); the kernel's netem
+	// is asked for with INTERVIEWD_NETEM=kernel, or =auto to use it where
+	// the kernel has it (docs/performance.md, "Bad networks").
 	kind := os.Getenv("INTERVIEWD_NETEM")
-	if kind != "wire" && l.makeVeth() == nil {
+	if (kind == "kernel" || kind == "auto") && l.makeVeth() == nil {
 		if err := l.tc("add", Conditions{}); err == nil {
 			l.Kind, l.netemSet = "kernel netem", true
 		} else {
