@@ -21,6 +21,7 @@ func Variables() []Variable {
 		{"OPENAI_API_KEY", "", "selects OpenAI as the realtime provider; empty means the built-in local engine"},
 		{"OPENAI_BASE_URL", DefaultOpenAIBaseURL, "any OpenAI-compatible realtime server, such as a standalone interviewd engine"},
 		{"ENGINE_API_KEY", "random per process", "the local engine's API key, at least 32 characters; set, any OpenAI SDK can use PUBLIC_URL/v1 with it; required by interviewd engine"},
+		{"ENGINE_RECORD", "unset", "interviewd engine only: a file it appends one JSON line to per finished message and function call of every call (the chaos harness's oracle; docs/engine.md)"},
 		{"REALTIME_MODEL", DefaultRealtimeModel, "upstream realtime model"},
 		{"REALTIME_VOICE", DefaultRealtimeVoice, "interviewer voice when a position names none"},
 		{"TRANSCRIBE_MODEL", DefaultTranscribeModel, "upstream model that transcribes the candidate"},
