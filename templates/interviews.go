@@ -48,6 +48,8 @@ type InterviewView struct {
 	Highlight map[int64]bool
 	// Mail is the Send invitation button and the e-mail timeline.
 	Mail MailView
+	// Feedback is the candidate's rating and comment; nil when none.
+	Feedback *interview.Feedback
 }
 
 // TranscriptLine is one transcript entry as the page shows it.

@@ -84,6 +84,14 @@ func TestCandidateFeedback(t *testing.T) {
 				t.Error("after the feedback the page still asks for it")
 			}
 			checkFeedbackAPI(t, f)
+			rec := f.owner.page("/app/interviews/"+f.id1, http.StatusOK)
+			if r := rec.Find(testID("candidate-feedback-rating")).Text(); !strings.Contains(r, "4 of 5") ||
+				rec.Find(testID("candidate-feedback-comment")).Text() != "Clear questions." {
+				t.Errorf("the recruiter's page shows %q", rec.Find(testID("candidate-feedback")).Text())
+			}
+			if f.owner.page("/app/interviews/"+f.id2, http.StatusOK).Find(testID("candidate-feedback")).Length() != 0 {
+				t.Error("an interview without feedback shows a feedback block")
+			}
 		})
 	}
 }

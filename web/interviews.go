@@ -132,6 +132,10 @@ func (s *server) renderInterview(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	if v.Feedback, err = s.feedbackOf(r.Context(), iv.TenantID, iv.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, templates.Interview(v))
 }
 
