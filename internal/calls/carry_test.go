@@ -176,3 +176,33 @@ func TestGoodbyeAfterOwnerSawEnd(t *testing.T) {
 		t.Errorf("ended %s (%q), want completed by the interviewer", got.Status, got.EndReason)
 	}
 }
+
+// TestWitnessHeldAtEnd: lines the room witnessed while no sideband
+// listened wait witnessWait on the reader that resumed the call; an
+// interview that ends within that wait stores them before it closes
+// (found by the chaos harness: the end came 1.009 s after the resume and
+// the waiting lines found the interview closed).
+func TestWitnessHeldAtEnd(t *testing.T) {
+	c := newCluster(t)
+	b, p, v, callID := c.afterKill(0)
+	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
+	p.Reply("I built a compiler.")
+	recent := witnessed(t, p.Until(realtime.EvOutputTranscriptDone, 10*time.Second))
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	must(t, onB.Resume(t.Context(), callID))
+	must(t, onB.Witness(t.Context(), recent))
+	must(t, onB.End(t.Context()))
+	got := c.transcript(v)
+	if len(got) != 3 || got[1].Text != "I built a compiler." || got[1].Source != interview.SourceClient ||
+		got[2].Speaker != interview.SpeakerInterviewer || got[2].Source != interview.SourceClient {
+		t.Fatalf("after the end: %+v", got)
+	}
+	if s, err := c.st.GetSession(t.Context(), v.TenantID, v.ID); err != nil || s.Status != interview.StatusCompleted {
+		t.Fatalf("status %s, %v", s.Status, err)
+	}
+	time.Sleep(witnessWait + 200*time.Millisecond) // the wait's own store finds nothing left
+	if n := len(c.transcript(v)); n != 3 {
+		t.Errorf("%d entries after the wait, want 3", n)
+	}
+}

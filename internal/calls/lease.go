@@ -110,6 +110,7 @@ func (m *Manager) stopReading(l *live) {
 	up.stopping.Store(true)
 	up.cancel()
 	<-up.done
+	m.storeHeld(l.key, up)
 }
 
 // letGo leaves the interview to another instance: its call is no longer

@@ -116,6 +116,7 @@ func (m *Manager) stopCall(l *live) {
 	}
 	up.cancel()
 	<-up.done
+	m.storeHeld(l.key, up)
 }
 
 // hangup asks the provider to end a call; a call that is already gone is

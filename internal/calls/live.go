@@ -40,8 +40,41 @@ type upstream struct {
 	leaving  atomic.Bool   // the manager stops reading and leaves the call running (drain, handover)
 	tools    *tools        // the interviewer's tools on this sideband
 
-	mu   sync.Mutex
-	seen map[string]bool // the item and function call IDs the reader has had events of
+	mu      sync.Mutex
+	seen    map[string]bool             // the item and function call IDs the reader has had events of
+	witness []interview.TranscriptEntry // witnessed lines waiting witnessWait for the reader to report them
+}
+
+// hold keeps witnessed entries the reader has not seen, waiting to learn
+// whether it reports them (Conn.Witness).
+func (up *upstream) hold(entries []interview.TranscriptEntry) {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	up.witness = append(up.witness, entries...)
+}
+
+// unhold takes back the held entries among entries (all of them when
+// entries is nil) and returns those the reader has still not seen: the
+// lines to store. An entry is returned once, to whichever asks first.
+func (up *upstream) unhold(entries []interview.TranscriptEntry) []interview.TranscriptEntry {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	want := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		want[e.ItemID] = true
+	}
+	var out []interview.TranscriptEntry
+	kept := up.witness[:0]
+	for _, e := range up.witness {
+		switch {
+		case entries != nil && !want[e.ItemID]:
+			kept = append(kept, e)
+		case !up.seen[e.ItemID]:
+			out = append(out, e)
+		}
+	}
+	up.witness = kept
+	return out
 }
 
 // see records the items and function calls ev is about.

@@ -111,18 +111,41 @@ func (c *Conn) Witness(ctx context.Context, events []realtime.Event) error {
 		return c.storeWitness(ctx, entries)
 	}
 	if unseen := up.unseen(entries); len(unseen) > 0 {
+		// Held on the reader, so that the interview's end or the reader's
+		// stop stores them if they are still waiting (storeHeld).
+		up.hold(unseen)
 		c.m.after(witnessWait, func() {
-			if up, _ := c.m.readerOf(c); up != nil {
-				unseen = up.unseen(unseen)
+			held := up.unhold(unseen)
+			if cur, _ := c.m.readerOf(c); cur != nil && cur != up {
+				held = cur.unseen(held)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), c.m.cfg.HangupTimeout)
 			defer cancel()
-			if err := c.storeWitness(ctx, unseen); err != nil && !errors.Is(err, ErrClosed) {
+			if err := c.storeWitness(ctx, held); err != nil && !errors.Is(err, ErrClosed) {
 				c.m.log.Warn("store witnessed lines", "interview_id", c.key.interview, "error", err.Error())
 			}
 		})
 	}
 	return nil
+}
+
+// storeHeld stores the witnessed lines up still holds that it has not
+// seen, once its reader has stopped and stored its own: before the
+// interview ends (a closed interview takes no more lines) or another
+// instance reads the call.
+func (m *Manager) storeHeld(k key, up *upstream) {
+	held := up.unhold(nil)
+	if len(held) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
+	defer cancel()
+	stored, err := m.cfg.Store.AppendTranscript(ctx, k.tenant, k.interview, held)
+	if err != nil {
+		m.log.Warn("store witnessed lines", "interview_id", k.interview, "error", err.Error())
+		return
+	}
+	m.publish(k, stored)
 }
 
 // witnessLines turns the events' lines into entries timed by receivedAt,
