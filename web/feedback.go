@@ -25,13 +25,8 @@ func feedbackPath(token string) string { return "/join/" + token + "/feedback" }
 func endedView(l hiring.Landing, token string) templates.EndedView {
 	return templates.EndedView{
 		Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
-		NextSteps: nextSteps(l.Position), Action: feedbackPath(token),
+		NextSteps: l.Position.NextStepsText(), Action: feedbackPath(token),
 	}
-}
-
-// nextSteps is what the position tells candidates happens next, or the default.
-func nextSteps(p interview.Position) string {
-	return interview.DefaultNextSteps
 }
 
 // roomEnded reports whether this browser is the candidate's and the

@@ -46,6 +46,10 @@ func TestCandidateFeedback(t *testing.T) {
 			if got := doc.Find(testID("room-next-steps")).Text(); got != interview.DefaultNextSteps {
 				t.Errorf("next steps %q, want the default", got)
 			}
+			setNextSteps(t, f, f.id1, "Grace calls you within a week.")
+			if got := cand.page(page, http.StatusOK).Find(testID("room-next-steps")).Text(); got != "Grace calls you within a week." {
+				t.Errorf("next steps %q, want the position's", got)
+			}
 			if doc.Find(testID("feedback-form")).AttrOr("action", "") != page || doc.Find(`input[name="csrf_token"]`).Length() != 1 {
 				t.Error("no feedback form posting to the page with a CSRF token")
 			}
@@ -126,5 +130,22 @@ func checkFeedbackAPI(t *testing.T, f roomFixture) {
 	body = api.call("GET", "/api/v1/interviews/"+f.id2, "", "Authorization", "Bearer "+key).want(t, http.StatusOK)
 	if _, ok := body["candidateFeedback"]; ok {
 		t.Errorf("an interview without feedback: %v", body["candidateFeedback"])
+	}
+}
+
+// setNextSteps gives the interview's position its "what happens next".
+func setNextSteps(t *testing.T, f roomFixture, id, text string) {
+	t.Helper()
+	v, err := f.app.Store.GetSession(t.Context(), f.tenant, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.app.Store.GetPosition(t.Context(), f.tenant, v.PositionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.NextSteps = text
+	if err := f.app.Store.UpdatePosition(t.Context(), &p); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -14,6 +14,7 @@ const (
 	MaxInterviewMins = 60 // OpenAI caps a realtime call at 60 minutes
 	DefaultMaxMins   = 30
 	DefaultLanguage  = "en"
+	MaxNextSteps     = 2000 // as the column's CHECK
 )
 
 // Position is a job and the interview that goes with it: what the
@@ -28,9 +29,19 @@ type Position struct {
 	MaxMinutes   int
 	Language     string // BCP 47 tag, e.g. "en" or "en-GB"
 	Voice        string // provider voice name; empty means the default
+	NextSteps    string // what the candidate reads happens next, once the interview ends
 	ArchivedAt   *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+// NextStepsText is what the candidate reads happens next: the position's
+// text, or DefaultNextSteps.
+func (p Position) NextStepsText() string {
+	if p.NextSteps == "" {
+		return DefaultNextSteps
+	}
+	return p.NextSteps
 }
 
 // Archived reports whether the position no longer takes new interviews.
@@ -66,6 +77,7 @@ func (p Position) Validate() error {
 		checkText("instructions", "instructions", p.Instructions, 0, 20000),
 		lang,
 		checkText("voice", "voice", p.Voice, 0, 50),
+		checkText("nextSteps", "what happens next", p.NextSteps, 0, MaxNextSteps),
 	}
 	if p.MaxMinutes < 1 || p.MaxMinutes > MaxInterviewMins {
 		errs = append(errs, FieldErrorf("maxMinutes", "maximum minutes must be between 1 and %d", MaxInterviewMins))

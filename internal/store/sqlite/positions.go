@@ -9,13 +9,13 @@ import (
 )
 
 const positionCols = `id, tenant_id, title, description, instructions, questions,
-	max_minutes, language, voice, archived_at, created_at, updated_at`
+	max_minutes, language, voice, archived_at, created_at, updated_at, next_steps`
 
 func scanPosition(row scanner) (interview.Position, error) {
 	var p interview.Position
 	err := row.Scan(&p.ID, &p.TenantID, &p.Title, &p.Description, &p.Instructions,
 		jsonDest{&p.Questions}, &p.MaxMinutes, &p.Language, &p.Voice,
-		nullTimeDest{&p.ArchivedAt}, timeDest{&p.CreatedAt}, timeDest{&p.UpdatedAt})
+		nullTimeDest{&p.ArchivedAt}, timeDest{&p.CreatedAt}, timeDest{&p.UpdatedAt}, &p.NextSteps)
 	if err != nil {
 		return interview.Position{}, dbErr(err)
 	}
@@ -37,9 +37,9 @@ func (s *Store) CreatePosition(ctx context.Context, p *interview.Position) error
 	fillTime(&p.CreatedAt, now())
 	fillTime(&p.UpdatedAt, p.CreatedAt)
 	_, err = s.w.ExecContext(ctx, `INSERT INTO positions (`+positionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.TenantID, p.Title, p.Description, p.Instructions, questions,
-		p.MaxMinutes, p.Language, p.Voice, nullTS(p.ArchivedAt), ts(p.CreatedAt), ts(p.UpdatedAt))
+		p.MaxMinutes, p.Language, p.Voice, nullTS(p.ArchivedAt), ts(p.CreatedAt), ts(p.UpdatedAt), p.NextSteps)
 	if err != nil {
 		return fmt.Errorf("create position %s: %w", p.ID, dbErr(err))
 	}
@@ -90,10 +90,10 @@ func (s *Store) UpdatePosition(ctx context.Context, p *interview.Position) error
 	}
 	at := now()
 	err = affected(s.w.ExecContext(ctx, `UPDATE positions SET title = ?, description = ?,
-		instructions = ?, questions = ?, max_minutes = ?, language = ?, voice = ?, updated_at = ?
-		WHERE tenant_id = ? AND id = ?`,
+		instructions = ?, questions = ?, max_minutes = ?, language = ?, voice = ?, updated_at = ?,
+		next_steps = ? WHERE tenant_id = ? AND id = ?`,
 		p.Title, p.Description, p.Instructions, questions, p.MaxMinutes, p.Language, p.Voice,
-		ts(at), p.TenantID, p.ID))
+		ts(at), p.NextSteps, p.TenantID, p.ID))
 	if err != nil {
 		return fmt.Errorf("update position %s: %w", p.ID, err)
 	}

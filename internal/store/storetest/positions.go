@@ -13,6 +13,7 @@ func testPositions(t *testing.T, s store.Store) {
 	p1 := interview.Position{
 		TenantID: f.Tenant.ID, Title: "Backend", Description: "Go", Instructions: "Be kind",
 		Questions: []string{"Q3 first", "Q1 second", "Q2 third"}, Voice: "marin", CreatedAt: noisy(at(1)),
+		NextSteps: "We reply within a week.",
 	}
 	must(t, s.CreatePosition(ctx, &p1))
 	p2 := interview.Position{TenantID: f.Tenant.ID, Title: "Frontend", CreatedAt: at(2), MaxMinutes: 45, Language: "en-GB"}
@@ -24,6 +25,7 @@ func testPositions(t *testing.T, s store.Store) {
 			ID: p1.ID, TenantID: f.Tenant.ID, Title: "Backend", Description: "Go", Instructions: "Be kind",
 			Questions: []string{"Q3 first", "Q1 second", "Q2 third"}, MaxMinutes: interview.DefaultMaxMins,
 			Language: interview.DefaultLanguage, Voice: "marin", CreatedAt: at(1), UpdatedAt: at(1),
+			NextSteps: "We reply within a week.",
 		}
 		same(t, "position", got, want)
 		same(t, "caller's copy", p1, want)
@@ -34,10 +36,11 @@ func testPositions(t *testing.T, s store.Store) {
 	})
 	t.Run("update", func(t *testing.T) {
 		p := p1
-		p.Title, p.Questions, p.MaxMinutes = "Backend II", []string{"B", "A"}, 10
+		p.Title, p.Questions, p.MaxMinutes, p.NextSteps = "Backend II", []string{"B", "A"}, 10, "A call from Grace."
 		must(t, s.UpdatePosition(ctx, &p))
 		got, err := s.GetPosition(ctx, f.Tenant.ID, p1.ID)
 		must(t, err)
+		same(t, "next steps", got.NextSteps, "A call from Grace.")
 		same(t, "questions in order", got.Questions, []string{"B", "A"})
 		same(t, "title", got.Title, "Backend II")
 		same(t, "max minutes", got.MaxMinutes, 10)
