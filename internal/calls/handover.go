@@ -32,7 +32,8 @@ func (m *Manager) askHandover(ctx context.Context, k key, owner string) {
 
 // handOver answers a request on HandoverChannel: when this instance holds
 // the interview's lease, it stops reading the call (without hanging it
-// up), tells its connection, if any, and releases the lease.
+// up), tells its connection, if any, and hands the lease to the instance
+// that asked (store.HandOverLease), so that no orphan scan takes it first.
 func (m *Manager) handOver(payload string) {
 	var h handover
 	if json.Unmarshal([]byte(payload), &h) != nil || h.To == m.cfg.InstanceID {
@@ -50,7 +51,7 @@ func (m *Manager) handOver(payload string) {
 	}
 	defer m.release(l)
 	if l.leased && !l.ended {
-		m.letGo(l, "handover to "+h.To)
+		m.letGo(l, "handover to "+h.To, h.To)
 	}
 }
 

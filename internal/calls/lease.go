@@ -80,16 +80,24 @@ func (m *Manager) renewLease(l *live) bool {
 }
 
 // releaseLease gives up the lease this instance holds, so that another
-// instance may take the call at once. Held by op.
-func (m *Manager) releaseLease(l *live) {
+// instance may take the call at once: to that instance when to names it
+// (a handover: no orphan scan can take the call in between), else to
+// whichever takes it first. Held by op.
+func (m *Manager) releaseLease(l *live, to string) {
 	if !l.leased {
 		return
 	}
 	l.leased = false
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
 	defer cancel()
-	if err := m.cfg.Store.ReleaseLease(ctx, l.key.tenant, l.key.interview, m.cfg.InstanceID); err != nil {
-		m.log.Warn("release call lease", "interview_id", l.key.interview, "error", err.Error())
+	var err error
+	if to != "" {
+		err = m.cfg.Store.HandOverLease(ctx, l.key.tenant, l.key.interview, m.cfg.InstanceID, to, m.now(), m.cfg.LeaseTTL)
+	} else {
+		err = m.cfg.Store.ReleaseLease(ctx, l.key.tenant, l.key.interview, m.cfg.InstanceID)
+	}
+	if err != nil {
+		m.log.Warn("release call lease", "interview_id", l.key.interview, "to", to, "error", err.Error())
 		return
 	}
 	m.announceRelease(l.key)
@@ -115,8 +123,9 @@ func (m *Manager) stopReading(l *live) {
 
 // letGo leaves the interview to another instance: its call is no longer
 // read (nor hung up), its connection, if any, is told that the interview
-// went elsewhere, and the lease is released. Held by op.
-func (m *Manager) letGo(l *live, why string) {
+// went elsewhere, and the lease is released, or handed to instance to
+// when it is not empty. Held by op.
+func (m *Manager) letGo(l *live, why, to string) {
 	m.log.Info("call left to another instance", "interview_id", l.key.interview, "why", why)
 	m.stopTimers(l)
 	m.stopReading(l)
@@ -124,7 +133,7 @@ func (m *Manager) letGo(l *live, why string) {
 		l.conn.finish(ErrTakenOver)
 		l.conn = nil
 	}
-	m.releaseLease(l)
+	m.releaseLease(l, to)
 }
 
 // renewLeases renews every lease this instance holds; an interview whose
@@ -136,7 +145,7 @@ func (m *Manager) renewLeases() {
 		}
 		if l.leased && !m.renewLease(l) {
 			l.leased = false // not ours to release any more
-			m.letGo(l, "lease taken")
+			m.letGo(l, "lease taken", "")
 		}
 		m.release(l)
 	}

@@ -160,7 +160,7 @@ func (m *Manager) release(l *live) {
 	idle := l.call == nil && l.conn == nil && l.grace == nil && l.settle == nil
 	if l.ended || idle {
 		m.stopTimers(l)
-		m.releaseLease(l)
+		m.releaseLease(l, "")
 		l.removed = true
 		m.mu.Lock()
 		if m.lives[l.key] == l {

@@ -188,7 +188,7 @@ func (m *Manager) shut(drain bool) {
 			l.conn.finish(ErrShutdown)
 			l.conn = nil
 		}
-		m.releaseLease(l)
+		m.releaseLease(l, "")
 		l.removed = true
 		l.op.Unlock()
 	}

@@ -391,6 +391,11 @@ type Leases interface {
 	// another instance may take the call without waiting); a lease that
 	// owner does not hold is left alone, and that is not an error.
 	ReleaseLease(ctx context.Context, tenantID, interviewID, owner string) error
+	// HandOverLease makes to the holder of from's lease of the interview,
+	// expiring at now+ttl, with its call ID kept: a handover that no
+	// orphan scan can take in between (a released lease is anyone's). A
+	// lease from does not hold is left alone, and that is not an error.
+	HandOverLease(ctx context.Context, tenantID, interviewID, from, to string, now time.Time, ttl time.Duration) error
 	// GetLease returns the interview's lease; ErrNotFound when it has none.
 	GetLease(ctx context.Context, tenantID, interviewID string) (interview.CallLease, error)
 	// ListOrphans returns the interviews in progress of tenantID (every

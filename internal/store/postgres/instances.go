@@ -122,6 +122,20 @@ func (s *Store) ReleaseLease(ctx context.Context, tenantID, interviewID, owner s
 	return nil
 }
 
+// HandOverLease makes to the holder of from's lease of the interview.
+func (s *Store) HandOverLease(ctx context.Context, tenantID, interviewID, from, to string, at time.Time, ttl time.Duration) error {
+	if err := s.serverOnly("hand over lease"); err != nil {
+		return err
+	}
+	at = at.UTC().Truncate(time.Microsecond)
+	_, err := s.pool.Exec(ctx, `UPDATE call_leases SET owner = $4, expires_at = $5, updated_at = $6
+		WHERE tenant_id = $1 AND interview_id = $2 AND owner = $3`, tenantID, interviewID, from, to, at.Add(ttl), at)
+	if err != nil {
+		return fmt.Errorf("hand over lease of interview %s: %w", interviewID, dbErr(err))
+	}
+	return nil
+}
+
 // GetLease returns the interview's lease; ErrNotFound when it has none.
 func (s *Store) GetLease(ctx context.Context, tenantID, interviewID string) (interview.CallLease, error) {
 	var l interview.CallLease

@@ -71,7 +71,10 @@ func TestSharedStateRefusedThroughAs(t *testing.T) {
 			_, err := as.AcquireLease(ctx, interview.CallLease{TenantID: f.tenant.ID, InterviewID: f.started.ID, Owner: "inst_x"}, now, time.Minute)
 			return err
 		},
-		"ReleaseLease":    func() error { return as.ReleaseLease(ctx, f.tenant.ID, f.started.ID, "inst_x") },
+		"ReleaseLease": func() error { return as.ReleaseLease(ctx, f.tenant.ID, f.started.ID, "inst_x") },
+		"HandOverLease": func() error {
+			return as.HandOverLease(ctx, f.tenant.ID, f.started.ID, "inst_x", "inst_y", time.Now(), time.Minute)
+		},
 		"GetLease":        func() error { _, err := as.GetLease(ctx, f.tenant.ID, f.started.ID); return err },
 		"ListOrphans":     func() error { _, err := as.ListOrphans(ctx, f.tenant.ID, now); return err },
 		"TryLock":         func() error { _, _, err := as.TryLock(ctx, "janitor"); return err },

@@ -99,6 +99,17 @@ func (s *Store) ReleaseLease(ctx context.Context, tenantID, interviewID, owner s
 	return nil
 }
 
+// HandOverLease makes to the holder of from's lease of the interview.
+func (s *Store) HandOverLease(ctx context.Context, tenantID, interviewID, from, to string, at time.Time, ttl time.Duration) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE call_leases SET owner = ?, expires_at = ?, updated_at = ?
+		WHERE tenant_id = ? AND interview_id = ? AND owner = ?`,
+		to, ts(at.Add(ttl)), ts(at), tenantID, interviewID, from)
+	if err != nil {
+		return fmt.Errorf("hand over lease of interview %s: %w", interviewID, dbErr(err))
+	}
+	return nil
+}
+
 // GetLease returns the interview's lease; ErrNotFound when it has none.
 func (s *Store) GetLease(ctx context.Context, tenantID, interviewID string) (interview.CallLease, error) {
 	var l interview.CallLease

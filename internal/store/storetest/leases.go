@@ -69,6 +69,27 @@ func testLeases(t *testing.T, s store.Store) {
 	}
 	must(t, s.ReleaseLease(ctx, f.Tenant.ID, v.ID, "inst_nobody"))
 	must(t, s.ReleaseLease(ctx, f.Tenant.ID, unique(), a))
+
+	// A handover gives the held lease to another instance, call ID kept,
+	// with a fresh expiry: no one else may take it in between, and the
+	// new holder's acquire is a renewal. Only the holder hands over.
+	handAt := want.ExpiresAt.Add(2 * time.Second)
+	must(t, s.HandOverLease(ctx, f.Tenant.ID, v.ID, b, a, handAt, ttl)) // b does not hold it: nothing changes
+	stored, err = s.GetLease(ctx, f.Tenant.ID, v.ID)
+	must(t, err)
+	if stored.Owner != a {
+		t.Errorf("a non-holder's handover changed the lease: %+v", stored)
+	}
+	must(t, s.HandOverLease(ctx, f.Tenant.ID, v.ID, a, b, handAt, ttl))
+	stored, err = s.GetLease(ctx, f.Tenant.ID, v.ID)
+	must(t, err)
+	same(t, "handed over", stored, interview.CallLease{TenantID: f.Tenant.ID, InterviewID: v.ID, Owner: b,
+		CallID: "rtc_1", ExpiresAt: handAt.Add(ttl), UpdatedAt: handAt})
+	_, err = s.AcquireLease(ctx, interview.CallLease{TenantID: f.Tenant.ID, InterviewID: v.ID, Owner: a}, handAt.Add(time.Second), ttl)
+	wantErr(t, "the giver acquires after its handover", err, store.ErrConflict)
+	_, err = s.AcquireLease(ctx, interview.CallLease{TenantID: f.Tenant.ID, InterviewID: v.ID, Owner: b}, handAt.Add(time.Second), ttl)
+	must(t, err)
+	must(t, s.HandOverLease(ctx, f.Tenant.ID, unique(), a, b, handAt, ttl))
 }
 
 // testLeaseTenancy: a lease names an interview of its tenant, or it is not
