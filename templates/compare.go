@@ -37,6 +37,17 @@ func (v CompareView) columns() []compareColumn {
 	return cols
 }
 
+// label is the header of the column sorted by sort: a cell's label when
+// the table is shown as cards on a phone.
+func (v CompareView) label(sort string) string {
+	for _, c := range v.columns() {
+		if c.Sort == sort {
+			return c.Label
+		}
+	}
+	return ""
+}
+
 // hasAI reports whether any row holds an AI result (assessments made
 // before the model was turned off are still shown).
 func (v CompareView) hasAI() bool {

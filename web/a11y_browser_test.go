@@ -1,0 +1,205 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/testenv"
+)
+
+// viewport is a window size the pages are checked at.
+type viewport struct {
+	name string
+	w, h int64
+	axe  bool // run axe-core too (360 px only checks the width)
+}
+
+// viewports: a laptop, a current phone, and the narrowest phone still sold.
+var viewports = []viewport{{"1280x800", 1280, 800, true}, {"390x844", 390, 844, true}, {"360x740", 360, 740, false}}
+
+// pageState is one page in one state: how to reach it in a tab.
+type pageState struct {
+	name string
+	open func(t *testing.T, ctx context.Context)
+}
+
+// visit is a pageState that opens path and waits for the element testID.
+func visit(name, path, testID string, app *testApp) pageState {
+	return pageState{name, func(t *testing.T, ctx context.Context) {
+		step(t, ctx, "open "+name, chromedp.Navigate(app.URL+path), chromedp.WaitVisible(css(testID)))
+	}}
+}
+
+// submit is a pageState that opens path, runs fill, submits with the
+// button testID submit and waits for the element wait.
+func submit(name, path, submitID, wait string, app *testApp, fill ...chromedp.Action[chromedp.Void]) pageState {
+	return pageState{name, func(t *testing.T, ctx context.Context) {
+		actions := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(app.URL + path), chromedp.WaitVisible(css(submitID))}, fill...)
+		actions = append(actions, chromedp.Click(css(submitID)), chromedp.WaitVisible(css(wait)))
+		step(t, ctx, name, actions...)
+	}}
+}
+
+// a11yFixture is an organisation with something in every state a page
+// can show: interviews in each status, a webhook, a member, a revoked link.
+type a11yFixture struct {
+	app                      *testApp
+	owner                    *testClient
+	tenant, position, invite string
+	byStatus                 map[string]string // interview ID by state name
+	links                    map[string]string // join link by state name
+}
+
+func newA11yFixture(t *testing.T) *a11yFixture {
+	t.Helper()
+	app := newTestApp(t, openSQLiteStore(t))
+	f := &a11yFixture{app: app, owner: app.client(), byStatus: map[string]string{}, links: map[string]string{}}
+	f.tenant = f.owner.signUp("Acme Hiring", "owner@acme.test")
+	app.addMember(f.tenant, "rec@acme.test", interview.RoleRecruiter)
+	f.position = newPositionVia(f.owner, "Backend engineer", "Tell me about yourself.", "Why Go?", "Describe a hard bug.")
+	for _, s := range []string{"pending", "ready", "in_progress", "completed", "abandoned", "failed", "revoked", "landing", "consent-error"} {
+		id := newInterviewVia(f.owner, f.position, "Candidate "+s, s+"@example.com")
+		f.byStatus[s], f.links[s] = id, joinLinkOf(f.owner, id)
+	}
+	f.move("ready", interview.StatusReady, "")
+	f.move("in_progress", interview.StatusReady, "")
+	f.move("in_progress", interview.StatusInProgress, "")
+	screenshotInterview(t, app, f.tenant, f.byStatus["completed"])
+	f.move("abandoned", interview.StatusAbandoned, "ended by owner@acme.test before it started")
+	f.move("failed", interview.StatusReady, "")
+	f.move("failed", interview.StatusFailed, "the call failed: the AI provider did not answer")
+	f.owner.postRedirect("/app/interviews/"+f.byStatus["revoked"]+"/revoke", url.Values{})
+	doc := f.owner.postPage("/app/team/invitations", url.Values{"email": {"new@acme.test"}, "role": {"viewer"}}, 201)
+	f.invite = doc.Find(testID("invite-link")).AttrOr("value", "")
+	if f.invite == "" {
+		t.Fatal("no invitation link")
+	}
+	return f
+}
+
+// move takes the interview of state name to status.
+func (f *a11yFixture) move(name string, to interview.Status, reason string) {
+	f.app.t.Helper()
+	if _, err := f.app.Store.TransitionSession(context.Background(), f.tenant, f.byStatus[name], to, reason, time.Now()); err != nil {
+		f.app.t.Fatalf("%s to %s: %v", name, to, err)
+	}
+}
+
+// recruiterPages is every page of /app in each of its states, for the owner.
+func (f *a11yFixture) recruiterPages() []pageState {
+	app, iv := f.app, func(s string) string { return "/app/interviews/" + f.byStatus[s] }
+	pages := []pageState{
+		visit("app home", "/app/", "nav-who", app),
+		visit("positions", "/app/positions", "nav-who", app),
+		visit("positions with archived", "/app/positions?archived=1", "nav-who", app),
+		visit("new position", "/app/positions/new", "position-submit", app),
+		visit("new position, welcome", "/app/positions/new?welcome=1", "welcome", app),
+		submit("new position with every error", "/app/positions/new", "position-submit", "form-error", app,
+			chromedp.SetValue(chromedp.CSS("#max_minutes"), "99"), chromedp.SetValue(chromedp.CSS("#language"), "!!")),
+		visit("position", "/app/positions/"+f.position, "position-questions", app),
+		visit("compare", "/app/positions/"+f.position+"/compare", "nav-who", app),
+		visit("interviews", "/app/interviews", "interviews", app),
+		visit("interviews filtered to none", "/app/interviews?q=nobody", "interviews-empty", app),
+		visit("new interview", "/app/interviews/new", "interview-submit", app),
+		submit("new interview with every error", "/app/interviews/new", "interview-submit", "form-error", app),
+		visit("team", "/app/team", "members", app),
+		submit("team with a new invitation", "/app/team", "invite-submit", "new-invite", app,
+			chromedp.SendKeys(chromedp.CSS("#invite-email"), "third@acme.test")),
+		submit("team invitation with an error", "/app/team", "invite-submit", "form-error", app),
+		visit("API keys", "/app/api-keys", "key-form", app),
+		submit("API keys with a new key", "/app/api-keys", "key-submit", "new-key", app,
+			chromedp.SendKeys(chromedp.CSS("#key-name"), "ATS sync")),
+		visit("webhooks", "/app/webhooks", "webhook-form", app),
+		submit("webhooks with a new secret", "/app/webhooks", "webhook-submit", "new-webhook-secret", app,
+			chromedp.SendKeys(css("webhook-url"), "https://ats.example.com/hooks/interviewd")),
+		submit("webhooks with an error", "/app/webhooks", "webhook-submit", "form-error", app,
+			chromedp.SendKeys(css("webhook-url"), "not a url")),
+	}
+	for _, s := range []string{"pending", "ready", "in_progress", "completed", "abandoned", "failed", "revoked"} {
+		pages = append(pages, visit("interview "+s, iv(s), "interview-status", app))
+	}
+	pages = append(pages, pageState{"interview with the end confirmation open", func(t *testing.T, ctx context.Context) {
+		step(t, ctx, "open the confirmation", chromedp.Navigate(app.URL+iv("in_progress")),
+			chromedp.Click(css("end-open")), chromedp.WaitVisible(css("end-confirm")))
+	}})
+	return pages
+}
+
+// publicPages are the pages without an account: home, sign-in and
+// sign-up (empty and with errors), an invitation, the candidate's.
+func (f *a11yFixture) publicPages() []pageState {
+	app := f.app
+	invite, _ := url.Parse(f.invite)
+	return []pageState{
+		visit("home", "/", "home-title", app),
+		visit("sign-in", "/signin", "signin-form", app),
+		submit("sign-in with an error", "/signin", "signin-submit", "form-error", app,
+			chromedp.SendKeys(chromedp.CSS("#email"), "owner@acme.test"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong password")),
+		visit("sign-up", "/signup", "signup-submit", app),
+		submit("sign-up with every error", "/signup", "signup-submit", "form-error", app),
+		visit("invitation", invite.Path, "invite-form", app),
+		submit("invitation with an error", invite.Path, "invite-submit", "form-error", app,
+			chromedp.SendKeys(chromedp.CSS("#invite-password"), "short")),
+		visit("a dead invitation", "/invite/not-a-token", "brand", app),
+		visit("landing", f.path("landing"), "candidate-landing", app),
+		submit("landing, consent refused", f.path("consent-error"), "consent-submit", "form-error", app),
+		visit("unknown link", "/join/not-a-token", "join-refused", app),
+		visit("revoked link", f.path("revoked"), "join-refused", app),
+		visit("expired interview link", f.path("completed"), "join-refused", app),
+	}
+}
+
+func (f *a11yFixture) path(name string) string {
+	u, err := url.Parse(f.links[name])
+	if err != nil || u.Path == "" {
+		f.app.t.Fatalf("no join link for %s: %q", name, f.links[name])
+	}
+	return u.Path
+}
+
+// TestBrowserEveryPageAccessible opens every page of the recruiter's app
+// and the candidate's pages in each state at 1280×800, 390×844 and
+// 360×740: axe-core finds no WCAG 2.1 A/AA violation (at the first two),
+// and no page scrolls sideways.
+func TestBrowserEveryPageAccessible(t *testing.T) {
+	f := newA11yFixture(t)
+	browser := testenv.Browser(t)
+	owner := isolatedContext(t, browser)
+	browserSignIn(t, owner, f.app, "owner@acme.test")
+	public := isolatedContext(t, browser)
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			for _, tab := range []struct {
+				ctx   context.Context
+				pages []pageState
+			}{{owner, f.recruiterPages()}, {public, f.publicPages()}} {
+				step(t, tab.ctx, "the viewport", chromedp.EmulateViewport(vp.w, vp.h))
+				for _, p := range tab.pages {
+					p.open(t, tab.ctx)
+					checkNoSidewaysScroll(t, tab.ctx, p.name)
+					if vp.axe {
+						checkAxe(t, tab.ctx, p.name)
+					}
+				}
+			}
+		})
+	}
+}
+
+// checkNoSidewaysScroll fails when the page is wider than the viewport.
+func checkNoSidewaysScroll(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	w := read(t, ctx, "the page's width", chromedp.Evaluate[[]float64](`[document.documentElement.scrollWidth, innerWidth]`))
+	if w[0] > w[1] {
+		wide := read(t, ctx, "what sticks out", chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
+			.filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+			.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : "") + " " + Math.round(e.getBoundingClientRect().right))`))
+		t.Errorf("%s is %v px wide in a %v px viewport: %v", what, w[0], w[1], wide)
+	}
+}
+
