@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -203,3 +204,66 @@ func checkNoSidewaysScroll(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
+// TestBrowserCopyButtons copies each link or secret that is shown once
+// (join link, invitation link, API key, webhook secret) with its Copy
+// button, by mouse and by keyboard, at 1280×800 and 390×844: the
+// clipboard holds exactly the input's text, "Copied" is announced in a
+// polite live region, and the button keeps its distance from the input.
+func TestBrowserCopyButtons(t *testing.T) {
+	f := newA11yFixture(t)
+	ctx := testenv.Browser(t)
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.Call(ctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: f.app.URL,
+		}); err != nil {
+			t.Fatalf("grant %s: %v", name, err)
+		}
+	}
+	browserSignIn(t, ctx, f.app, "owner@acme.test")
+	pages := []pageState{
+		visit("join link", "/app/interviews/"+f.byStatus["pending"], "join-link", f.app),
+		submit("invitation link", "/app/team", "invite-submit", "invite-link", f.app,
+			chromedp.SendKeys(chromedp.CSS("#invite-email"), "copy@acme.test")),
+		submit("API key", "/app/api-keys", "key-submit", "new-key-value", f.app,
+			chromedp.SendKeys(chromedp.CSS("#key-name"), "Copy test")),
+		submit("webhook secret", "/app/webhooks", "webhook-submit", "new-webhook-secret", f.app,
+			chromedp.SendKeys(css("webhook-url"), "https://ats.example.com/hooks/copy")),
+	}
+	for _, vp := range viewports[:2] {
+		step(t, ctx, "the viewport", chromedp.EmulateViewport(vp.w, vp.h))
+		for _, p := range pages {
+			p.open(t, ctx)
+			checkCopy(t, ctx, vp.name+", "+p.name, false)
+			checkCopy(t, ctx, vp.name+", "+p.name+" by keyboard", true)
+		}
+	}
+}
+
+// checkCopy presses the page's Copy button (with Enter when byKeyboard)
+// and checks the clipboard, the announcement and the spacing.
+func checkCopy(t *testing.T, ctx context.Context, what string, byKeyboard bool) {
+	t.Helper()
+	step(t, ctx, what+": clear the clipboard", chromedp.Evaluate[chromedp.Void](`navigator.clipboard.writeText("")`, chromedp.EvalAwaitPromise))
+	if byKeyboard {
+		step(t, ctx, what+": Enter on Copy", chromedp.Focus(chromedp.CSS("button[data-copy]")), chromedp.KeyEvent("\r"))
+	} else {
+		step(t, ctx, what+": click Copy", chromedp.Click(chromedp.CSS("button[data-copy]")))
+	}
+	status := poll[string](t, ctx, what+": the announcement", `(s => s.textContent || null)(document.querySelector("[data-copy-status]"))`, 5*time.Second)
+	live := read(t, ctx, what+": the region", chromedp.Evaluate[string](`document.querySelector("[data-copy-status]").getAttribute("aria-live")`))
+	if status != "Copied" || live != "polite" {
+		t.Errorf("%s: announced %q in a %q region, want Copied, polite", what, status, live)
+	}
+	got := read(t, ctx, what+": the clipboard", chromedp.Evaluate[[]string](`navigator.clipboard.readText().then(c => [c, document.getElementById(document.querySelector("button[data-copy]").dataset.copy).value])`, chromedp.EvalAwaitPromise))
+	if got[0] == "" || got[0] != got[1] {
+		t.Errorf("%s: the clipboard holds %q, want the input's %q", what, got[0], got[1])
+	}
+	gap := read(t, ctx, what+": the spacing", chromedp.Evaluate[float64](`(() => {
+		const b = document.querySelector("button[data-copy]").getBoundingClientRect();
+		const i = document.getElementById(document.querySelector("button[data-copy]").dataset.copy).getBoundingClientRect();
+		return Math.max(b.left - i.right, b.top - i.bottom);
+	})()`))
+	if gap < 6 {
+		t.Errorf("%s: the Copy button is %v px from its input, want at least 6", what, gap)
+	}
+}

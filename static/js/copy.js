@@ -1,9 +1,9 @@
 // @ts-check
-// Copy buttons: progressive enhancement for a read-only input holding a link.
-// Without JavaScript the button stays hidden and the input can be selected
-// and copied by hand. With it, the button copies the input's value and a
-// polite live region announces the result to screen readers and sighted
-// people alike.
+// Copy buttons: progressive enhancement for a read-only input holding a
+// link or a secret (templates.CopyField). Without JavaScript the button
+// stays hidden and the input can be selected and copied by hand. With it,
+// the button copies the input's value and a polite live region announces
+// the result to screen readers and sighted people alike.
 
 /**
  * @param {HTMLButtonElement} button
@@ -12,17 +12,40 @@ function enhance(button) {
   const id = button.dataset.copy || "";
   const input = /** @type {HTMLInputElement | null} */ (document.getElementById(id));
   const status = document.querySelector(`[data-copy-status="${CSS.escape(id)}"]`);
-  if (!input || !navigator.clipboard) return;
+  if (!input) return;
   button.hidden = false;
   button.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(input.value);
+    if (await copy(input)) {
       announce(status, "Copied");
-    } catch {
+    } else {
+      input.focus();
       input.select();
-      announce(status, "Press Ctrl+C (or ⌘C) to copy the selected link");
+      announce(status, "Press Ctrl+C (or ⌘C) to copy the selected text");
     }
   });
+}
+
+/**
+ * Copies the input's value: the Clipboard API where the page may use it
+ * (a secure origin), else the selection and the older copy command.
+ * @param {HTMLInputElement} input
+ * @returns {Promise<boolean>} whether the text reached the clipboard
+ */
+async function copy(input) {
+  try {
+    if (navigator.clipboard) {
+      await navigator.clipboard.writeText(input.value);
+      return true;
+    }
+  } catch {
+    // Refused (no permission, no focus): try the selection.
+  }
+  input.select();
+  try {
+    return document.execCommand("copy");
+  } catch {
+    return false;
+  }
 }
 
 /**
