@@ -267,3 +267,21 @@ func checkCopy(t *testing.T, ctx context.Context, what string, byKeyboard bool) 
 		t.Errorf("%s: the Copy button is %v px from its input, want at least 6", what, gap)
 	}
 }
+
+// TestBrowserLandingFirstScreen: on a phone (390×844) and a laptop
+// (1280×800) the candidate's landing page shows the microphone check and
+// the whole consent form, its button included, without scrolling.
+func TestBrowserLandingFirstScreen(t *testing.T) {
+	f := newA11yFixture(t)
+	ctx := testenv.Browser(t)
+	for _, vp := range viewports[:2] {
+		step(t, ctx, "open the landing page at "+vp.name, chromedp.EmulateViewport(vp.w, vp.h),
+			chromedp.Navigate(f.links["landing"]), chromedp.WaitVisible(css("mic-start")))
+		for _, id := range []string{"mic-check", "mic-start", "consent-checkbox", "consent-submit"} {
+			box := read(t, ctx, id+"'s box", chromedp.Evaluate[[]float64](`(b => [b.top, b.bottom, b.left, b.right])(document.querySelector('[data-testid="`+id+`"]').getBoundingClientRect())`))
+			if box[0] < 0 || box[1] > float64(vp.h) || box[2] < 0 || box[3] > float64(vp.w) {
+				t.Errorf("%s: %s spans %v–%v px down, %v–%v across: not within the first %d×%d screen", vp.name, id, box[0], box[1], box[2], box[3], vp.w, vp.h)
+			}
+		}
+	}
+}
