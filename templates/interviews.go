@@ -102,6 +102,18 @@ func StatusLabel(s interview.Status) string {
 	return string(s)
 }
 
+// endedLabel is the timeline's line for the end: how it ended, so that a
+// failure reads as one; the reason follows it.
+func endedLabel(s interview.Status) string {
+	switch s {
+	case interview.StatusAbandoned:
+		return "Ended: abandoned"
+	case interview.StatusFailed:
+		return "Ended: failed"
+	}
+	return "Ended"
+}
+
 func statusClass(s interview.Status) string { return "badge status-" + string(s) }
 
 func interviewHref(id string) string { return "/app/interviews/" + id }

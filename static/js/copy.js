@@ -12,7 +12,8 @@ function enhance(button) {
   const id = button.dataset.copy || "";
   const input = /** @type {HTMLInputElement | null} */ (document.getElementById(id));
   const status = document.querySelector(`[data-copy-status="${CSS.escape(id)}"]`);
-  if (!input) return;
+  if (!input || button.dataset.copyReady) return;
+  button.dataset.copyReady = "true";
   button.hidden = false;
   button.addEventListener("click", async () => {
     if (await copy(input)) {
@@ -61,6 +62,15 @@ function announce(region, message) {
   });
 }
 
-for (const button of document.querySelectorAll("button[data-copy]")) {
-  enhance(/** @type {HTMLButtonElement} */ (button));
+/**
+ * Enhances the Copy buttons under root that are not yet: live.js calls it
+ * for the markup it swaps in.
+ * @param {ParentNode} root
+ */
+export function enhanceCopyButtons(root) {
+  for (const button of root.querySelectorAll("button[data-copy]")) {
+    enhance(/** @type {HTMLButtonElement} */ (button));
+  }
 }
+
+enhanceCopyButtons(document);

@@ -1,14 +1,20 @@
 // @ts-check
 // The recruiter's interview page, live: while the interview is open, poll
 // its /live endpoint every two seconds, add the new transcript lines,
-// and show the status and the question reached. Without JavaScript the
-// page's Refresh link does the same by hand. Server data arrives in the
-// JSON script #live-data.
+// and show the status and the question reached. When the status changes,
+// or the first line arrives, the parts of the page that depend on them
+// (the link and End controls, the decision panels, the timeline and the
+// exports: the elements marked data-live-region) are fetched again as the
+// server renders them and swapped in, so that no control outlives the
+// state it belongs to. Without JavaScript the page's Refresh link does the
+// same by hand. Server data arrives in the JSON script #live-data.
 
 /**
  * @typedef {{seq: number, itemId: string, speaker: string, label: string, source: string, text: string, at: string, offset: string, interrupted: boolean}} LiveLine
  * @typedef {{status: string, statusLabel: string, open: boolean, progress: string, lines: LiveLine[]}} LiveResponse
  */
+
+import { enhanceCopyButtons } from "./copy.js";
 
 const INTERVAL = 2000;
 const MAX_INTERVAL = 30000;
@@ -24,7 +30,10 @@ if (dataEl && list) follow(JSON.parse(dataEl.textContent || "{}"), list);
 function follow(data, list) {
   const note = document.querySelector("[data-live-note]");
   const refresh = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-refresh]"));
-  const badge = document.querySelector("[data-live-status]");
+  const badge = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-status]"));
+  const announcer = document.querySelector("[data-live-announce]");
+  let status = badge?.dataset.status || "";
+  let hadLines = list.querySelector("li") !== null;
   const progress = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-progress]"));
   let after = data.after;
   /** @type {Map<string, HTMLLIElement>} the lines shown, by item */
@@ -68,22 +77,28 @@ function follow(data, list) {
         shown.set(l.itemId, li);
         after = Math.max(after, l.seq);
       }
+      const firstLines = !hadLines && live.lines.length > 0;
       if (live.lines.length) {
         list.hidden = false;
         document.querySelector("[data-live-empty]")?.remove();
+        hadLines = true;
       }
       if (progress && live.progress && progress.textContent !== live.progress) {
         progress.textContent = live.progress;
         progress.hidden = false;
       }
-      if (badge && badge.textContent !== live.statusLabel) {
+      const changed = live.status !== status;
+      if (badge && changed) {
         badge.textContent = live.statusLabel;
         badge.className = `badge status-${live.status} large`;
+        badge.dataset.status = live.status;
+        if (announcer) announcer.textContent = `Interview status: ${live.statusLabel}`;
       }
+      status = live.status;
+      if (changed || firstLines) await refreshRegions(data.url.replace(/\/live$/, ""), badge);
       wait = INTERVAL;
       if (!live.open) {
-        if (note) note.textContent = "The interview has ended. Reload the page to see its timeline.";
-        if (refresh) refresh.hidden = false;
+        if (note) note.textContent = "The interview has ended.";
         done = true;
       }
     } catch {
@@ -99,6 +114,51 @@ function follow(data, list) {
   });
   busy = true;
   timer = setTimeout(poll, INTERVAL);
+}
+
+/**
+ * Replaces each data-live-region of the page with the same region of the
+ * page as the server renders it now. The focus stays on the same control
+ * when the new region still has it; else it moves to the status badge, so
+ * that it never falls back to the body.
+ * @param {string} pageURL
+ * @param {HTMLElement | null} fallback
+ */
+async function refreshRegions(pageURL, fallback) {
+  let doc;
+  try {
+    const res = await fetch(pageURL, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!res.ok) return;
+    doc = new DOMParser().parseFromString(await res.text(), "text/html");
+  } catch {
+    return; // the next change tries again; the Refresh link still works
+  }
+  const active = document.activeElement;
+  /** @type {HTMLElement | null} */
+  let refocus = null;
+  for (const old of document.querySelectorAll("[data-live-region]")) {
+    const name = /** @type {HTMLElement} */ (old).dataset.liveRegion || "";
+    const fresh = doc.querySelector(`[data-live-region="${CSS.escape(name)}"]`);
+    if (!fresh) continue;
+    const held = active && old.contains(active) ? selectorOf(active) : null;
+    const adopted = document.importNode(fresh, true);
+    old.replaceWith(adopted);
+    if (held !== null) refocus = (held && adopted.querySelector(held)) || fallback;
+  }
+  // Scripts in swapped markup do not run again: enhance its Copy buttons.
+  enhanceCopyButtons(document);
+  refocus?.focus();
+}
+
+/**
+ * A selector that finds el again in the region rendered anew.
+ * @param {Element} el
+ * @returns {string}
+ */
+function selectorOf(el) {
+  if (el.id) return `#${CSS.escape(el.id)}`;
+  const testid = /** @type {HTMLElement} */ (el).dataset?.testid;
+  return testid ? `[data-testid="${CSS.escape(testid)}"]` : "";
 }
 
 /**
