@@ -1,13 +1,18 @@
 package templates
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/interviewd/interviewd/internal/i18n"
+)
 
 // EndedView is what the candidate sees once the interview has ended.
 type EndedView struct {
+	Lang         i18n.Lang
 	Organisation string
 	Position     string
 	Candidate    string
-	NextSteps    string // the position's text, or a default
+	NextSteps    string // the position's text, or the default in Lang
 	Action       string // where the feedback form posts
 	Given        bool   // the candidate has sent their feedback
 	Rating       int    // as typed, after a refused submission
@@ -17,12 +22,13 @@ type EndedView struct {
 
 func (v EndedView) thanks() string {
 	if v.Candidate == "" {
-		return "Thank you"
+		return v.Lang.T("ended.title")
 	}
-	return "Thank you, " + v.Candidate
+	return v.Lang.T("ended.thanks_name", "name", v.Candidate)
 }
 
-// ratingLabel says what a rating from 1 to 5 means.
+// ratingLabel says what a rating from 1 to 5 means, in English: the
+// recruiter's pages (the candidate's are in their language).
 func ratingLabel(n int) string {
 	labels := [...]string{"", "1 – poor", "2 – fair", "3 – good", "4 – very good", "5 – excellent"}
 	if n < 1 || n >= len(labels) {

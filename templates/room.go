@@ -3,23 +3,26 @@ package templates
 import (
 	"strconv"
 
+	"github.com/interviewd/interviewd/internal/i18n"
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
 // ConsentView is the start section of the candidate's landing page: the
 // consent form, or, once this browser has consented, the way to the room.
 type ConsentView struct {
-	Action    string   // where the form posts: the join link's path
-	RoomURL   string   // the interview room
-	Version   string   // the consent text's version, posted back with the box
-	Points    []string // what is recorded and processed
-	Agreement string   // the checkbox's label
-	Given     bool     // this browser has consented to this version
+	Lang      i18n.Lang // the language of the page and of the text
+	Action    string    // where the form posts: the join link's path
+	RoomURL   string    // the interview room
+	Version   string    // the consent text's version, posted back with the box
+	Points    []string  // what is recorded and processed
+	Agreement string    // the checkbox's label
+	Given     bool      // this browser has consented to this version
 	Err       *FormError
 }
 
 // RoomView is the interview room of a candidate.
 type RoomView struct {
+	Lang         i18n.Lang // the language of the room; room.js gets its words
 	Organisation string
 	Position     string
 	Candidate    string
@@ -49,28 +52,24 @@ type RoomLine struct {
 	Text    string
 }
 
-// RoomLines converts stored entries for the room.
-func RoomLines(entries []interview.TranscriptEntry) []RoomLine {
+// RoomLines converts stored entries for the room, in language l.
+func RoomLines(l i18n.Lang, entries []interview.TranscriptEntry) []RoomLine {
 	out := make([]RoomLine, 0, len(entries))
 	for _, e := range entries {
 		out = append(out, RoomLine{Seq: e.Seq, ItemID: e.ItemID, Speaker: string(e.Speaker),
-			Label: RoomSpeakerLabel(e.Speaker), Text: e.Text})
+			Label: RoomSpeakerLabel(l, e.Speaker), Text: e.Text})
 	}
 	return out
 }
 
 // RoomSpeakerLabel names a speaker for the candidate: they are "You".
-// room.js uses the same words.
-func RoomSpeakerLabel(s interview.Speaker) string {
+// room.js uses the same words (the catalogue's js.speaker.*).
+func RoomSpeakerLabel(l i18n.Lang, s interview.Speaker) string {
 	switch s {
-	case interview.SpeakerInterviewer:
-		return "Interviewer"
-	case interview.SpeakerCandidate:
-		return "You"
-	case interview.SpeakerSystem:
-		return "System"
+	case interview.SpeakerInterviewer, interview.SpeakerCandidate, interview.SpeakerSystem:
+		return l.T("js.speaker." + string(s))
 	}
-	return "Unknown"
+	return l.T("js.speaker.unknown")
 }
 
 // minutesText is a countdown's starting value, "25:00".

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/i18n"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/templates"
 )
@@ -21,12 +23,31 @@ import (
 
 func feedbackPath(token string) string { return "/join/" + token + "/feedback" }
 
-// endedView is the ended section of an interview for its candidate.
+// endedView is the ended section of an interview for its candidate, in
+// the language of its pages: what happens next is the position's text as
+// the organisation wrote it, else the default in that language.
 func endedView(l hiring.Landing, token string) templates.EndedView {
-	return templates.EndedView{
-		Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
-		NextSteps: l.Position.NextStepsText(), Action: feedbackPath(token),
+	lang := pageLang(l)
+	next := l.Position.NextSteps
+	if next == "" {
+		next = lang.T("ended.next_default")
 	}
+	return templates.EndedView{
+		Lang: lang, Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
+		NextSteps: next, Action: feedbackPath(token),
+	}
+}
+
+// feedbackProblem says in lang what is wrong with feedback that Validate
+// refused: the rule's words are the domain's, in English.
+func feedbackProblem(lang i18n.Lang, f interview.Feedback) string {
+	switch {
+	case f.Rating < 0 || f.Rating > 5:
+		return lang.T("ended.err_rating")
+	case utf8.RuneCountInString(f.Comment) > interview.MaxFeedbackComment:
+		return lang.T("ended.err_long", "n", strconv.Itoa(interview.MaxFeedbackComment))
+	}
+	return lang.T("ended.err_empty")
 }
 
 // roomEnded reports whether this browser is the candidate's and the
@@ -47,7 +68,7 @@ func (s *server) endedFor(w http.ResponseWriter, r *http.Request) (hiring.Landin
 	w.Header().Set("Cache-Control", "no-store")
 	l, err := s.hiring.JoinLanding(r.Context(), token)
 	if interview.ErrorCode(err) == interview.CodeNotFound {
-		s.render(w, r, http.StatusNotFound, templates.JoinRefused(templates.JoinRefusedView{}))
+		s.render(w, r, http.StatusNotFound, unknownLink(r))
 		return l, token, false
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -105,7 +126,7 @@ func (s *server) sendFeedback(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, feedbackPath(token), http.StatusSeeOther)
 	case errors.Is(err, interview.ErrInvalid):
 		v := endedView(l, token)
-		v.Rating, v.Comment, v.Error = f.Rating, f.Comment, interview.ErrorMessage(err)
+		v.Rating, v.Comment, v.Error = f.Rating, f.Comment, feedbackProblem(v.Lang, f)
 		s.render(w, r, http.StatusBadRequest, templates.CandidateEnded(v))
 	default:
 		s.fail(w, r, err)

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+
+	"github.com/a-h/templ"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/i18n"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/templates"
 )
@@ -52,7 +56,7 @@ func (s *server) joinConsent(w http.ResponseWriter, r *http.Request) {
 	case isInvalid(err):
 		w.Header().Set("Cache-Control", "no-store")
 		c := consentView(l, token)
-		c.Err = &templates.FormError{Message: sentence(interview.ErrorMessage(err)), Field: "consent"}
+		c.Err = &templates.FormError{Message: consentProblem(c.Lang, err), Field: "consent"}
 		s.render(w, r, http.StatusBadRequest, templates.JoinLanding(landingView(l), c))
 	case err != nil:
 		if _, ok := s.openLink(w, r, token, false); ok { // the link opens nothing: say why
@@ -75,7 +79,7 @@ func (s *server) openLink(w http.ResponseWriter, r *http.Request, token string, 
 	w.Header().Set("Cache-Control", "no-store")
 	l, err := s.hiring.JoinLanding(r.Context(), token)
 	if interview.ErrorCode(err) == interview.CodeNotFound {
-		s.render(w, r, http.StatusNotFound, templates.JoinRefused(templates.JoinRefusedView{}))
+		s.render(w, r, http.StatusNotFound, unknownLink(r))
 		return l, false
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -84,26 +88,47 @@ func (s *server) openLink(w http.ResponseWriter, r *http.Request, token string, 
 	resumable := running && l.Refusal != hiring.RefusedEnded && l.StartedAt != nil
 	if l.Refusal != "" && !resumable {
 		s.render(w, r, http.StatusGone, templates.JoinRefused(templates.JoinRefusedView{
-			Organisation: l.Organisation.Name, Reason: string(l.Refusal),
+			Lang: pageLang(l), Organisation: l.Organisation.Name, Reason: string(l.Refusal),
 		}))
 		return l, false
 	}
 	return l, true
 }
 
+// unknownLink is the page of a join link that opens nothing: with no
+// position to say the language, in the browser's (Accept-Language).
+func unknownLink(r *http.Request) templ.Component {
+	return templates.JoinRefused(templates.JoinRefusedView{Lang: i18n.Match(r.Header.Get("Accept-Language"))})
+}
+
+// pageLang is the language of an interview's candidate pages: the
+// position's, or English when there is no catalogue for it.
+func pageLang(l hiring.Landing) i18n.Lang { return i18n.For(l.Position.Language) }
+
+// consentProblem says in the page's language why a consent was refused.
+func consentProblem(lang i18n.Lang, err error) string {
+	switch {
+	case errors.Is(err, hiring.ErrNoConsent):
+		return lang.T("consent.err_none")
+	case errors.Is(err, hiring.ErrConsentChanged):
+		return lang.T("consent.err_changed")
+	}
+	return sentence(interview.ErrorMessage(err))
+}
+
 // landingView is what the landing page shows of an interview.
 func landingView(l hiring.Landing) templates.JoinView {
 	return templates.JoinView{
-		Organisation: l.Organisation.Name, Position: l.Position.Title, Description: l.Position.Description,
+		Lang: pageLang(l), Organisation: l.Organisation.Name, Position: l.Position.Title, Description: l.Position.Description,
 		Candidate: l.Candidate.Name, MaxMinutes: l.Position.MaxMinutes, Language: l.Position.Language,
 	}
 }
 
 // consentView is the consent form of a join link, with the text in force.
 func consentView(l hiring.Landing, token string) templates.ConsentView {
-	text := hiring.Consent(l.Organisation.Name)
+	text := hiring.ConsentIn(pageLang(l), l.Organisation.Name)
 	return templates.ConsentView{
-		Action: "/join/" + token, RoomURL: roomPath(token),
+		Lang: text.Language, Action: "/join/" + token, RoomURL: roomPath(token),
 		Version: text.Version, Points: text.Points, Agreement: text.Agreement,
 	}
 }

@@ -87,9 +87,10 @@ func roomView(l hiring.Landing, token string, entries []interview.TranscriptEntr
 	if l.StartedAt != nil {
 		d.EndsAt = l.StartedAt.Add(time.Duration(l.Position.MaxMinutes) * time.Minute).UTC().Format(time.RFC3339)
 	}
+	lang := pageLang(l)
 	return templates.RoomView{
-		Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
-		MaxMinutes: l.Position.MaxMinutes, Lines: templates.RoomLines(entries), Data: d,
+		Lang: lang, Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
+		MaxMinutes: l.Position.MaxMinutes, Lines: templates.RoomLines(lang, entries), Data: d,
 		Ended: endedView(l, token),
 	}
 }

@@ -7,36 +7,65 @@ import (
 	"strings"
 
 	"github.com/interviewd/interviewd/internal/auth"
+	"github.com/interviewd/interviewd/internal/i18n"
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
-// ConsentVersion names the consent text below. Change the text, change the
-// version: a stored consent says which words the candidate agreed to, and a
-// candidate who agreed to an older version is asked again.
-// TestConsentTextVersion fails when the text changes alone.
+// ConsentVersion names the English consent text. Change the text, change
+// the version: a stored consent says which words the candidate agreed to,
+// and a candidate who agreed to an older version is asked again.
+// TestConsentTextVersion fails when a text changes alone.
 const ConsentVersion = "2026-11-v1"
+
+// consentVersions names the consent text of each language of the
+// candidate's pages (the words are the i18n catalogue's consent.* keys).
+// A version names its language, so that a stored consent says which
+// language's text and which version the candidate agreed to; English
+// keeps the name it had before there were other languages. Read-only.
+var consentVersions = map[i18n.Lang]string{
+	i18n.English: ConsentVersion,
+	"es":         "es-2026-12-v1",
+	"fr":         "fr-2026-12-v1",
+	"de":         "de-2026-12-v1",
+	"pt":         "pt-2026-12-v1",
+}
 
 // ConsentText is what a candidate reads and agrees to before an interview:
 // what is recorded and processed, and the sentence they tick.
 type ConsentText struct {
 	Version   string
+	Language  i18n.Lang
 	Points    []string // what is recorded and processed, one statement each
 	Agreement string   // the label of the consent checkbox
 }
 
-// Consent returns the consent text in force, naming the organisation that
-// runs the interview.
-func Consent(org string) ConsentText {
-	return ConsentText{
-		Version: ConsentVersion,
-		Points: []string{
-			"Your voice is sent to the AI provider that " + org + " uses, to run the conversation and to transcribe it. It is not kept as a recording.",
-			"A written transcript of what you and the interviewer say is stored by " + org + ", who reads it to assess your application.",
-			"Your agreement is stored with the time, your IP address and your browser's name, as a record that you gave it.",
-			"Nothing starts until you agree below and turn on your microphone, and you can end the interview at any time.",
-		},
-		Agreement: "I have read what is recorded and processed, and I agree to it.",
+// Consent returns the English consent text in force, naming the
+// organisation that runs the interview.
+func Consent(org string) ConsentText { return ConsentIn(i18n.English, org) }
+
+// ConsentIn returns the consent text in force in language l (English
+// when l has none), naming the organisation that runs the interview.
+func ConsentIn(l i18n.Lang, org string) ConsentText {
+	if consentVersions[l] == "" {
+		l = i18n.English
 	}
+	points := make([]string, 0, 4)
+	for _, k := range []string{"consent.p1", "consent.p2", "consent.p3", "consent.p4"} {
+		points = append(points, l.T(k, "org", org))
+	}
+	return ConsentText{Version: consentVersions[l], Language: l, Points: points, Agreement: l.T("consent.agree")}
+}
+
+// currentConsent reports whether version names a consent text in force,
+// in any language: the candidate agreed to the words of today, whichever
+// language the page was in when they did.
+func currentConsent(version string) bool {
+	for _, v := range consentVersions {
+		if v == version {
+			return true
+		}
+	}
+	return false
 }
 
 // ConsentInput is a candidate's agreement as their browser sent it.
@@ -47,9 +76,12 @@ type ConsentInput struct {
 }
 
 var (
-	errNoConsent = interview.Errorf(interview.CodeInvalid,
+	// ErrNoConsent is a consent form posted with its box unticked.
+	ErrNoConsent = interview.Errorf(interview.CodeInvalid,
 		"tick the box to agree to what is recorded and processed, or close this page if you do not")
-	errConsentChanged = interview.Errorf(interview.CodeInvalid,
+	// ErrConsentChanged is a consent form posted with the version of
+	// another text: an older one, or another language's.
+	ErrConsentChanged = interview.Errorf(interview.CodeInvalid,
 		"the text you agreed to has changed since the page was loaded: read it again and agree to the new version")
 	errConsentFirst = interview.Errorf(interview.CodeForbidden,
 		"give your consent on the interview's page first")
@@ -61,41 +93,43 @@ var (
 
 // RecordConsent stores a candidate's consent to the interview their join
 // token opens, with the text version, time, IP address and user agent. The
-// link must still open the interview.
+// link must still open the interview, and the version must be the one in
+// force in the language of the interview's pages.
 func (s *Service) RecordConsent(ctx context.Context, token string, in ConsentInput) (Landing, error) {
 	l, err := s.JoinLanding(ctx, token)
 	if err != nil {
 		return l, err
 	}
+	text := ConsentIn(i18n.For(l.Position.Language), l.Organisation.Name)
 	switch {
 	case l.Refusal != "":
 		return l, interview.Errorf(interview.CodeClosed, "this interview link no longer works (%s)", l.Refusal)
 	case in.Version == "":
-		return l, errNoConsent
-	case in.Version != ConsentVersion:
-		return l, errConsentChanged
+		return l, ErrNoConsent
+	case in.Version != text.Version:
+		return l, ErrConsentChanged
 	}
 	c := interview.Consent{
-		TenantID: l.TenantID, InterviewID: l.ID, TextVersion: ConsentVersion, AcceptedAt: s.now(),
+		TenantID: l.TenantID, InterviewID: l.ID, TextVersion: text.Version, AcceptedAt: s.now(),
 		IPAddress: clip(in.IPAddress, 100), UserAgent: clip(in.UserAgent, 500),
 	}
 	if err := s.store.RecordConsent(ctx, &c); err != nil {
 		return l, fmt.Errorf("record consent to %s: %w", l.ID, err)
 	}
 	s.audit(ctx, CandidateActor(l.Session), "interview.consented", "interview", l.ID,
-		map[string]string{"version": ConsentVersion})
+		map[string]string{"version": text.Version, "language": text.Language.Tag()})
 	return l, nil
 }
 
-// HasConsent reports whether an interview's candidate has agreed to the
-// consent text in force.
+// HasConsent reports whether an interview's candidate has agreed to a
+// consent text in force (currentConsent).
 func (s *Service) HasConsent(ctx context.Context, v interview.Session) (bool, error) {
 	list, err := s.store.ListConsents(ctx, v.TenantID, v.ID)
 	if err != nil {
 		return false, fmt.Errorf("consents of %s: %w", v.ID, err)
 	}
 	for _, c := range list {
-		if c.TextVersion == ConsentVersion {
+		if currentConsent(c.TextVersion) {
 			return true, nil
 		}
 	}

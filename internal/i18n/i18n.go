@@ -97,11 +97,14 @@ func (l Lang) T(key string, pairs ...string) string {
 
 // Script is the browser's words (the keys under "js.", without the
 // prefix), for the page's JSON data: room.js, miccheck.js and presence.js
-// read them there instead of fetching them.
-func (l Lang) Script() map[string]string {
+// read them there instead of fetching them. With prefixes, only the words
+// whose key (after "js.") starts with one of them: a page sends what its
+// scripts say.
+func (l Lang) Script(prefixes ...string) map[string]string {
 	out := make(map[string]string)
 	for k := range english {
-		if rest, ok := strings.CutPrefix(k, "js."); ok {
+		rest, ok := strings.CutPrefix(k, "js.")
+		if ok && (len(prefixes) == 0 || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(rest, p) })) {
 			out[rest] = l.T(k)
 		}
 	}

@@ -122,4 +122,8 @@ func TestScript(t *testing.T) {
 	if len(s) != n {
 		t.Errorf("Script has %d words, English %d js. keys", len(s), n)
 	}
+	mic := Lang("fr").Script("mic.", "error.MIC_")
+	if len(mic) != 8 || mic["mic.stop"] != french["js.mic.stop"] || mic["error.MIC_BUSY"] != french["js.error.MIC_BUSY"] {
+		t.Errorf("Script(mic., error.MIC_) = %v, want the 5 mic. and 3 error.MIC_ words", mic)
+	}
 }
