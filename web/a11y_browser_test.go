@@ -52,6 +52,7 @@ type a11yFixture struct {
 	app                      *testApp
 	owner                    *testClient
 	tenant, position, invite string
+	archived, webhook        string // an archived position; a webhook endpoint's page
 	byStatus                 map[string]string // interview ID by state name
 	links                    map[string]string // join link by state name
 }
@@ -80,6 +81,13 @@ func newA11yFixture(t *testing.T) *a11yFixture {
 	if f.invite == "" {
 		t.Fatal("no invitation link")
 	}
+	f.archived = newPositionVia(f.owner, "Archived role", "Why?")
+	f.owner.postRedirect("/app/positions/"+f.archived+"/archive", url.Values{})
+	doc = f.owner.postPage("/app/webhooks", url.Values{"url": {"https://ats.example.com/hooks/a11y"}}, 201)
+	f.webhook = doc.Find(testID("webhook-link")).AttrOr("href", "")
+	if f.webhook == "" {
+		t.Fatal("no webhook endpoint link")
+	}
 	return f
 }
 
@@ -103,6 +111,7 @@ func (f *a11yFixture) recruiterPages() []pageState {
 		submit("new position with every error", "/app/positions/new", "position-submit", "form-error", app,
 			chromedp.SetValue(chromedp.CSS("#max_minutes"), "99"), chromedp.SetValue(chromedp.CSS("#language"), "!!")),
 		visit("position", "/app/positions/"+f.position, "position-questions", app),
+		visit("archived position", "/app/positions/"+f.archived, "position-questions", app),
 		visit("compare", "/app/positions/"+f.position+"/compare", "nav-who", app),
 		visit("interviews", "/app/interviews", "interviews", app),
 		visit("interviews filtered to none", "/app/interviews?q=nobody", "interviews-empty", app),
@@ -116,6 +125,7 @@ func (f *a11yFixture) recruiterPages() []pageState {
 		submit("API keys with a new key", "/app/api-keys", "key-submit", "new-key", app,
 			chromedp.SendKeys(chromedp.CSS("#key-name"), "ATS sync")),
 		visit("webhooks", "/app/webhooks", "webhook-form", app),
+		visit("webhook endpoint", f.webhook, "nav-who", app),
 		submit("webhooks with a new secret", "/app/webhooks", "webhook-submit", "new-webhook-secret", app,
 			chromedp.SendKeys(css("webhook-url"), "https://ats.example.com/hooks/interviewd")),
 		submit("webhooks with an error", "/app/webhooks", "webhook-submit", "form-error", app,
