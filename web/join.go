@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -106,11 +105,13 @@ func unknownLink(r *http.Request) templ.Component {
 func pageLang(l hiring.Landing) i18n.Lang { return i18n.For(l.Position.Language) }
 
 // consentProblem says in the page's language why a consent was refused.
+// RecordConsent returns its refusals as they are; errors.Is would match
+// any error of their code (interview.Error.Is).
 func consentProblem(lang i18n.Lang, err error) string {
-	switch {
-	case errors.Is(err, hiring.ErrNoConsent):
+	switch err {
+	case hiring.ErrNoConsent:
 		return lang.T("consent.err_none")
-	case errors.Is(err, hiring.ErrConsentChanged):
+	case hiring.ErrConsentChanged:
 		return lang.T("consent.err_changed")
 	}
 	return sentence(interview.ErrorMessage(err))

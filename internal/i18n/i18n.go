@@ -75,6 +75,9 @@ func Match(acceptLanguage string) Lang {
 	return English
 }
 
+// Keys lists every message key, sorted.
+func Keys() []string { return slices.Sorted(maps.Keys(english)) }
+
 // Tag is the language's tag for <html lang>.
 func (l Lang) Tag() string { return string(l) }
 
