@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/hiring"
@@ -105,13 +106,10 @@ func StatusLabel(s interview.Status) string {
 // endedLabel is the timeline's line for the end: how it ended, so that a
 // failure reads as one; the reason follows it.
 func endedLabel(s interview.Status) string {
-	switch s {
-	case interview.StatusAbandoned:
-		return "Ended: abandoned"
-	case interview.StatusFailed:
-		return "Ended: failed"
+	if s == interview.StatusCompleted {
+		return "Ended"
 	}
-	return "Ended"
+	return "Ended: " + strings.ToLower(StatusLabel(s))
 }
 
 func statusClass(s interview.Status) string { return "badge status-" + string(s) }

@@ -52,7 +52,7 @@ type a11yFixture struct {
 	app                      *testApp
 	owner                    *testClient
 	tenant, position, invite string
-	archived, webhook        string // an archived position; a webhook endpoint's page
+	archived, webhook        string            // an archived position; a webhook endpoint's page
 	byStatus                 map[string]string // interview ID by state name
 	links                    map[string]string // join link by state name
 }
