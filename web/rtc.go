@@ -95,6 +95,7 @@ func (s *server) serveRTC(w http.ResponseWriter, r *http.Request) {
 	s.metrics.RTCConnection("accepted")
 	sess := newRTCSession(s, ws, conn, s.log.With(slog.String("request_id", requestIDFrom(r.Context())),
 		slog.String("interview_id", claims.InterviewID)))
+	conn.SetProbe(ws.Ping) // answered by the browser itself, read by the session's read loop
 	// The handler returns once upgraded and the connection runs on a
 	// goroutine of its own: its stack holds its own frames, not the
 	// middleware's and the store's, and the request is freed. An idle

@@ -147,3 +147,49 @@ func TestRTCUpstreamFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestRTCProviderEndedUnanswered: the provider ends the call while the
+// connection stays attached but no longer answers (a browser cut off by an
+// outage, which has given the call up and will offer a new one): the end
+// is not taken as the interviewer's. The connection is let go after its
+// unanswered ping and the reconnect window decides; a new connection's
+// offer continues the interview.
+func TestRTCProviderEndedUnanswered(t *testing.T) {
+	spokeThenClose := func(ctx context.Context, ws *websocket.Conn) {
+		_ = ws.Write(ctx, websocket.MessageText, []byte(`{"type":"response.output_audio_transcript.done","item_id":"item_1","transcript":"Hello Ada."}`))
+		time.Sleep(100 * time.Millisecond)
+		_ = ws.Close(websocket.StatusNormalClosure, "")
+	}
+	up := rtcFakeProvider(t, rtcProviderCreated, spokeThenClose)
+	a := newRTCApp(t, rtcOptions{upstream: up, providerTimeout: 300 * time.Millisecond,
+		calls: calls.Config{Settle: 50 * time.Millisecond}})
+	v := a.newInterview(rtcQuestions...)
+
+	// A client that reads its answer, then nothing: it answers no ping.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, a.rtcURL(a.token(v), v.ID), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {a.URL}}})
+	rtcMust(t, err)
+	defer ws.CloseNow()
+	rtcMust(t, ws.Write(ctx, websocket.MessageText, []byte(`{"type":"sdp_offer","sdp":"`+strings.ReplaceAll(rtcStaticOffer, "\r\n", `\r\n`)+`"}`)))
+	for {
+		_, b, err := ws.Read(ctx)
+		rtcMust(t, err)
+		if strings.Contains(string(b), `"sdp_answer"`) {
+			break
+		}
+	}
+	a.waitStatus(v, interview.StatusInProgress)
+	rtcWait(t, "the unanswered connection let go", func() bool {
+		return strings.Contains(a.Logs.String(), "the provider ended the call and the connection does not answer")
+	})
+	if got := a.session(v); got.Status != interview.StatusInProgress {
+		t.Fatalf("after the provider's end with an unanswering connection the interview is %s (%s), want in progress", got.Status, got.EndReason)
+	}
+	// Within the window a new connection's offer continues it.
+	c := a.dial(a.token(v), v.ID)
+	c.send(map[string]string{"type": msgSDPOffer, "sdp": rtcStaticOffer})
+	if ans := c.until(msgSDPAnswer); ans.SDP != rtcFakeAnswer {
+		t.Errorf("the new offer's answer: %q", ans.SDP)
+	}
+}

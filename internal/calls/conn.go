@@ -25,6 +25,7 @@ type Conn struct {
 	v       interview.Session // as it was at Connect; StartedAt never changes once set
 	opened  time.Time         // Connect's time: no witnessed line of a new interview is older
 	resumed string            // the call this connection resumed; guarded by the interview's op
+	probe   func(context.Context) error
 
 	once     sync.Once
 	done     chan struct{}
@@ -102,6 +103,15 @@ func (m *Manager) storeFailed(op string, err error) error {
 	}
 	return e
 }
+
+// SetProbe gives the manager a way to learn whether the connection's far
+// end still answers (the transport's ping). When the provider ends the
+// call while the connection stays attached, the end counts as the
+// interviewer's only if the probe succeeds; a connection that no longer
+// answers (a network outage: its close has not arrived yet) is taken as
+// lost, and the reconnect window decides. Set it before the connection's
+// first call; without one the connection is taken to answer.
+func (c *Conn) SetProbe(probe func(context.Context) error) { c.probe = probe }
 
 // InterviewID is the interview this connection belongs to.
 func (c *Conn) InterviewID() string { return c.key.interview }
@@ -300,8 +310,17 @@ func (c *Conn) End(ctx context.Context) error {
 // in progress, the grace window starts: the call goes on (and its
 // transcript is still written) until a new offer continues the interview
 // or the window passes and the interview is abandoned.
-func (c *Conn) Close() {
-	c.finish(nil)
+func (c *Conn) Close() { c.detach(nil) }
+
+// errUnanswered ends a connection that stopped answering its probe: the
+// close (1001, as a restart's) asks a browser that is still there to
+// reconnect, and the reconnect window decides.
+var errUnanswered = &Error{Code: CodeShutdown, Message: "The connection stopped answering; reconnecting."}
+
+// detach ends the connection's part with err (nil: it went away) and
+// starts the reconnect window if it held an interview in progress.
+func (c *Conn) detach(err error) {
+	c.finish(err)
 	m := c.m
 	l, err := m.acquire(c.key)
 	if err != nil {

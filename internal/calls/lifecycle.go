@@ -182,20 +182,38 @@ func (m *Manager) callEnded(l *live, up *upstream) {
 		return
 	}
 	l.call = nil
-	if l.conn != nil && m.ctx.Err() == nil {
-		l.settle = m.after(m.cfg.Settle, func() { m.providerEnded(l) })
+	if c := l.conn; c != nil && m.ctx.Err() == nil {
+		l.settle = m.after(m.cfg.Settle, func() { m.providerEnded(l, c) })
 	}
 }
 
+// probeTimeout bounds the probe of a connection that stayed attached when
+// the provider ended its call.
+const probeTimeout = 2 * time.Second
+
 // providerEnded ends an interview whose call the provider ended while its
-// connection stayed: completed if anything was said, else failed.
-func (m *Manager) providerEnded(l *live) {
+// connection c stayed: completed if anything was said, else failed. A
+// connection that does not answer its probe is lost instead (Conn.Close:
+// the reconnect window), as its browser may have given the call up in an
+// outage and be about to offer a new one.
+func (m *Manager) providerEnded(l *live, c *Conn) {
+	if c.probe != nil {
+		ctx, cancel := context.WithTimeout(m.ctx, probeTimeout)
+		err := c.probe(ctx)
+		cancel()
+		if err != nil && m.ctx.Err() == nil {
+			m.log.Info("the provider ended the call and the connection does not answer: taken as lost",
+				"interview_id", l.key.interview, "error", err.Error())
+			c.detach(errUnanswered)
+			return
+		}
+	}
 	if !m.lock(l) {
 		return
 	}
 	defer m.release(l)
 	l.settle = nil
-	if l.call != nil || l.conn == nil || l.ended {
+	if l.call != nil || l.conn != c || l.ended {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HangupTimeout)
