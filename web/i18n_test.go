@@ -61,11 +61,7 @@ func TestCandidatePagesInEachLanguage(t *testing.T) {
 
 // checkCandidateJourney walks one position's candidate pages in lang.
 func checkCandidateJourney(t *testing.T, app *roomApp, owner *testClient, tenant, tag string, lang i18n.Lang) {
-	loc := owner.postRedirect("/app/positions/new", url.Values{
-		"title": {"Go Backend"}, "description": {"Go, SQL, WebRTC."}, "instructions": {"Be kind."},
-		"questions": {"Q1\nQ2"}, "max_minutes": {"20"}, "language": {tag}, "voice": {"marin"},
-	})
-	pos := idFromLocation(t, loc, "positions")
+	pos := newPositionIn(owner, tag, "Go Backend", "Q1", "Q2")
 	ids := []string{newInterviewVia(owner, pos, "Ada Lovelace", "ada@example.com"),
 		newInterviewVia(owner, pos, "Ada Lovelace", "ada2@example.com")}
 	link, revoked := joinLinkOf(owner, ids[0]), joinLinkOf(owner, ids[1])
@@ -127,6 +123,17 @@ func checkCandidateJourney(t *testing.T, app *roomApp, owner *testClient, tenant
 		}
 		checkPageLanguage(t, r.title, parseHTML(t, res), lang, r.title)
 	}
+}
+
+// newPositionIn creates a position whose interviews are in the language
+// tag, and returns its ID.
+func newPositionIn(c *testClient, tag, title string, questions ...string) string {
+	c.t.Helper()
+	loc := c.postRedirect("/app/positions/new", url.Values{
+		"title": {title}, "description": {"Go, SQL, WebRTC."}, "instructions": {"Be kind."},
+		"questions": {strings.Join(questions, "\n")}, "max_minutes": {"20"}, "language": {tag}, "voice": {"marin"},
+	})
+	return idFromLocation(c.t, loc, "positions")
 }
 
 // checkPageLanguage checks that a candidate page is in lang: its <html

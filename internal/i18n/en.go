@@ -1,5 +1,7 @@
 package i18n
 
+import "github.com/interviewd/interviewd/internal/interview"
+
 // english is the catalogue the others translate: every key exists here.
 var english = map[string]string{
 	// The frame of every candidate page.
@@ -79,7 +81,7 @@ var english = map[string]string{
 	"ended.thanks_name":  "Thank you, {name}",
 	"ended.saved":        "The interview has ended and your answers are saved. You can close this page.",
 	"ended.next":         "What happens next",
-	"ended.next_default": "The organisation reads the transcript of your interview and will contact you about the next steps, usually within a few working days.",
+	"ended.next_default": interview.DefaultNextSteps,
 	"ended.given":        "Thank you for your feedback.",
 	"ended.legend":       "How was the interview for you? (optional)",
 	"ended.rating.1":     "1 – poor",

@@ -1,7 +1,29 @@
 // @ts-check
 // The microphone and the errors of a call: what the landing page's
 // microphone check needs, without the call's own script (rtc.js), which
-// imports it from here.
+// imports it from here; and the page's words in the candidate's language.
+
+/** @type {Record<string, string> | null} */
+let words = null;
+
+/**
+ * The page's words for key, in the page's language: the i18n catalogue's
+ * "js." keys, which the server puts in the JSON script #candidate-text
+ * (no second fetch). Each {name} in the text is filled from vars. A key
+ * the page lacks comes back as it is.
+ * @param {string} key
+ * @param {Record<string, string | number>} [vars]
+ * @returns {string}
+ */
+export function say(key, vars) {
+  if (!words) {
+    const el = document.getElementById("candidate-text");
+    words = /** @type {Record<string, string>} */ (el ? JSON.parse(el.textContent || "{}") : {});
+  }
+  let text = words[key] ?? key;
+  for (const [name, value] of Object.entries(vars || {})) text = text.replaceAll(`{${name}}`, String(value));
+  return text;
+}
 
 export class CallError extends Error {
   /** @param {string} code @param {string} [message] */

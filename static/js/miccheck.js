@@ -6,16 +6,19 @@
 // A meter is an element with role="meter" (aria-valuenow 0–100) holding a
 // [data-meter-bar] child whose width shows the level.
 
-import { CallError, micErrorCode } from "./mic.js";
+import { CallError, micErrorCode, say } from "./mic.js";
 
-/** What the check says for each way getting the microphone can fail. */
-/** @type {Record<string, string>} */
-export const MIC_MESSAGES = {
-  MIC_DENIED: "Microphone access is blocked. Allow the microphone for this site (the icon in the address bar), then press the button again.",
-  MIC_MISSING: "No microphone was found. Connect one, or check that it is switched on, then press the button again.",
-  MIC_BUSY: "The microphone could not be started: another application may be using it. Close that application, then press the button again.",
-  UNSUPPORTED: "This browser cannot use a microphone here. Use a recent Chrome, Edge, Firefox or Safari.",
-};
+/**
+ * What the check says for a way getting the microphone can fail
+ * (MIC_DENIED, MIC_MISSING, MIC_BUSY, UNSUPPORTED).
+ * @param {string} code
+ * @returns {string}
+ */
+function micMessage(code) {
+  const key = `error.${code}`;
+  const text = say(key);
+  return text === key ? say("error.MIC_MISSING") : text;
+}
 
 /**
  * Shows the level of stream on meter until the returned function is called.
@@ -67,7 +70,7 @@ export function levelOf(samples) {
  */
 function showLevel(meter, level) {
   meter.setAttribute("aria-valuenow", String(level));
-  meter.setAttribute("aria-valuetext", level < 5 ? "silent" : level < 35 ? "quiet" : "good");
+  meter.setAttribute("aria-valuetext", say(level < 5 ? "meter.silent" : level < 35 ? "meter.quiet" : "meter.good"));
   const bar = /** @type {HTMLElement | null} */ (meter.querySelector("[data-meter-bar]"));
   if (bar) bar.style.width = `${level}%`;
 }
@@ -88,17 +91,17 @@ function enhanceCheck(root) {
     if (stop) {
       stop();
       stop = null;
-      button.textContent = "Test my microphone";
-      status.textContent = "The test has stopped. Press the button to test again.";
+      button.textContent = say("mic.start");
+      status.textContent = say("mic.stopped");
       return;
     }
     button.disabled = true;
     try {
       stop = await startCheck(meter, status);
-      button.textContent = "Stop the test";
+      button.textContent = say("mic.stop");
     } catch (e) {
       const code = e instanceof CallError ? e.code : micErrorCode(e);
-      status.textContent = MIC_MESSAGES[code] || MIC_MESSAGES.MIC_MISSING;
+      status.textContent = micMessage(code);
     } finally {
       button.disabled = false;
     }
@@ -120,10 +123,10 @@ async function startCheck(meter, status) {
     audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
   });
   const detach = attachMeter(stream, meter);
-  status.textContent = "Your microphone is on. Speak: the bar should move. Nothing is sent or recorded.";
+  status.textContent = say("mic.on");
   const quiet = setTimeout(() => {
     if (Number(meter.getAttribute("aria-valuenow")) < 5) {
-      status.textContent = "We hear nothing yet. Check that the right microphone is selected and not muted, then speak.";
+      status.textContent = say("mic.quiet");
     }
   }, 4000);
   return () => {

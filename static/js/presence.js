@@ -3,16 +3,18 @@
 // data channel's provider events, and how good the connection is, from
 // RTCPeerConnection.getStats (docs/candidate-room.md).
 
+import { say } from "./mic.js";
+
 /** @typedef {"waiting"|"speaking"|"listening"|"thinking"} Turn */
 
-/** What the indicator says in each turn. */
-/** @type {Record<Turn, string>} */
-export const TURN_TEXT = {
-  waiting: "The interviewer is about to start",
-  speaking: "The interviewer is speaking",
-  listening: "The interviewer is listening",
-  thinking: "The interviewer is thinking",
-};
+/**
+ * What the indicator says in a turn, in the page's language.
+ * @param {Turn} turn
+ * @returns {string}
+ */
+export function turnText(turn) {
+  return say(`turn.${turn}`);
+}
 
 /**
  * The interviewer's turn, from provider events. Over WebRTC the audio
@@ -106,8 +108,8 @@ export function qualityOf(report, last) {
   return { rating, rttMs: Math.round(rtt), lossPct: Math.round(lossPct * 10) / 10 };
 }
 
-/** @param {Quality} q @returns {string} */
+/** @param {Quality} q @returns {string} the quality with its numbers, in the page's language */
 export function qualityText(q) {
-  const word = { good: "Good", fair: "Fair", poor: "Poor" }[q.rating];
-  return `Connection: ${word} (round trip ${q.rttMs} ms, ${q.lossPct}% packets lost)`;
+  const loss = q.lossPct.toLocaleString(document.documentElement.lang || "en");
+  return say("quality", { rating: say(`quality.${q.rating}`), rtt: q.rttMs, loss });
 }

@@ -4,8 +4,9 @@
 // script #room-data (templates.RoomData).
 
 import { InterviewCall } from "./rtc.js";
-import { attachMeter, MIC_MESSAGES } from "./miccheck.js";
-import { Turns, TURN_TEXT, qualityOf, qualityText } from "./presence.js";
+import { attachMeter } from "./miccheck.js";
+import { say } from "./mic.js";
+import { Turns, turnText, qualityOf, qualityText } from "./presence.js";
 
 /**
  * @typedef {import("./rtc.js").StateDetail} StateDetail
@@ -15,39 +16,32 @@ import { Turns, TURN_TEXT, qualityOf, qualityText } from "./presence.js";
  *   maxMinutes: number, endsAt: string, graceSeconds: number}} RoomData
  */
 
-/** What the room says in each state. */
-/** @type {Record<string, string>} */
-const STATE_TEXT = {
-  idle: 'Press "Start the interview" when you are ready.',
-  connecting: "Connecting to the interviewer… please wait before you speak.",
-  live: "You are live: you can speak now. The interviewer will start.",
-  reconnecting: "The connection dropped. Reconnecting… your interview continues where it stopped.",
-  ending: "Ending the interview and saving the transcript…",
-  ended: "The interview has ended. Thank you! You can close this page.",
-};
+// The room's words are the page's (say: the i18n catalogue's js. keys in
+// #candidate-text): state.*, error.*, speaker.*, turn.*, quality.
 
-/** What the room says for each error code (docs/candidate-room.md). */
+/** Error codes that say what another code says. */
 /** @type {Record<string, string>} */
-const ERROR_TEXT = {
-  ...MIC_MESSAGES,
-  UNAUTHORIZED: "Your access to this interview has run out. Open the link from your invitation again.",
-  FORBIDDEN: "This browser may not join the interview. Open the link from your invitation again and give your consent.",
-  INTERVIEW_NOT_FOUND: "This interview could not be found. Check the link in your invitation.",
-  INTERVIEW_CLOSED: "This interview has already ended.",
-  TAKEN_OVER: "The interview continued in another window or tab. Close this one.",
-  UPSTREAM_UNAVAILABLE: "The AI interviewer cannot be reached right now. Wait a few minutes, then try again.",
-  UPSTREAM_REJECTED: "The AI interviewer could not start the call. Please tell the organisation that invited you.",
-  BAD_MESSAGE: "Your browser and the server did not understand each other. Reload the page to try again.",
-  MESSAGE_TOO_LARGE: "Your browser and the server did not understand each other. Reload the page to try again.",
-  RATE_LIMITED: "Too many attempts to connect. Wait a minute, then try again.",
-  SHUTTING_DOWN: "The server is restarting. Wait a moment, then try again.",
-  INTERNAL: "Something went wrong on our side. Try again in a moment.",
-  NETWORK: "The connection could not be made. Check your internet connection, then try again.",
-  CONNECT_FAILED: "The connection could not be made. Check your internet connection, then try again.",
-  CONNECTION_LOST: "The connection was lost and could not be restored. Try again: if the interview is still open, it continues.",
-};
+const SAME_AS = { MESSAGE_TOO_LARGE: "BAD_MESSAGE", CONNECT_FAILED: "NETWORK" };
 
-const LABELS = { interviewer: "Interviewer", candidate: "You", system: "System", unknown: "Unknown" };
+/**
+ * What the room says for an error code (docs/candidate-room.md): its
+ * words, else the server's message, else "something went wrong".
+ * @param {string} code
+ * @param {string} [message]
+ * @returns {string}
+ */
+function errorText(code, message) {
+  const key = `error.${SAME_AS[code] || code}`;
+  const text = say(key);
+  return text !== key ? text : message || say("error.INTERNAL");
+}
+
+/** @param {string} speaker @returns {string} */
+function speakerLabel(speaker) {
+  const key = `speaker.${speaker}`;
+  const text = say(key);
+  return text !== key ? text : say("speaker.unknown");
+}
 
 /** @param {string} sel */
 function $(sel) {
@@ -100,7 +94,7 @@ let sampling;
  */
 function show(state, text) {
   ui.state.dataset.state = state;
-  ui.state.textContent = text || STATE_TEXT[state] || "";
+  ui.state.textContent = text || (state === "error" ? "" : say(`state.${state}`));
   const active = state === "connecting" || state === "live" || state === "reconnecting";
   ui.mute.disabled = !active;
   ui.end.disabled = !active;
@@ -131,7 +125,7 @@ function showEnded() {
  * every sentence, and the transcript already announces what is said. */
 function showTurn() {
   ui.speaker.dataset.state = turns.turn;
-  ui.speakerText.textContent = TURN_TEXT[turns.turn];
+  ui.speakerText.textContent = turnText(turns.turn);
 }
 
 /** Samples the connection's quality every 2 s while the call is live. */
@@ -152,7 +146,7 @@ function startQuality() {
 call.addEventListener("state", (ev) => {
   const d = /** @type {StateDetail} */ (/** @type {CustomEvent} */ (ev).detail);
   if (d.state === "error") {
-    show("error", ERROR_TEXT[d.code || ""] || d.message || ERROR_TEXT.INTERNAL);
+    show("error", errorText(d.code || "", d.message));
     ui.state.dataset.code = d.code || "";
     offerRetry(d.code || "");
     return;
@@ -174,7 +168,7 @@ call.addEventListener("session", (ev) => {
 // (templates.ProgressText says it the same way).
 call.addEventListener("progress", (ev) => {
   const p = /** @type {ProgressDetail} */ (/** @type {CustomEvent} */ (ev).detail);
-  ui.progress.textContent = `Question ${Math.min(p.question, p.total)} of ${p.total}`;
+  ui.progress.textContent = say("progress", { n: Math.min(p.question, p.total), total: p.total });
   ui.progress.hidden = false;
 });
 
@@ -203,7 +197,7 @@ function addLine(t) {
     meta.className = "meta";
     const who = document.createElement("span");
     who.className = "speaker";
-    who.textContent = LABELS[t.speaker] || LABELS.unknown;
+    who.textContent = speakerLabel(t.speaker);
     meta.append(who);
     const text = document.createElement("p");
     text.className = "text";
@@ -221,7 +215,7 @@ function addLine(t) {
     const mark = document.createElement("p");
     mark.className = "interrupted";
     mark.dataset.testid = "room-line-interrupted";
-    mark.textContent = "— interrupted";
+    mark.textContent = say("interrupted");
     li.append(mark);
   }
   if (stick) li.scrollIntoView({ block: "nearest" });
@@ -262,7 +256,7 @@ function startCountdown(ms) {
     if (s <= 60 && !warned) {
       warned = true;
       ui.countdown.classList.add("low");
-      ui.state.textContent = `${STATE_TEXT.live} About one minute left.`;
+      ui.state.textContent = `${say("state.live")} ${say("minute_left")}`;
     }
   };
   tick();
@@ -275,7 +269,7 @@ function offerRetry(code) {
   if (code === "INTERVIEW_CLOSED" || code === "TAKEN_OVER" || code === "INTERVIEW_NOT_FOUND") return;
   ui.join.hidden = false;
   ui.join.disabled = false;
-  ui.join.textContent = "Try again";
+  ui.join.textContent = say("retry");
   ui.join.onclick = () => location.reload();
 }
 
@@ -291,7 +285,7 @@ async function join() {
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ interviewId: data.interviewId }),
     });
-    if (res.status === 409) return show("ended", ERROR_TEXT.INTERVIEW_CLOSED);
+    if (res.status === 409) return show("ended", errorText("INTERVIEW_CLOSED"));
   } catch {
     // The call's own token request will say what is wrong.
   }
@@ -317,7 +311,7 @@ ui.mute.addEventListener("click", () => {
   const muted = !call.muted;
   call.setMuted(muted);
   ui.mute.setAttribute("aria-pressed", String(muted));
-  ui.mute.textContent = muted ? "Unmute" : "Mute";
+  ui.mute.textContent = say(muted ? "unmute" : "mute");
 });
 ui.end.addEventListener("click", openConfirm);
 ui.no.addEventListener("click", () => closeConfirm(true));
