@@ -127,3 +127,18 @@ func TestScript(t *testing.T) {
 		t.Errorf("Script(mic., error.MIC_) = %v, want the 5 mic. and 3 error.MIC_ words", mic)
 	}
 }
+
+// FuzzLanguage: any Accept-Language header or position tag, which come
+// from outside, gives a language with a catalogue, without panicking.
+func FuzzLanguage(f *testing.F) {
+	for _, s := range []string{"", "es-MX,es;q=0.9", "pt-BR", "*", "en;q=x", "zh-Hant-TW;q=0.1, de", ";;;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, l := range []Lang{Match(s), For(s)} {
+			if catalogues[l] == nil {
+				t.Fatalf("%q gives %q, which has no catalogue", s, l)
+			}
+		}
+	})
+}
