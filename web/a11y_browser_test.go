@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -18,10 +19,13 @@ type viewport struct {
 	name string
 	w, h int64
 	axe  bool // run axe-core too (360 px only checks the width)
+	dark bool // prefers-color-scheme: dark
 }
 
-// viewports: a laptop, a current phone, and the narrowest phone still sold.
-var viewports = []viewport{{"1280x800", 1280, 800, true}, {"390x844", 390, 844, true}, {"360x740", 360, 740, false}}
+// viewports: a laptop, a current phone, the narrowest phone still sold,
+// and the laptop in the dark colour scheme.
+var viewports = []viewport{{"1280x800", 1280, 800, true, false}, {"390x844", 390, 844, true, false},
+	{"360x740", 360, 740, false, false}, {"1280x800-dark", 1280, 800, true, true}}
 
 // pageState is one page in one state: how to reach it in a tab.
 type pageState struct {
@@ -174,9 +178,9 @@ func (f *a11yFixture) path(name string) string {
 }
 
 // TestBrowserEveryPageAccessible opens every page of the recruiter's app
-// and the candidate's pages in each state at 1280×800, 390×844 and
-// 360×740: axe-core finds no WCAG 2.1 A/AA violation (at the first two),
-// and no page scrolls sideways.
+// and the candidate's pages in each state at 1280×800 (light and dark),
+// 390×844 and 360×740: axe-core finds no WCAG 2.1 A/AA violation (but at
+// 360 px, which checks the width only), and no page scrolls sideways.
 func TestBrowserEveryPageAccessible(t *testing.T) {
 	f := newA11yFixture(t)
 	browser := testenv.Browser(t)
@@ -190,6 +194,17 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 				pages []pageState
 			}{{owner, f.recruiterPages()}, {public, f.publicPages()}} {
 				step(t, tab.ctx, "the viewport", chromedp.EmulateViewport(vp.w, vp.h))
+				scheme := "light"
+				if vp.dark {
+					scheme = "dark"
+				}
+				if _, err := chromedp.Call(tab.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+					t.Fatalf("colour scheme %s: %v", scheme, err)
+				}
+				if dark := read(t, tab.ctx, "the scheme", chromedp.Evaluate[bool](`matchMedia("(prefers-color-scheme: dark)").matches`)); dark != vp.dark {
+					t.Fatalf("the page sees a dark scheme: %v, want %v", dark, vp.dark)
+				}
 				for _, p := range tab.pages {
 					p.open(t, tab.ctx)
 					checkNoSidewaysScroll(t, tab.ctx, p.name)
@@ -239,7 +254,7 @@ func TestBrowserCopyButtons(t *testing.T) {
 		submit("webhook secret", "/app/webhooks", "webhook-submit", "new-webhook-secret", f.app,
 			chromedp.SendKeys(css("webhook-url"), "https://ats.example.com/hooks/copy")),
 	}
-	for _, vp := range viewports[:2] {
+	for _, vp := range viewports[:2] { // light, 1280 and 390
 		step(t, ctx, "the viewport", chromedp.EmulateViewport(vp.w, vp.h))
 		for _, p := range pages {
 			p.open(t, ctx)
@@ -284,7 +299,7 @@ func checkCopy(t *testing.T, ctx context.Context, what string, byKeyboard bool) 
 func TestBrowserLandingFirstScreen(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := testenv.Browser(t)
-	for _, vp := range viewports[:2] {
+	for _, vp := range viewports[:2] { // light, 1280 and 390
 		step(t, ctx, "open the landing page at "+vp.name, chromedp.EmulateViewport(vp.w, vp.h),
 			chromedp.Navigate(f.links["landing"]), chromedp.WaitVisible(css("mic-start")))
 		for _, id := range []string{"mic-check", "mic-start", "consent-checkbox", "consent-submit"} {

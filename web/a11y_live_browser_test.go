@@ -33,7 +33,7 @@ func TestBrowserRecruiterKeyboard(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := testenv.Browser(t)
 	browserSignIn(t, ctx, f.app, "owner@acme.test")
-	for _, vp := range viewports[:2] {
+	for _, vp := range viewports[:2] { // light, 1280 and 390
 		for _, s := range []string{"in_progress", "completed"} {
 			step(t, ctx, "open the interview", chromedp.EmulateViewport(vp.w, vp.h),
 				chromedp.Navigate(f.app.URL+"/app/interviews/"+f.byStatus[s]), chromedp.WaitVisible(css("interview-status")))
