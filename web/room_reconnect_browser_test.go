@@ -438,13 +438,18 @@ func reconnectAfterGrace(t *testing.T, browser context.Context) {
 		return n == 0, fmt.Sprintf("%d calls", n)
 	})
 
-	// Trying again, or opening the link again, shows that it has ended.
+	// Trying again reloads the room, which sends the candidate's browser
+	// to the page that thanks them and says what happens next; opening
+	// the link again shows that the interview has ended.
 	r.conns.refuseRTC(false)
+	step(t, cand, "Try again", chromedp.Click(css("room-join")), chromedp.WaitVisible(css("room-ended-heading")))
+	if n := len(read(t, cand, "room controls", chromedp.Nodes(chromedp.CSSAll(testID("room-join")+","+testID("consent-form")), chromedp.AtLeast(0)))); n != 0 {
+		t.Error("Try again: the page still offers the room or the consent form")
+	}
 	for _, open := range []struct {
 		what   string
 		action chromedp.Action[chromedp.Void]
 	}{
-		{"Try again", chromedp.Click(css("room-join"))},
 		{"the join link", chromedp.Navigate(link)},
 	} {
 		step(t, cand, open.what, open.action, chromedp.WaitVisible(css("join-refused")))
