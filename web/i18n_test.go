@@ -28,9 +28,10 @@ var pageLanguages = []struct {
 // TestCandidatePagesInEachLanguage renders every page of the candidate's
 // journey for a position in each language: the landing page, the consent
 // refused (unticked, or another language's text) and given, the room, the
-// thank-you with a refused rating, and the refused links (ended, revoked,
-// unknown by Accept-Language). Each is in the page's language, <html lang>
-// says which, and no English is left in a non-English page's text.
+// thank-you with a refused rating and with the thanks for one, and the
+// refused links (ended, revoked, unknown by Accept-Language). Each is in
+// the page's language, <html lang> says which, and no English is left in
+// a non-English page's text.
 func TestCandidatePagesInEachLanguage(t *testing.T) {
 	for _, o := range bothStores() {
 		t.Run(o.name, func(t *testing.T) {
@@ -97,6 +98,12 @@ func checkCandidateJourney(t *testing.T, app *roomApp, owner *testClient, tenant
 		t.Errorf("stored consents %+v, want one to %s", list, text.Version)
 	}
 
+	doc = cand.page(link, http.StatusOK)
+	if got := doc.Find(testID("consent-given")).Text(); got != lang.T("consent.given", "version", text.Version) {
+		t.Errorf("landing after consent: %q", got)
+	}
+	checkPageLanguage(t, "landing after consent", doc, lang, "landing.title", "org", "Acme")
+
 	doc = cand.page(link+"/room", http.StatusOK)
 	checkPageLanguage(t, "room", doc, lang, "room.title", "position", "Go Backend")
 	if got := scriptWords(t, doc); !maps.Equal(got, lang.Script()) {
@@ -115,6 +122,12 @@ func checkCandidateJourney(t *testing.T, app *roomApp, owner *testClient, tenant
 		t.Errorf("a rating of 9: %d %q", res.StatusCode, got)
 	}
 	checkPageLanguage(t, "feedback refused", doc, lang, "ended.title")
+	cand.postRedirect(link+"/feedback", url.Values{"rating": {"4"}})
+	doc = cand.page(link+"/feedback", http.StatusOK)
+	if got := doc.Find(testID("feedback-given")).Text(); got != lang.T("ended.given") {
+		t.Errorf("after the feedback: %q", got)
+	}
+	checkPageLanguage(t, "feedback given", doc, lang, "ended.title")
 
 	for _, r := range []struct{ link, title string }{{link, "refused.ended"}, {revoked, "refused.revoked"}} {
 		res := app.client().get(r.link)
