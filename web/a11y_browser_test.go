@@ -68,7 +68,7 @@ func newA11yFixture(t *testing.T) *a11yFixture {
 	f.tenant = f.owner.signUp("Acme Hiring", "owner@acme.test")
 	app.addMember(f.tenant, "rec@acme.test", interview.RoleRecruiter)
 	f.position = newPositionVia(f.owner, "Backend engineer", "Tell me about yourself.", "Why Go?", "Describe a hard bug.")
-	for _, s := range []string{"pending", "ready", "in_progress", "completed", "abandoned", "failed", "revoked", "landing", "consent-error"} {
+	for _, s := range []string{"pending", "ready", "in_progress", "completed", "abandoned", "failed", "revoked", "landing", "consent-error", "consented"} {
 		id := newInterviewVia(f.owner, f.position, "Candidate "+s, s+"@example.com")
 		f.byStatus[s], f.links[s] = id, joinLinkOf(f.owner, id)
 	}
@@ -163,6 +163,13 @@ func (f *a11yFixture) publicPages() []pageState {
 		visit("a dead invitation", "/invite/not-a-token", "brand", app),
 		visit("landing", f.path("landing"), "candidate-landing", app),
 		submit("landing, consent refused", f.path("consent-error"), "consent-submit", "form-error", app),
+		pageState{"landing, consent given", func(t *testing.T, ctx context.Context) {
+			step(t, ctx, "open the link", chromedp.Navigate(app.URL+f.path("consented")), chromedp.WaitVisible(css("consent-section")))
+			if read(t, ctx, "the consent form", chromedp.Evaluate[bool](`!!document.querySelector('[data-testid="consent-form"]')`)) {
+				step(t, ctx, "consent", chromedp.Click(css("consent-checkbox")), chromedp.Click(css("consent-submit")), chromedp.WaitVisible(css("room-join")))
+			}
+			step(t, ctx, "come back", chromedp.Navigate(app.URL+f.path("consented")), chromedp.WaitVisible(css("enter-room")))
+		}},
 		visit("unknown link", "/join/not-a-token", "join-refused", app),
 		visit("revoked link", f.path("revoked"), "join-refused", app),
 		visit("expired interview link", f.path("completed"), "join-refused", app),
