@@ -21,6 +21,7 @@ type PositionForm struct {
 	Title        string
 	Description  string
 	Instructions string
+	NextSteps    string
 	Questions    string
 	MaxMinutes   string
 	Language     string
@@ -34,7 +35,7 @@ type PositionForm struct {
 // PositionFormOf fills the editor from a stored position.
 func PositionFormOf(p interview.Position) PositionForm {
 	return PositionForm{
-		Title: p.Title, Description: p.Description, Instructions: p.Instructions,
+		Title: p.Title, Description: p.Description, Instructions: p.Instructions, NextSteps: p.NextSteps,
 		Questions:  strings.Join(p.Questions, "\n"),
 		MaxMinutes: strconv.Itoa(p.MaxMinutes), Language: p.Language, Voice: p.Voice,
 	}
@@ -106,3 +107,6 @@ func machineTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // maxMinutesText is the default shown in the editor's hint.
 var maxMinutesText = strconv.Itoa(interview.MaxInterviewMins)
+
+// nextStepsMax is the "what happens next" field's maxlength.
+var nextStepsMax = strconv.Itoa(interview.MaxNextSteps)

@@ -16,6 +16,7 @@ type positionRequest struct {
 	Title        string   `json:"title"`
 	Description  string   `json:"description"`
 	Instructions string   `json:"instructions"`
+	NextSteps    string   `json:"nextSteps"`
 	Questions    []string `json:"questions"`
 	MaxMinutes   int      `json:"maxMinutes"`
 	Language     string   `json:"language"`
@@ -27,7 +28,7 @@ type positionRequest struct {
 
 // input converts the request to the service's input.
 func (in positionRequest) input() hiring.PositionInput {
-	p := hiring.PositionInput{Title: in.Title, Description: in.Description, Instructions: in.Instructions,
+	p := hiring.PositionInput{Title: in.Title, Description: in.Description, Instructions: in.Instructions, NextSteps: in.NextSteps,
 		Questions: in.Questions, MaxMinutes: in.MaxMinutes, Language: in.Language, Voice: in.Voice}
 	if in.Rubric != nil {
 		r := in.Rubric.rubric()
@@ -42,6 +43,7 @@ type apiPosition struct {
 	Title        string     `json:"title"`
 	Description  string     `json:"description"`
 	Instructions string     `json:"instructions"`
+	NextSteps    string     `json:"nextSteps"`
 	Questions    []string   `json:"questions"`
 	MaxMinutes   int        `json:"maxMinutes"`
 	Language     string     `json:"language"`
@@ -61,7 +63,7 @@ func toAPIPosition(p interview.Position) apiPosition {
 		qs = []string{}
 	}
 	return apiPosition{
-		ID: p.ID, Title: p.Title, Description: p.Description, Instructions: p.Instructions,
+		ID: p.ID, Title: p.Title, Description: p.Description, Instructions: p.Instructions, NextSteps: p.NextSteps,
 		Questions: qs, MaxMinutes: p.MaxMinutes, Language: p.Language, Voice: p.Voice,
 		Archived: p.Archived(), ArchivedAt: utcPtr(p.ArchivedAt),
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(),

@@ -18,11 +18,11 @@ func TestAPI(t *testing.T) {
 
 		res := c.call("POST", "/api/v1/positions", `{"title":" Backend engineer ","description":"Go and SQL",
 			"instructions":"Be kind.","questions":["Tell me about yourself."," ","Why Go?","Questions for us?"],
-			"maxMinutes":20,"language":"en-GB","voice":"marin"}`)
+			"maxMinutes":20,"language":"en-GB","voice":"marin","nextSteps":"We reply within a week."}`)
 		p := res.want(t, http.StatusCreated)
 		checkSchema(t, "Position", res.body)
 		if p["title"] != "Backend engineer" || p["maxMinutes"] != 20.0 || p["archived"] != false ||
-			len(p["questions"].([]any)) != 3 || p["language"] != "en-GB" || p["voice"] != "marin" {
+			len(p["questions"].([]any)) != 3 || p["language"] != "en-GB" || p["voice"] != "marin" || p["nextSteps"] != "We reply within a week." {
 			t.Errorf("created position = %v", p)
 		}
 		if cc := res.header.Get("Cache-Control"); cc != "no-store" {

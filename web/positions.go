@@ -182,6 +182,7 @@ func (s *server) positionFormOf(r *http.Request) templates.PositionForm {
 		Title:        r.PostFormValue("title"),
 		Description:  r.PostFormValue("description"),
 		Instructions: r.PostFormValue("instructions"),
+		NextSteps:    r.PostFormValue("next_steps"),
 		Questions:    r.PostFormValue("questions"),
 		MaxMinutes:   strings.TrimSpace(r.PostFormValue("max_minutes")),
 		Language:     r.PostFormValue("language"),
@@ -195,7 +196,7 @@ func (s *server) positionFormOf(r *http.Request) templates.PositionForm {
 // line, in order (the service drops blank lines).
 func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
 	in := hiring.PositionInput{
-		Title: f.Title, Description: f.Description, Instructions: f.Instructions,
+		Title: f.Title, Description: f.Description, Instructions: f.Instructions, NextSteps: f.NextSteps,
 		Questions: strings.Split(strings.ReplaceAll(f.Questions, "\r\n", "\n"), "\n"),
 		Language:  f.Language, Voice: f.Voice,
 	}

@@ -63,9 +63,16 @@ func TestPositionLifecycle(t *testing.T) {
 			loc := c.postRedirect("/app/positions/new", url.Values{
 				"title": {"  Backend engineer "}, "description": {"Go and SQL."}, "instructions": {"Probe depth."},
 				"questions": {"First?\r\n\r\n  Second?  \nThird?\n"}, "max_minutes": {"20"}, "language": {"de"}, "voice": {"cedar"},
+				"next_steps": {" We reply within a week. "},
 			})
 			id := idFromLocation(t, loc, "positions")
 			doc = c.page(loc, 200)
+			if got := strings.TrimSpace(doc.Find(testID("position-next-steps")).Text()); got != "We reply within a week." {
+				t.Errorf("what happens next %q", got)
+			}
+			if got := doc.Find(testID("next-steps")).Text(); got != "We reply within a week." {
+				t.Errorf("the editor's what happens next %q", got)
+			}
 			if got := texts(doc, testID("position-question")); strings.Join(got, "|") != "First?|Second?|Third?" {
 				t.Errorf("questions %q", got)
 			}
@@ -88,6 +95,10 @@ func TestPositionLifecycle(t *testing.T) {
 			}
 			if doc.Find(testID("position-title")).Text() != "Senior backend engineer" || !strings.Contains(doc.Find(testID("position-minutes")).Text(), "30") {
 				t.Errorf("edited: %q, %q", doc.Find(testID("position-title")).Text(), doc.Find(testID("position-minutes")).Text())
+			}
+			// Cleared, the candidate reads the default text.
+			if got := doc.Find(testID("position-next-steps")).Text(); !strings.Contains(got, interview.DefaultNextSteps) {
+				t.Errorf("what happens next after clearing it %q", got)
 			}
 			if got := texts(c.page("/app/positions", 200), testID("position-link")); len(got) != 1 || got[0] != "Senior backend engineer" {
 				t.Errorf("list %q", got)

@@ -13,6 +13,7 @@ type PositionInput struct {
 	Title        string
 	Description  string
 	Instructions string
+	NextSteps    string // what the candidate reads happens next (empty: the default text)
 	Questions    []string
 	MaxMinutes   int
 	Language     string
@@ -26,6 +27,7 @@ func (in PositionInput) apply(p *interview.Position) {
 	p.Title = strings.TrimSpace(in.Title)
 	p.Description = strings.TrimSpace(in.Description)
 	p.Instructions = strings.TrimSpace(in.Instructions)
+	p.NextSteps = strings.TrimSpace(in.NextSteps)
 	p.Questions = cleanQuestions(in.Questions)
 	p.MaxMinutes = in.MaxMinutes
 	p.Language = strings.TrimSpace(in.Language)
