@@ -215,12 +215,28 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 				for _, p := range tab.pages {
 					p.open(t, tab.ctx)
 					checkNoSidewaysScroll(t, tab.ctx, p.name)
+					if vp.w < 600 {
+						checkCards(t, tab.ctx, p.name)
+					}
 					if vp.axe {
 						checkAxe(t, tab.ctx, p.name)
 					}
 				}
 			}
 		})
+	}
+}
+
+// checkCards: on a phone every table is stacked cards, each row a block
+// and each cell with content labelled by its column (data-label).
+func checkCards(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	bad := read(t, ctx, "the tables", chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.table tbody tr")].flatMap(tr =>
+		getComputedStyle(tr).display !== "block" ? ["a row shown as " + getComputedStyle(tr).display] :
+		[...tr.querySelectorAll("td")].filter(td => td.textContent.trim() !== "" && td.querySelector("form, a") === null && !td.dataset.label)
+			.map(td => "a cell without a label: " + td.textContent.trim().slice(0, 30)))`))
+	for _, b := range bad {
+		t.Errorf("%s: %s", what, b)
 	}
 }
 
