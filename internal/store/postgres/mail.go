@@ -95,13 +95,7 @@ func (s *Store) ClaimMail(ctx context.Context, at time.Time, lease time.Duration
 		return nil, fmt.Errorf("claim mail: %w", err)
 	}
 	at = at.UTC().Truncate(time.Microsecond)
-	rows, err := s.q().Query(ctx, `WITH m AS (
-			UPDATE mail_outbox SET next_attempt_at = $2
-			WHERE id IN (SELECT id FROM mail_outbox
-				WHERE status = 'pending' AND next_attempt_at <= $1
-				ORDER BY next_attempt_at, id LIMIT $3
-				FOR UPDATE SKIP LOCKED)
-			RETURNING *)
+	rows, err := s.q().Query(ctx, `WITH m AS (`+claimPending("mail_outbox")+`)
 		SELECT `+mailCols+` FROM m ORDER BY m.created_at, m.id`, at, at.Add(max(lease, 0)), listLimit(limit))
 	list, err := collect(rows, err, func(r pgx.Rows, m *store.Mail) error { return r.Scan(mailDest(m)...) })
 	if err != nil {

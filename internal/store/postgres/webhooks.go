@@ -108,6 +108,20 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, tenantID, endpointID 
 	return list, nil
 }
 
+// claimPending is the statement that leases an outbox's due rows (status
+// pending, next_attempt_at at or before $1), the most overdue first, at
+// most $3, by moving their next attempt to $2 (the lease's end), and
+// returns them. FOR UPDATE SKIP LOCKED lets concurrent senders each take
+// other rows instead of waiting for, or taking, the same ones.
+func claimPending(table string) string {
+	return `UPDATE ` + table + ` SET next_attempt_at = $2
+			WHERE id IN (SELECT id FROM ` + table + `
+				WHERE status = 'pending' AND next_attempt_at <= $1
+				ORDER BY next_attempt_at, id LIMIT $3
+				FOR UPDATE SKIP LOCKED)
+			RETURNING *`
+}
+
 // ClaimWebhookDeliveries leases up to limit due deliveries of every tenant
 // to the caller. FOR UPDATE SKIP LOCKED lets concurrent senders each take
 // other rows instead of waiting for, or taking, the same ones.
@@ -116,13 +130,7 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, at time.Time, lease 
 		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
 	at = at.UTC().Truncate(time.Microsecond)
-	rows, err := s.q().Query(ctx, `WITH d AS (
-			UPDATE webhook_deliveries SET next_attempt_at = $2
-			WHERE id IN (SELECT id FROM webhook_deliveries
-				WHERE status = 'pending' AND next_attempt_at <= $1
-				ORDER BY next_attempt_at, id LIMIT $3
-				FOR UPDATE SKIP LOCKED)
-			RETURNING *)
+	rows, err := s.q().Query(ctx, `WITH d AS (`+claimPending("webhook_deliveries")+`)
 		SELECT `+deliveryCols+`, e.url, e.secret FROM d
 		JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
 		ORDER BY d.created_at, d.id`, at, at.Add(max(lease, 0)), listLimit(limit))

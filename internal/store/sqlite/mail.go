@@ -95,13 +95,7 @@ func (s *Store) ClaimMail(ctx context.Context, at time.Time, lease time.Duration
 		for i := range list {
 			ids[i], list[i].NextAttempt = list[i].ID, until
 		}
-		idList, err := jsonText(ids)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox SET next_attempt_at = ?
-			WHERE id IN (SELECT value FROM json_each(?))`, ts(until), idList)
-		return dbErr(err)
+		return leaseRows(ctx, tx, "mail_outbox", ids, until)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim mail: %w", err)

@@ -125,18 +125,25 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, at time.Time, lease 
 		for i := range list {
 			ids[i], list[i].NextAttempt = list[i].ID, until
 		}
-		idList, err := jsonText(ids)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ?
-			WHERE id IN (SELECT value FROM json_each(?))`, ts(until), idList)
-		return dbErr(err)
+		return leaseRows(ctx, tx, "webhook_deliveries", ids, until)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
 	return list, nil
+}
+
+// leaseRows moves the next attempt of an outbox's rows ids to until: claimed
+// until then. SQLite has one writer, so the transaction that read them
+// due is alone.
+func leaseRows(ctx context.Context, tx *sql.Tx, table string, ids []string, until time.Time) error {
+	idList, err := jsonText(ids)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE `+table+` SET next_attempt_at = ?
+		WHERE id IN (SELECT value FROM json_each(?))`, ts(until), idList)
+	return dbErr(err)
 }
 
 // dueDeliveries reads up to limit pending deliveries due at at, the most
