@@ -48,21 +48,29 @@ func (c *cluster) afterKill(answered int) (*Manager, *peer.Peer, interview.Sessi
 	return b, p, v, callID
 }
 
+// witnessAfterKill kills A before the first answer; the candidate answers
+// and the interviewer asks the next question while no sideband listens;
+// the room resumes on B and sends those events as witness.
+func witnessAfterKill(t *testing.T) (c *cluster, p *peer.Peer, v interview.Session, onB *Conn, recent []realtime.Event) {
+	c = newCluster(t)
+	b, p, v, callID := c.afterKill(0)
+	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
+	p.Reply("I built a compiler.")
+	recent = witnessed(t, p.Until(realtime.EvOutputTranscriptDone, 10*time.Second))
+	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
+	must(t, err)
+	must(t, onB.Resume(t.Context(), callID))
+	must(t, onB.Witness(t.Context(), recent))
+	return c, p, v, onB, recent
+}
+
 // TestWitnessAfterKill: A is killed; the candidate answers and the
 // interviewer asks the next question while no sideband listens; the room
 // resumes on B and sends its recent events again. B stores the two lines
 // its sideband never had, as the browser's, in order; then its sideband
 // goes on, and a repeated witness changes nothing.
 func TestWitnessAfterKill(t *testing.T) {
-	c := newCluster(t)
-	b, p, v, callID := c.afterKill(0)
-	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
-	p.Reply("I built a compiler.")
-	recent := witnessed(t, p.Until(realtime.EvOutputTranscriptDone, 10*time.Second))
-	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
-	must(t, err)
-	must(t, onB.Resume(t.Context(), callID))
-	must(t, onB.Witness(t.Context(), recent))
+	c, p, v, onB, recent := witnessAfterKill(t)
 	c.wait("the lines said while no sideband listened", func() bool { return len(c.transcript(v)) == 3 })
 	got := c.transcript(v)
 	if got[1].Speaker != interview.SpeakerCandidate || got[1].Text != "I built a compiler." || got[1].Source != interview.SourceClient ||
@@ -183,15 +191,7 @@ func TestGoodbyeAfterOwnerSawEnd(t *testing.T) {
 // (found by the chaos harness: the end came 1.009 s after the resume and
 // the waiting lines found the interview closed).
 func TestWitnessHeldAtEnd(t *testing.T) {
-	c := newCluster(t)
-	b, p, v, callID := c.afterKill(0)
-	p.Until(realtime.EvAudioBufferStopped, 10*time.Second)
-	p.Reply("I built a compiler.")
-	recent := witnessed(t, p.Until(realtime.EvOutputTranscriptDone, 10*time.Second))
-	onB, err := b.Connect(t.Context(), v.TenantID, v.ID)
-	must(t, err)
-	must(t, onB.Resume(t.Context(), callID))
-	must(t, onB.Witness(t.Context(), recent))
+	c, _, v, onB, _ := witnessAfterKill(t)
 	must(t, onB.End(t.Context()))
 	got := c.transcript(v)
 	if len(got) != 3 || got[1].Text != "I built a compiler." || got[1].Source != interview.SourceClient ||
