@@ -83,6 +83,7 @@ type Store interface {
 	Notifier
 	Mails
 	Feedbacks
+	CandidateProblems
 }
 
 // Tenants stores organisations and their members.
