@@ -107,6 +107,9 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		InterviewID: f.session.ID, To: f.candidate.Email}))
 	must("feedback", s.AddFeedback(ctx, &interview.Feedback{TenantID: f.tenant.ID,
 		InterviewID: f.session.ID, Rating: 4, Comment: "feedback-" + name}))
+	_, err = s.AddCandidateProblem(ctx, &interview.CandidateProblem{TenantID: f.tenant.ID,
+		InterviewID: f.session.ID, Code: interview.ProblemMicDenied})
+	must("candidate problem", err)
 	f.idempotencyKey = "idem-" + name
 	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: f.tenant.ID,
 		Key: f.idempotencyKey, Fingerprint: "fp-" + name})

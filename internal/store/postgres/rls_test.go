@@ -146,6 +146,8 @@ var allowed = map[string][4]who{
 	"mail_outbox": {members, none, none, none},
 	// Candidates' feedback (00013): written by the server for the candidate.
 	"candidate_feedback": {members, none, none, none},
+	// Problems a candidate's page reported (00014): as candidate_feedback.
+	"candidate_problems": {members, none, none, none},
 }
 
 // updateColumn is the column an UPDATE cell writes onto itself where the
