@@ -51,6 +51,8 @@ type InterviewView struct {
 	Mail MailView
 	// Feedback is the candidate's rating and comment; nil when none.
 	Feedback *interview.Feedback
+	// Problems are what the candidate's page reported it met, oldest first.
+	Problems []interview.CandidateProblem
 }
 
 // TranscriptLine is one transcript entry as the page shows it.

@@ -46,6 +46,10 @@ type apiInterview struct {
 	// CandidateFeedback is the candidate's rating and comment once the
 	// interview has ended; only GET /api/v1/interviews/{id} fills it.
 	CandidateFeedback *interview.Feedback `json:"candidateFeedback,omitempty"`
+	// CandidateProblems are the problems the candidate's page reported
+	// (a refused microphone, a call that could not connect), oldest
+	// first; only GET /api/v1/interviews/{id} fills it.
+	CandidateProblems []interview.CandidateProblem `json:"candidateProblems,omitzero"`
 }
 
 type apiCandidate struct {
@@ -133,6 +137,10 @@ func (s *server) apiGetInterview(w http.ResponseWriter, r *http.Request) {
 	}
 	out := s.fromHiring(iv)
 	if out.CandidateFeedback, err = s.feedbackOf(r.Context(), iv.TenantID, iv.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if out.CandidateProblems, err = s.store.ListCandidateProblems(r.Context(), iv.TenantID, iv.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -136,6 +136,10 @@ func (s *server) renderInterview(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	if v.Problems, err = s.store.ListCandidateProblems(r.Context(), iv.TenantID, iv.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, templates.Interview(v))
 }
 

@@ -72,6 +72,9 @@ func (s *server) routes() http.Handler {
 	// The seed's lifecycle API (lifecycle.go): JSON with an API key, or a
 	// same-origin browser's cookie; no CSRF form token.
 	s.lifecycleRoutes(r)
+	// What the candidate's page reports it met (problems.go): JSON, the
+	// candidate cookie, no CSRF form token.
+	s.problemRoutes(r)
 
 	// The integration API: JSON, API keys, no cookies.
 	r.Route("/api/v1", s.apiRoutes) // api.go
