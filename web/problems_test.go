@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/static"
 	"github.com/interviewd/interviewd/templates"
 )
 
@@ -155,7 +158,7 @@ func checkProblemLimit(t *testing.T, f roomFixture, cand *testClient, url string
 }
 
 // Every code has its own words on the recruiter's page, and the API's
-// enum is the Go set.
+// enum and the set the pages report (miccheck.js) are the Go set.
 func TestProblemCodesDocumented(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range interview.ProblemCodes() {
@@ -169,8 +172,24 @@ func TestProblemCodesDocumented(t *testing.T) {
 	for _, v := range dig(openAPIDoc(t), "components", "schemas", "CandidateProblemCode", "enum").([]any) {
 		enum = append(enum, v.(string))
 	}
-	if want := strs(interview.ProblemCodes()); !slices.Equal(enum, want) {
+	want := strs(interview.ProblemCodes())
+	if !slices.Equal(enum, want) {
 		t.Errorf("openapi.json CandidateProblemCode = %v, the code has %v", enum, want)
+	}
+	js, err := fs.ReadFile(static.FS(), "js/miccheck.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := regexp.MustCompile(`const PROBLEMS = new Set\(\[([^\]]*)\]\)`).FindSubmatch(js)
+	if set == nil {
+		t.Fatal("miccheck.js has no PROBLEMS set")
+	}
+	var sent []string
+	for _, q := range regexp.MustCompile(`"([A-Z_]+)"`).FindAllSubmatch(set[1], -1) {
+		sent = append(sent, string(q[1]))
+	}
+	if !slices.Equal(sent, want) {
+		t.Errorf("miccheck.js reports %v, the code has %v", sent, want)
 	}
 }
 

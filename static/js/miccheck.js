@@ -20,6 +20,26 @@ function micMessage(code) {
   return text === key ? say("error.MIC_MISSING") : text;
 }
 
+/** The problems the recruiter is told of (interview.ProblemCodes). */
+const PROBLEMS = new Set(["MIC_DENIED", "MIC_MISSING", "MIC_BUSY", "UNSUPPORTED", "CONNECT_FAILED", "CONNECTION_LOST"]);
+
+/**
+ * Tells the recruiter that this page met a problem: its code only, for the
+ * join link in the address (POST /join/{token}/problem,
+ * docs/candidate-room.md). The server hears only the browser the link
+ * admitted; a report that fails changes nothing for the candidate.
+ * @param {string} code
+ */
+export function reportProblem(code) {
+  const link = location.pathname.match(/^\/join\/[^/]+/);
+  if (!link || !PROBLEMS.has(code)) return;
+  fetch(`${link[0]}/problem`, {
+    method: "POST", credentials: "same-origin", keepalive: true,
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ code }),
+  }).catch(() => undefined);
+}
+
 /**
  * Shows the level of stream on meter until the returned function is called.
  * @param {MediaStream} stream
@@ -102,6 +122,9 @@ function enhanceCheck(root) {
     } catch (e) {
       const code = e instanceof CallError ? e.code : micErrorCode(e);
       status.textContent = micMessage(code);
+      // Only a browser that has consented is admitted (the way into the
+      // room shows): before that nothing about the candidate is recorded.
+      if (document.querySelector("[data-testid=enter-room]")) reportProblem(code);
     } finally {
       button.disabled = false;
     }

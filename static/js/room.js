@@ -4,7 +4,7 @@
 // script #room-data (templates.RoomData).
 
 import { InterviewCall } from "./rtc.js";
-import { attachMeter } from "./miccheck.js";
+import { attachMeter, reportProblem } from "./miccheck.js";
 import { say } from "./mic.js";
 import { Turns, turnText, qualityOf, qualityText } from "./presence.js";
 
@@ -148,6 +148,7 @@ call.addEventListener("state", (ev) => {
   if (d.state === "error") {
     show("error", errorText(d.code || "", d.message));
     ui.state.dataset.code = d.code || "";
+    reportProblem(d.code || ""); // the recruiter's timeline says why nothing happened
     offerRetry(d.code || "");
     return;
   }
