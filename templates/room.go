@@ -79,8 +79,9 @@ func seqText(n int64) string { return strconv.FormatInt(n, 10) }
 
 // LiveData is what live.js needs on the recruiter's interview page.
 type LiveData struct {
-	URL   string `json:"url"`   // GET ?after=SEQ: new lines and the status
-	After int64  `json:"after"` // the newest line rendered
+	URL      string `json:"url"`      // GET ?after=SEQ: new lines and the status
+	After    int64  `json:"after"`    // the newest line rendered
+	Problems int    `json:"problems"` // the candidate's problems shown in the timeline
 }
 
 // liveOpen reports whether the recruiter's page follows the interview live.
@@ -89,5 +90,5 @@ func (v InterviewView) liveOpen() bool { return !v.Interview.Status.Terminal() }
 // liveData is live.js's start: the transcript's sequence numbers are
 // gap-free from 1, so the lines shown are the entries up to their count.
 func (v InterviewView) liveData() LiveData {
-	return LiveData{URL: interviewHref(v.Interview.ID) + "/live", After: int64(len(v.Transcript))}
+	return LiveData{URL: interviewHref(v.Interview.ID) + "/live", After: int64(len(v.Transcript)), Problems: len(v.Problems)}
 }

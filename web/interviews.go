@@ -178,6 +178,7 @@ type liveResponse struct {
 	StatusLabel string     `json:"statusLabel"`
 	Open        bool       `json:"open"`
 	Progress    string     `json:"progress"` // "Question 2 of 5", or "" before the first
+	Problems    int        `json:"problems"` // the candidate's problems stored: a new one refreshes the timeline
 	Lines       []liveLine `json:"lines"`
 }
 
@@ -195,9 +196,14 @@ func (s *server) interviewLive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	problems, err := s.store.ListCandidateProblems(r.Context(), iv.TenantID, iv.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	res := liveResponse{Status: string(iv.Status), StatusLabel: templates.StatusLabel(iv.Status),
 		Open: !iv.Status.Terminal(), Progress: templates.ProgressText(iv.CurrentQuestion, len(iv.Position.Questions)),
-		Lines: []liveLine{}}
+		Problems: len(problems), Lines: []liveLine{}}
 	for i, l := range templates.TranscriptLines(entries, hiring.SpeakerLabel) {
 		if e := entries[i]; e.Seq > after {
 			res.Lines = append(res.Lines, liveLine{Seq: e.Seq, ItemID: e.ItemID, Speaker: l.Speaker, Label: l.Label,

@@ -62,11 +62,20 @@ func TestBrowserCandidateProblems(t *testing.T) {
 		chromedp.Click(css("consent-submit")),
 		chromedp.WaitVisible(css("room-join")),
 	)
-	checkDeniedCheck(t, cand, f.link2, true)
-	waitProblems(t, f, f.id2, 1)
-
+	// The recruiter has the second interview's page open: the report
+	// changes nothing else (it stays pending), and the page, following
+	// the interview live, shows it without a reload.
 	rec := isolatedContext(t, chrome)
 	browserSignIn(t, rec, f.app.testApp, "owner@acme.test")
+	step(t, rec, "the recruiter's page of the second interview",
+		chromedp.Navigate(f.app.URL+"/app/interviews/"+f.id2), chromedp.WaitVisible(css("timeline")))
+	if n := read(t, rec, "problems shown", chromedp.Evaluate[int](`document.querySelectorAll('[data-testid^="timeline-problem-"]').length`)); n != 0 {
+		t.Fatalf("the page shows %d problems before any", n)
+	}
+	checkDeniedCheck(t, cand, f.link2, true)
+	waitProblems(t, f, f.id2, 1)
+	poll[bool](t, rec, "the problem on the open page", `!!document.querySelector('[data-testid="timeline-problem-MIC_DENIED"]')`, 10*time.Second)
+
 	for _, id := range []string{f.id1, f.id2} {
 		step(t, rec, "the recruiter's interview page",
 			chromedp.Navigate(f.app.URL+"/app/interviews/"+id),

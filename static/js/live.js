@@ -11,7 +11,7 @@
 
 /**
  * @typedef {{seq: number, itemId: string, speaker: string, label: string, source: string, text: string, at: string, offset: string, interrupted: boolean}} LiveLine
- * @typedef {{status: string, statusLabel: string, open: boolean, progress: string, lines: LiveLine[]}} LiveResponse
+ * @typedef {{status: string, statusLabel: string, open: boolean, progress: string, problems: number, lines: LiveLine[]}} LiveResponse
  */
 
 import { enhanceCopyButtons } from "./copy.js";
@@ -24,7 +24,7 @@ const list = /** @type {HTMLOListElement | null} */ (document.querySelector("[da
 if (dataEl && list) follow(JSON.parse(dataEl.textContent || "{}"), list);
 
 /**
- * @param {{url: string, after: number}} data
+ * @param {{url: string, after: number, problems: number}} data
  * @param {HTMLOListElement} list
  */
 function follow(data, list) {
@@ -36,6 +36,7 @@ function follow(data, list) {
   let hadLines = list.querySelector("li") !== null;
   const progress = /** @type {HTMLElement | null} */ (document.querySelector("[data-live-progress]"));
   let after = data.after;
+  let problems = data.problems || 0;
   /** @type {Map<string, HTMLLIElement>} the lines shown, by item */
   const shown = new Map();
   for (const li of list.querySelectorAll("li[data-item-id]")) {
@@ -95,7 +96,9 @@ function follow(data, list) {
         if (announcer) announcer.textContent = `Interview status: ${live.statusLabel}`;
       }
       status = live.status;
-      if (changed || firstLines) await refreshRegions(data.url.replace(/\/live$/, ""), badge);
+      const newProblems = live.problems !== problems; // the timeline says what the candidate's page met
+      problems = live.problems;
+      if (changed || firstLines || newProblems) await refreshRegions(data.url.replace(/\/live$/, ""), badge);
       wait = INTERVAL;
       if (!live.open) {
         if (note) note.textContent = "The interview has ended.";
