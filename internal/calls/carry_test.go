@@ -124,15 +124,8 @@ func TestGoodbyeCarriedOver(t *testing.T) {
 	}
 	must(t, onB.Resume(t.Context(), callID))
 	must(t, onB.Witness(t.Context(), recent))
-	select {
-	case <-onB.Done():
-	case <-time.After(goodbyeMax):
-		t.Fatal("the interview did not end")
-	}
-	got, err := c.st.GetSession(t.Context(), v.TenantID, v.ID)
-	must(t, err)
-	if got.Status != interview.StatusCompleted || got.EndReason != ReasonInterviewerEnded || got.CallID != callID {
-		t.Errorf("ended %s (%q) on call %q, want completed by the interviewer on %q", got.Status, got.EndReason, got.CallID, callID)
+	if got := c.endedByInterviewer(onB, v); got.CallID != callID {
+		t.Errorf("ended on call %q, want %q", got.CallID, callID)
 	}
 	entries := c.transcript(v)
 	if last := entries[len(entries)-1]; last.Speaker != interview.SpeakerInterviewer || last.Source != interview.SourceSideband {
@@ -173,16 +166,7 @@ func TestGoodbyeAfterOwnerSawEnd(t *testing.T) {
 	_, said, _ := endOf(recent)
 	t.Logf("the room heard %d goodbye lines before the resume", len(said))
 	must(t, onB.Witness(t.Context(), recent))
-	select {
-	case <-onB.Done():
-	case <-time.After(goodbyeMax):
-		t.Fatal("the interview did not end")
-	}
-	got, err := c.st.GetSession(t.Context(), v.TenantID, v.ID)
-	must(t, err)
-	if got.Status != interview.StatusCompleted || got.EndReason != ReasonInterviewerEnded {
-		t.Errorf("ended %s (%q), want completed by the interviewer", got.Status, got.EndReason)
-	}
+	c.endedByInterviewer(onB, v)
 }
 
 // TestWitnessHeldAtEnd: lines the room witnessed while no sideband
@@ -205,4 +189,22 @@ func TestWitnessHeldAtEnd(t *testing.T) {
 	if n := len(c.transcript(v)); n != 3 {
 		t.Errorf("%d entries after the wait, want 3", n)
 	}
+}
+
+// endedByInterviewer waits for the interview to end on connection onB
+// and wants it completed as the interviewer's end; it returns the
+// interview as stored.
+func (c *cluster) endedByInterviewer(onB *Conn, v interview.Session) interview.Session {
+	c.t.Helper()
+	select {
+	case <-onB.Done():
+	case <-time.After(goodbyeMax):
+		c.t.Fatal("the interview did not end")
+	}
+	got, err := c.st.GetSession(c.t.Context(), v.TenantID, v.ID)
+	must(c.t, err)
+	if got.Status != interview.StatusCompleted || got.EndReason != ReasonInterviewerEnded {
+		c.t.Errorf("ended %s (%q), want completed by the interviewer", got.Status, got.EndReason)
+	}
+	return got
 }
