@@ -78,16 +78,13 @@ func TestMailFromForms(t *testing.T) {
 func testMailFromForms(t *testing.T, st store.Store) {
 	app, box, worker := mailApp(t, st)
 	c := app.client()
-	tenantID := c.signUp("Mail Forms Org", "owner@forms.example.com")
-	pos := interview.Position{TenantID: tenantID, Title: "Engineer", Questions: []string{"Why?"}}
-	if err := st.CreatePosition(t.Context(), &pos); err != nil {
-		t.Fatal(err)
-	}
+	c.signUp("Mail Forms Org", "owner@forms.example.com")
+	posID := newPositionVia(c, "Engineer", "Why?")
 	doc := c.page("/app/interviews/new", http.StatusOK)
 	if doc.Find(testID("interview-send-invitation")).Length() != 1 {
 		t.Fatal("no e-mail option on the new-interview form with e-mail on")
 	}
-	loc := c.postRedirect("/app/interviews/new", url.Values{"position": {pos.ID}, "name": {"Ada"},
+	loc := c.postRedirect("/app/interviews/new", url.Values{"position": {posID}, "name": {"Ada"},
 		"email": {"ada@forms.example.com"}, "send_invitation": {"1"}})
 	if !strings.HasSuffix(loc, "?done=invitation") {
 		t.Errorf("creation with e-mail led to %q, want the invitation notice", loc)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/mail"
 	"github.com/interviewd/interviewd/internal/store"
 )
@@ -69,12 +68,9 @@ func TestSendInvitation(t *testing.T) {
 func testSendInvitation(t *testing.T, st store.Store) {
 	app, box, worker := mailApp(t, st)
 	c := app.client()
-	tenantID := c.signUp("Mail Org", "owner@mail.example.com")
-	pos := interview.Position{TenantID: tenantID, Title: "Engineer", Questions: []string{"Why?"}}
-	if err := st.CreatePosition(t.Context(), &pos); err != nil {
-		t.Fatal(err)
-	}
-	loc := c.postRedirect("/app/interviews/new", url.Values{"position": {pos.ID}, "name": {"Ada"}, "email": {"ada@example.com"}})
+	c.signUp("Mail Org", "owner@mail.example.com")
+	posID := newPositionVia(c, "Engineer", "Why?")
+	loc := c.postRedirect("/app/interviews/new", url.Values{"position": {posID}, "name": {"Ada"}, "email": {"ada@example.com"}})
 	id := strings.TrimPrefix(loc[:strings.IndexByte(loc+"?", '?')], "/app/interviews/")
 	doc := c.page("/app/interviews/"+id, http.StatusOK)
 	if doc.Find(testID("send-invitation")).Length() != 1 {
