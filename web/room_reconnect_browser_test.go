@@ -446,20 +446,13 @@ func reconnectAfterGrace(t *testing.T, browser context.Context) {
 	if n := len(read(t, cand, "room controls", chromedp.Nodes(chromedp.CSSAll(testID("room-join")+","+testID("consent-form")), chromedp.AtLeast(0)))); n != 0 {
 		t.Error("Try again: the page still offers the room or the consent form")
 	}
-	for _, open := range []struct {
-		what   string
-		action chromedp.Action[chromedp.Void]
-	}{
-		{"the join link", chromedp.Navigate(link)},
-	} {
-		step(t, cand, open.what, open.action, chromedp.WaitVisible(css("join-refused")))
-		reason := read(t, cand, "the reason", chromedp.AttributeValue(css("join-refused"), "data-reason"))
-		title := read(t, cand, "the title", chromedp.Text(css("refused-title")))
-		if reason.Value != "ended" || title != "This interview has already taken place" {
-			t.Errorf("%s: page %q (reason %q)", open.what, title, reason.Value)
-		}
-		if n := len(read(t, cand, "room controls", chromedp.Nodes(chromedp.CSSAll(testID("room-join")+","+testID("consent-form")), chromedp.AtLeast(0)))); n != 0 {
-			t.Errorf("%s: the page still offers the room or the consent form", open.what)
-		}
+	step(t, cand, "the join link", chromedp.Navigate(link), chromedp.WaitVisible(css("join-refused")))
+	reason := read(t, cand, "the reason", chromedp.AttributeValue(css("join-refused"), "data-reason"))
+	title := read(t, cand, "the title", chromedp.Text(css("refused-title")))
+	if reason.Value != "ended" || title != "This interview has already taken place" {
+		t.Errorf("the join link: page %q (reason %q)", title, reason.Value)
+	}
+	if n := len(read(t, cand, "room controls", chromedp.Nodes(chromedp.CSSAll(testID("room-join")+","+testID("consent-form")), chromedp.AtLeast(0)))); n != 0 {
+		t.Error("the join link: the page still offers the room or the consent form")
 	}
 }
