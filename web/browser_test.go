@@ -31,6 +31,18 @@ func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 	}
 }
 
+// clickToLoad clicks a control that loads a new page (a form's submit button,
+// a link) and waits until that page has loaded, so the next step cannot
+// find a node of the page being left.
+func clickToLoad(t *testing.T, ctx context.Context, what string, sel chromedp.CSS) {
+	t.Helper()
+	ctx, cancel := testenv.Timeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(sel)); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
 // read runs one action that returns a value.
 func read[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()

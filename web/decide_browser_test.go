@@ -138,20 +138,26 @@ func TestBrowserRubricEditor(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	step(t, ctx, "write a position and add a competency without JavaScript",
+	// Each of the editor's buttons is a form post that loads the editor
+	// again, so each is clicked with clickToLoad, which waits for the new page.
+	step(t, ctx, "write a position without JavaScript",
 		chromedp.Navigate(app.URL+"/app/positions/new"),
 		chromedp.SendKeys(chromedp.CSS("#title"), "Backend engineer"),
 		chromedp.SendKeys(chromedp.CSS("#questions"), "Why Go?\nDescribe a hard bug."),
-		chromedp.Click(css("add-competency")),
+	)
+	clickToLoad(t, ctx, "add a competency without JavaScript", css("add-competency"))
+	step(t, ctx, "name the competency",
 		chromedp.WaitVisible(css("competency-name")),
 		chromedp.SendKeys(css("competency-name"), "Go knowledge"),
 		chromedp.SendKeys(chromedp.CSS(`[name="c.0.anchor5"]`), "Knows the runtime well"),
-		chromedp.Click(css("update-links")),
+	)
+	clickToLoad(t, ctx, "update the question links", css("update-links"))
+	step(t, ctx, "link the competency to the second question",
 		chromedp.WaitVisible(css("link-1-0")),
 		chromedp.Click(css("link-1-0")),
-		chromedp.Click(css("position-submit")),
-		chromedp.WaitVisible(css("rubric")),
 	)
+	clickToLoad(t, ctx, "save the position", css("position-submit"))
+	step(t, ctx, "the position's rubric", chromedp.WaitVisible(css("rubric")))
 	row := read(t, ctx, "rubric", chromedp.Text(css("rubric-competency")))
 	if !strings.Contains(row, "Go knowledge") || !strings.Contains(row, "Knows the runtime well") {
 		t.Errorf("rubric row %q", row)
@@ -165,9 +171,9 @@ func TestBrowserRubricEditor(t *testing.T) {
 		chromedp.Click(css("add-competency")),
 		chromedp.WaitVisible(chromedp.CSS(`[name="c.1.name"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[name="c.1.name"]`), "Debugging"),
-		chromedp.Click(css("position-submit")),
-		chromedp.WaitVisible(css("flash")),
 	)
+	clickToLoad(t, ctx, "save the second competency", css("position-submit"))
+	step(t, ctx, "the saved note", chromedp.WaitVisible(css("flash")))
 	if n := len(read(t, ctx, "rows", chromedp.Nodes(chromedp.CSSAll(testID("rubric-competency"))))); n != 2 {
 		t.Errorf("%d competencies, want 2", n)
 	}

@@ -60,7 +60,14 @@ func TestBrowserCallBadNetwork(t *testing.T) {
 	start := time.Now()
 	cand := enterRoom(t, browser, joinLink) // the page, consent, /rtc, ICE, DTLS and the greeting, all over the link
 	t.Logf("joined and heard the greeting in %v", time.Since(start).Round(time.Millisecond))
-	if ip := read(t, cand, "the room's remote address", chromedp.Evaluate[string](selectedPair, chromedp.EvalAwaitPromise)); !strings.Contains(ip, link.HostIP) {
+	// The selected pair shows in getStats a moment after the greeting can be
+	// heard (and again after a consent check lost on the link), so it is
+	// asked for until it shows.
+	var ip string
+	for deadline := time.Now().Add(10 * time.Second); ip == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		ip = read(t, cand, "the room's remote address", chromedp.Evaluate[string](selectedPair, chromedp.EvalAwaitPromise))
+	}
+	if !strings.Contains(ip, link.HostIP) {
 		t.Fatalf("the call's media takes %q, not the link's host end %s", ip, link.HostIP)
 	}
 
@@ -182,13 +189,15 @@ func TestBrowserCallBadNetwork(t *testing.T) {
 const selectedPair = `(async () => {
   const pc = window.__peers[window.__peers.length - 1];
   const stats = await pc.getStats();
+  let pair;
   for (const s of stats.values()) {
-    if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
-      const remote = stats.get(s.remoteCandidateId);
-      return remote ? remote.address + ":" + remote.port : "";
-    }
+    if (s.type === "transport" && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
   }
-  return "";
+  for (const s of stats.values()) {
+    if (!pair && s.type === "candidate-pair" && s.nominated && s.state === "succeeded") pair = s;
+  }
+  const remote = pair && stats.get(pair.remoteCandidateId);
+  return remote ? remote.address + ":" + remote.port : "";
 })()`
 
 // recordPeerStates keeps the connection states of the room's current peer
