@@ -31,9 +31,11 @@ func (s *server) apiRoutes(r chi.Router) {
 		r.Get("/interviews", s.apiListInterviews)
 		r.Get("/interviews/{id}", s.apiGetInterview)
 		r.Get("/interviews/{id}/transcript", s.apiTranscript)
-		s.apiRTCRoutes(r)      // api_rtctoken.go
-		s.apiWebhookRoutes(r)  // api_webhooks.go
-		s.apiDecisionRoutes(r) // api_decide.go: rubrics, analytics, assessments, scorecards, comparison
+		s.apiRTCRoutes(r)       // api_rtctoken.go
+		s.apiWebhookRoutes(r)   // api_webhooks.go
+		s.apiDecisionRoutes(r)  // api_decide.go: rubrics, analytics, assessments, scorecards, comparison
+		s.apiRecordingRoutes(r) // api_recording.go: recordings and their signed download links
+		s.apiErasureRoutes(r)   // api_erasure.go: erasing a candidate's data
 	})
 }
 

@@ -32,6 +32,8 @@ func statusOf(code interview.Code) int {
 		return http.StatusConflict
 	case interview.CodeRateLimited:
 		return http.StatusTooManyRequests
+	case interview.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
 	case interview.CodeUnavailable:
 		return http.StatusServiceUnavailable
 	default:

@@ -62,6 +62,9 @@ func (s *server) routes() http.Handler {
 			s.teamRoutes(r)      // team.go: members, invitations, API keys
 			s.webhookRoutes(r)   // webhooks.go: endpoints and their deliveries
 			s.decisionRoutes(r)  // decide.go: scorecards, hiring status, assessments, comparison
+			s.replayRoutes(r)    // replay.go: recordings' replay and download
+			s.settingsRoutes(r)  // settings.go: the organisation's retention and audit log
+			s.erasureRoutes(r)   // erasure.go: erasing a candidate's data
 		})
 		s.candidateRoutes(r) // join.go: /join/{token}
 		s.inviteRoutes(r)    // team.go: /invite/{token}
@@ -75,6 +78,12 @@ func (s *server) routes() http.Handler {
 	// What the candidate's page reports it met (problems.go): JSON, the
 	// candidate cookie, no CSRF form token.
 	s.problemRoutes(r)
+	// The recording's chunks from the candidate's room (recording_upload.go):
+	// the candidate cookie, no CSRF form token.
+	s.recordingUploadRoutes(r)
+	// Signed, short-lived download links of recordings (replay.go): the
+	// token in the path is all they need.
+	s.recordingLinkRoutes(r)
 
 	// The integration API: JSON, API keys, no cookies.
 	r.Route("/api/v1", s.apiRoutes) // api.go

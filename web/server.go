@@ -14,6 +14,7 @@ import (
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/calls"
 	"github.com/interviewd/interviewd/internal/hiring"
+	"github.com/interviewd/interviewd/internal/recording"
 	"github.com/interviewd/interviewd/internal/store"
 )
 
@@ -47,6 +48,9 @@ type Deps struct {
 	ClientIPs ClientIPs
 	// Mail queues e-mail; nil when SMTP_URL is unset (docs/email.md).
 	Mail Mailer
+	// Recordings takes the room's recording uploads and serves them; nil
+	// refuses uploads (docs/recordings.md).
+	Recordings *recording.Service
 }
 
 // Metrics receives what the HTTP layer counts, for monitoring; its
@@ -97,6 +101,7 @@ type server struct {
 	metrics      Metrics
 	clientIPs    ClientIPs
 	mail         Mailer // nil: e-mail is off
+	recordings   *recording.Service
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -120,6 +125,7 @@ func NewServer(d Deps) http.Handler {
 		metrics:      d.Metrics,
 		clientIPs:    d.ClientIPs,
 		mail:         d.Mail,
+		recordings:   d.Recordings,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -19,6 +19,7 @@ const (
 	CodeClosed       Code = "interview_closed"
 	CodeTransition   Code = "illegal_transition"
 	CodeRateLimited  Code = "rate_limited"
+	CodeTooLarge     Code = "too_large" // a body or a total over its limit (413)
 	CodeUnavailable  Code = "unavailable"
 	CodeInternal     Code = "internal"
 )
@@ -50,6 +51,7 @@ var (
 	ErrClosed       = &Error{Code: CodeClosed, Message: "the interview has ended"}
 	ErrTransition   = &Error{Code: CodeTransition, Message: "illegal status change"}
 	ErrRateLimited  = &Error{Code: CodeRateLimited, Message: "too many requests"}
+	ErrTooLarge     = &Error{Code: CodeTooLarge, Message: "too large"}
 	ErrUnavailable  = &Error{Code: CodeUnavailable, Message: "service unavailable"}
 )
 

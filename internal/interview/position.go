@@ -30,6 +30,12 @@ type Position struct {
 	Language     string // BCP 47 tag, e.g. "en" or "en-GB"
 	Voice        string // provider voice name; empty means the default
 	NextSteps    string // what the candidate reads happens next, once the interview ends
+	// RecordAudio records the conversation (the candidate's microphone and
+	// the interviewer, mixed); on by default. RecordVideo adds the
+	// candidate's camera to the recording (never sent to the interviewer);
+	// it needs RecordAudio.
+	RecordAudio bool
+	RecordVideo bool
 	ArchivedAt   *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

@@ -8,12 +8,27 @@ type VideoSegment struct {
 	ID          string
 	TenantID    string
 	InterviewID string
-	VideoURL    string
+	VideoURL    string // api.video's player or asset address, when it holds the segment
 	StartTime   time.Time
 	EndTime     *time.Time
-	Status      string // recording | processing | ready | failed
+	Status      string // Segment* (recording.go)
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// Index numbers an interview's segments in order, from 0: each
+	// reconnect of the room starts the next.
+	Index    int
+	MIMEType string // as the browser's MediaRecorder named it, e.g. audio/webm;codecs=opus
+	HasVideo bool   // the candidate's camera is in it
+	// Set while recording, as chunks arrive.
+	Chunks int   // chunks stored
+	Bytes  int64 // their total size
+	// Set when finalised.
+	DurationMS int64  // the playable length, from the media's own timestamps
+	Gaps       int    // chunks missing below the highest received (incomplete)
+	Storage    string // the backend holding the joined file: files | supabase | apivideo
+	ObjectKey  string // its key there (files, supabase)
+	ExternalID string // api.video's video ID (apivideo)
 }
 
 // Consent records that a candidate agreed to what is recorded and processed,

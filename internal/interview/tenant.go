@@ -12,6 +12,10 @@ type Tenant struct {
 	ID        string
 	Name      string
 	CreatedAt time.Time
+	// Retention is how long the organisation keeps recordings and
+	// transcripts; a new one gets DefaultRecordingRetentionDays and keeps
+	// transcripts until deleted.
+	Retention Retention
 }
 
 // Validate checks the fields a person types. The name is the field

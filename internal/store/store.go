@@ -84,6 +84,9 @@ type Store interface {
 	Mails
 	Feedbacks
 	CandidateProblems
+	Recordings
+	Retention
+	Erasures
 }
 
 // Tenants stores organisations and their members.
@@ -232,6 +235,10 @@ type Audit interface {
 	AppendAudit(ctx context.Context, e *interview.AuditEvent) error
 	// ListAudit returns a tenant's newest events first, at most limit.
 	ListAudit(ctx context.Context, tenantID string, limit int) ([]interview.AuditEvent, error)
+	// ListAuditPage returns a tenant's events newest first (CreatedAt, then
+	// ID, descending), narrowed by f: the organisation's audit log page and
+	// its CSV export.
+	ListAuditPage(ctx context.Context, tenantID string, f interview.AuditFilter) ([]interview.AuditEvent, error)
 }
 
 // Webhooks stores a tenant's webhook endpoints and the outbox of their
