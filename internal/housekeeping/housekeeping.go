@@ -2,7 +2,9 @@
 // sessions once they expire, Idempotency-Key records a day old,
 // invitations a month after their links expired, finished webhook
 // deliveries a month old, sent or failed e-mail a month old, sign-in
-// failures an hour old and spent signalling tokens once they expire. A Janitor does it periodically in
+// failures an hour old and spent signalling tokens once they expire; and
+// interviews' recordings and transcripts once their organisation's
+// retention (Tenant.Retention) has passed. A Janitor does it periodically in
 // the serving process; of several instances sharing a database, one at a
 // time sweeps (the "janitor" lock, store.Locks).
 package housekeeping
@@ -65,6 +67,7 @@ type Store interface {
 	DeleteSettledMail(ctx context.Context, before time.Time) (int64, error)
 	PruneThrottles(ctx context.Context, before time.Time) (int, error)
 	PruneRTCTokens(ctx context.Context, before time.Time) (int, error)
+	RetentionStore
 	store.Locks
 }
 
@@ -74,6 +77,9 @@ type Config struct {
 	Logger   *slog.Logger     // discards when nil
 	Interval time.Duration    // Interval when zero
 	Now      func() time.Time // time.Now when nil
+	// Recordings deletes recordings past their retention; nil leaves
+	// recordings alone (transcripts are still swept).
+	Recordings RecordingDeleter
 }
 
 // Janitor sweeps a Store periodically.
@@ -82,11 +88,13 @@ type Janitor struct {
 	log      *slog.Logger
 	interval time.Duration
 	now      func() time.Time
+
+	recordings RecordingDeleter
 }
 
 // New returns a Janitor for cfg.
 func New(cfg Config) *Janitor {
-	j := &Janitor{store: cfg.Store, log: cfg.Logger, interval: cfg.Interval, now: cfg.Now}
+	j := &Janitor{store: cfg.Store, log: cfg.Logger, interval: cfg.Interval, now: cfg.Now, recordings: cfg.Recordings}
 	if j.interval <= 0 {
 		j.interval = Interval
 	}
@@ -99,10 +107,12 @@ func New(cfg Config) *Janitor {
 	return j
 }
 
-// Counts are the rows one sweep deleted. Skipped says that another
-// instance held the lock, so this one deleted nothing.
+// Counts are the rows one sweep deleted; Recordings and Transcripts
+// count interviews whose recording or transcript went. Skipped says that
+// another instance held the lock, so this one deleted nothing.
 type Counts struct {
 	Logins, IdempotencyKeys, Invitations, Deliveries, Throttles, RTCTokens, Mail int64
+	Recordings, Transcripts                                                      int64
 	Skipped                                                                      bool
 }
 
@@ -120,7 +130,7 @@ func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
 	defer unlock()
 	now := j.now()
 	var c Counts
-	var errs [7]error
+	var errs [8]error
 	var throttles, rtcTokens int
 	throttles, errs[4] = j.store.PruneThrottles(ctx, now.Add(-ThrottleRetention))
 	c.Throttles = int64(throttles)
@@ -131,6 +141,7 @@ func (j *Janitor) Sweep(ctx context.Context) (Counts, error) {
 	c.Invitations, errs[2] = j.store.DeleteExpiredInvitations(ctx, now.Add(-InvitationRetention))
 	c.Deliveries, errs[3] = j.store.DeleteWebhookDeliveries(ctx, now.Add(-DeliveryRetention))
 	c.Mail, errs[6] = j.store.DeleteSettledMail(ctx, now.Add(-MailRetention))
+	c.Recordings, c.Transcripts, errs[7] = j.retention(ctx)
 	if err := errors.Join(errs[:]...); err != nil {
 		return c, fmt.Errorf("housekeeping: %w", err)
 	}
@@ -160,7 +171,8 @@ func (j *Janitor) sweepAndLog(ctx context.Context) {
 	attrs := []slog.Attr{slog.Int64("logins", c.Logins),
 		slog.Int64("idempotency_keys", c.IdempotencyKeys), slog.Int64("invitations", c.Invitations),
 		slog.Int64("webhook_deliveries", c.Deliveries), slog.Int64("throttle_failures", c.Throttles),
-		slog.Int64("spent_rtc_tokens", c.RTCTokens), slog.Int64("mail", c.Mail)}
+		slog.Int64("spent_rtc_tokens", c.RTCTokens), slog.Int64("mail", c.Mail),
+		slog.Int64("recordings", c.Recordings), slog.Int64("transcripts", c.Transcripts)}
 	if err == nil && c.Skipped {
 		j.log.LogAttrs(ctx, slog.LevelDebug, "housekeeping sweep skipped: another instance holds the lock")
 		return

@@ -1,0 +1,102 @@
+package hiring
+
+import (
+	"context"
+	"sort"
+	"strconv"
+
+	"github.com/interviewd/interviewd/internal/interview"
+)
+
+// RecordingDeleter deletes an interview's recording: its blobs (and any
+// copy on a video platform) first, then its rows. recording.Service is
+// one.
+type RecordingDeleter interface {
+	DeleteInterview(ctx context.Context, tenantID, interviewID string) error
+}
+
+// ErasurePreview is what erasing a candidate would delete: the candidate
+// and each of their interviews, for the confirmation page.
+type ErasurePreview struct {
+	Candidate  interview.Candidate
+	Interviews []Interview
+}
+
+// canErase allows an organisation's owner, or an API key: integrations
+// sync erasure requests from an applicant tracking system.
+func canErase(a Actor) error {
+	if a.Kind == "api_key" || a.Role.CanManage() {
+		return nil
+	}
+	return interview.Errorf(interview.CodeForbidden, "only an owner of the organisation can erase a candidate's data")
+}
+
+// PreviewErasure returns the candidate and their interviews, oldest first,
+// as the owner confirming an erasure sees them.
+func (s *Service) PreviewErasure(ctx context.Context, a Actor, candidateID string) (ErasurePreview, error) {
+	if err := canErase(a); err != nil {
+		return ErasurePreview{}, err
+	}
+	db := s.db(a)
+	c, err := db.GetCandidate(ctx, a.TenantID, candidateID)
+	if err != nil {
+		return ErasurePreview{}, wrap("preview erasure", err)
+	}
+	ids, err := db.ListCandidateInterviews(ctx, a.TenantID, candidateID)
+	if err != nil {
+		return ErasurePreview{}, wrap("preview erasure", err)
+	}
+	p := ErasurePreview{Candidate: c}
+	for _, id := range ids {
+		iv, err := s.Interview(ctx, a, id)
+		if err != nil {
+			return ErasurePreview{}, wrap("preview erasure", err)
+		}
+		p.Interviews = append(p.Interviews, iv)
+	}
+	sort.Slice(p.Interviews, func(i, j int) bool { return p.Interviews[i].CreatedAt.Before(p.Interviews[j].CreatedAt) })
+	return p, nil
+}
+
+// EraseCandidate deletes everything about a candidate (GDPR Art. 17):
+// their interviews' recordings through rec (nil when recordings are off),
+// then, in one transaction, the candidate, their interviews and all that
+// hangs off them, leaving a tombstone with no personal data. It refuses
+// while one of their interviews is in progress, since the live call would
+// write again what was erased. The deletion runs on the privileged path:
+// the rows to delete include some that only the server writes.
+func (s *Service) EraseCandidate(ctx context.Context, a Actor, candidateID string, rec RecordingDeleter) (interview.Erasure, error) {
+	p, err := s.PreviewErasure(ctx, a, candidateID)
+	if err != nil {
+		return interview.Erasure{}, err
+	}
+	for _, iv := range p.Interviews {
+		if iv.Status == interview.StatusInProgress {
+			return interview.Erasure{}, interview.Errorf(interview.CodeConflict,
+				"an interview of this candidate is in progress; end it before erasing their data")
+		}
+	}
+	for _, iv := range p.Interviews {
+		if rec == nil {
+			break
+		}
+		if err := rec.DeleteInterview(ctx, a.TenantID, iv.ID); err != nil {
+			return interview.Erasure{}, wrap("erase candidate: delete recording", err)
+		}
+	}
+	e := interview.Erasure{TenantID: a.TenantID, CandidateID: candidateID, ActorType: a.Kind, ActorID: a.ID}
+	if err := s.store.EraseCandidate(ctx, &e); err != nil {
+		return interview.Erasure{}, wrap("erase candidate", err)
+	}
+	s.audit(ctx, a, "candidate.erased", "candidate", candidateID, erasureData(e))
+	return e, nil
+}
+
+// erasureData is the audit event's data: how much went, never what.
+func erasureData(e interview.Erasure) map[string]string {
+	data := map[string]string{"erasure": e.ID, "interviews": strconv.Itoa(len(e.InterviewIDs))}
+	for kind, n := range e.Counts {
+		data["deleted."+kind] = strconv.FormatInt(n, 10)
+	}
+	return data
+}
