@@ -30,6 +30,20 @@ type RoomView struct {
 	Lines        []RoomLine // the transcript so far
 	Data         RoomData   // handed to room.js
 	Ended        EndedView  // shown in place of the controls when the call ends
+	Record       string     // what the position records: "", "audio" or "video" (recorder.js)
+	RecordURL    string     // the join link's recording uploads
+}
+
+// RecordMode is what a position has the room record: "video" (the
+// conversation and the camera), "audio", or "" (nothing).
+func RecordMode(p interview.Position) string {
+	switch {
+	case p.RecordAudio && p.RecordVideo:
+		return "video"
+	case p.RecordAudio:
+		return "audio"
+	}
+	return ""
 }
 
 // RoomData is what room.js needs from the server, as JSON (templ.JSONScript).

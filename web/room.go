@@ -91,7 +91,7 @@ func roomView(l hiring.Landing, token string, entries []interview.TranscriptEntr
 	return templates.RoomView{
 		Lang: lang, Organisation: l.Organisation.Name, Position: l.Position.Title, Candidate: l.Candidate.Name,
 		MaxMinutes: l.Position.MaxMinutes, Lines: templates.RoomLines(lang, entries), Data: d,
-		Ended: endedView(l, token),
+		Ended: endedView(l, token), Record: templates.RecordMode(l.Position), RecordURL: "/join/" + token + "/recording",
 	}
 }
 

@@ -68,6 +68,13 @@ var german = map[string]string{
 	"room.transcript":       "Transkript",
 	"room.transcript_empty": "Hier erscheint, was Sie und der Interviewer sagen.",
 
+	// The room's recording indicator and self-view (static/js/recorder.js).
+	"room.recording.on":      "Aufnahme läuft",
+	"room.recording.stopped": "Aufnahme gestoppt",
+	"room.recording.saving":  "Die Aufnahme wird gespeichert … Bitte lassen Sie diese Seite geöffnet.",
+	"room.recording.saved":   "Aufnahme gespeichert",
+	"room.recording.camera":  "Ihre Kamera, wie sie aufgezeichnet wird",
+
 	"ended.title":        "Vielen Dank",
 	"ended.thanks_name":  "Vielen Dank, {name}",
 	"ended.saved":        "Das Interview ist beendet und Ihre Antworten sind gespeichert. Sie können diese Seite schließen.",

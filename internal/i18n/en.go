@@ -76,6 +76,13 @@ var english = map[string]string{
 	"room.transcript":       "Transcript",
 	"room.transcript_empty": "What you and the interviewer say appears here.",
 
+	// The room's recording indicator and self-view (static/js/recorder.js).
+	"room.recording.on":      "Recording",
+	"room.recording.stopped": "Recording stopped",
+	"room.recording.saving":  "Saving the recording… Please keep this page open.",
+	"room.recording.saved":   "Recording saved",
+	"room.recording.camera":  "Your camera, as it is recorded",
+
 	// The thank-you and the candidate's feedback.
 	"ended.title":        "Thank you",
 	"ended.thanks_name":  "Thank you, {name}",

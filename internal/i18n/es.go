@@ -69,6 +69,13 @@ var spanish = map[string]string{
 	"room.transcript":       "Transcripción",
 	"room.transcript_empty": "Aquí aparece lo que dicen usted y el entrevistador.",
 
+	// The room's recording indicator and self-view (static/js/recorder.js).
+	"room.recording.on":      "Grabando",
+	"room.recording.stopped": "Grabación detenida",
+	"room.recording.saving":  "Guardando la grabación… Mantenga esta página abierta.",
+	"room.recording.saved":   "Grabación guardada",
+	"room.recording.camera":  "Su cámara, tal como se graba",
+
 	"ended.title":        "Gracias",
 	"ended.thanks_name":  "Gracias, {name}",
 	"ended.saved":        "La entrevista ha terminado y sus respuestas se han guardado. Puede cerrar esta página.",

@@ -69,6 +69,13 @@ var french = map[string]string{
 	"room.transcript":       "Transcription",
 	"room.transcript_empty": "Ce que vous et l’intervieweur dites s’affiche ici.",
 
+	// The room's recording indicator and self-view (static/js/recorder.js).
+	"room.recording.on":      "Enregistrement en cours",
+	"room.recording.stopped": "Enregistrement arrêté",
+	"room.recording.saving":  "Sauvegarde de l’enregistrement… Gardez cette page ouverte.",
+	"room.recording.saved":   "Enregistrement sauvegardé",
+	"room.recording.camera":  "Votre caméra, telle qu’elle est enregistrée",
+
 	"ended.title":        "Merci",
 	"ended.thanks_name":  "Merci, {name}",
 	"ended.saved":        "L’entretien est terminé et vos réponses sont enregistrées. Vous pouvez fermer cette page.",

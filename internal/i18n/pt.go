@@ -69,6 +69,13 @@ var portuguese = map[string]string{
 	"room.transcript":       "Transcrição",
 	"room.transcript_empty": "O que você e o entrevistador disserem aparece aqui.",
 
+	// The room's recording indicator and self-view (static/js/recorder.js).
+	"room.recording.on":      "Gravando",
+	"room.recording.stopped": "Gravação interrompida",
+	"room.recording.saving":  "Salvando a gravação… Mantenha esta página aberta.",
+	"room.recording.saved":   "Gravação salva",
+	"room.recording.camera":  "Sua câmera, como está sendo gravada",
+
 	"ended.title":        "Obrigado",
 	"ended.thanks_name":  "Obrigado, {name}",
 	"ended.saved":        "A entrevista terminou e suas respostas foram salvas. Você pode fechar esta página.",

@@ -7,6 +7,7 @@ import { InterviewCall } from "./rtc.js";
 import { attachMeter, reportProblem } from "./miccheck.js";
 import { say } from "./mic.js";
 import { Turns, turnText, qualityOf, qualityText } from "./presence.js";
+import { pageRecorder } from "./recorder.js";
 
 /**
  * @typedef {import("./rtc.js").StateDetail} StateDetail
@@ -78,6 +79,12 @@ const call = new InterviewCall({
   audio: ui.audio, graceMs: (data.graceSeconds || 25) * 1000,
 });
 
+// The recorder, when the position records (recorder.js): each peer
+// connection of the call is one segment; it never holds the call up.
+const recorder = pageRecorder();
+call.addEventListener("remote", (ev) => recorder?.next(call.stream, /** @type {CustomEvent} */ (ev).detail));
+call.addEventListener("remoteend", () => recorder?.cut());
+
 /** @type {number} the end of the time limit, ms since the epoch; 0 until known */
 let endsAt = data.endsAt ? Date.parse(data.endsAt) : 0;
 /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -107,6 +114,7 @@ function show(state, text) {
     ui.quality.hidden = true;
     stopMeter?.();
     stopMeter = null;
+    recorder?.end();
   }
   if (state === "ended") showEnded();
 }
@@ -280,6 +288,7 @@ function offerRetry(code) {
 async function join() {
   ui.join.hidden = true;
   ui.state.focus(); // the button is gone: the status says what happens
+  recorder?.prepare(); // in the click, which lets its AudioContext run
   try {
     const res = await fetch(data.startUrl, {
       method: "POST", credentials: "same-origin",
@@ -324,7 +333,10 @@ ui.yes.addEventListener("click", () => {
   ui.mute.disabled = true;
   call.end();
 });
-window.addEventListener("pagehide", () => call.close());
+window.addEventListener("pagehide", () => {
+  recorder?.leave();
+  call.close();
+});
 
 ui.controls.hidden = false;
 show("idle");

@@ -85,7 +85,10 @@ const API_CODES = { unauthorized: "UNAUTHORIZED", forbidden: "FORBIDDEN", not_fo
  * One candidate's interview call. Events: "state" (StateDetail),
  * "transcript" (TranscriptDetail), "session" (SessionDetail), "progress"
  * (ProgressDetail), "stream" (the microphone's MediaStream, once granted),
- * "provider" (each data channel event, parsed: room.js shows who speaks).
+ * "provider" (each data channel event, parsed: room.js shows who speaks),
+ * "remote" (the interviewer's MediaStream, once per peer connection, when
+ * it first connects) and "remoteend" (that peer connection closed): the
+ * room's recorder makes each connection one segment.
  */
 export class InterviewCall extends EventTarget {
   /** @type {CallState} */ #state = "idle";
@@ -108,6 +111,8 @@ export class InterviewCall extends EventTarget {
   #resuming = false; // a resume was sent and not yet answered
   /** @type {string[]} */ #witness = []; // final transcript events (JSON) not yet sent
   /** @type {string[]} */ #recent = []; // the last WITNESS_RECENT of them, sent or not
+  /** @type {MediaStream | null} */ #remote = null; // the interviewer's audio on the current peer connection
+  /** @type {RTCPeerConnection | null} */ #announced = null; // the peer connection "remote" was sent for
 
   /** @param {CallOptions} opts */
   constructor(opts) {
@@ -301,9 +306,10 @@ export class InterviewCall extends EventTarget {
 
   /** @param {RTCTrackEvent} ev */
   #play(ev) {
+    this.#remote = ev.streams[0] || new MediaStream([ev.track]);
     const audio = this.opts.audio;
     if (!audio) return;
-    audio.srcObject = ev.streams[0] || new MediaStream([ev.track]);
+    audio.srcObject = this.#remote;
     audio.play().catch(() => { /* autoplay refused: the Start click normally allows it */ });
   }
 
@@ -400,6 +406,7 @@ export class InterviewCall extends EventTarget {
         this.#backoff = 500;
         this.#wasLive = true;
         this.#set("live");
+        this.#announce();
         break;
       case "disconnected": { // often comes back by itself within seconds
         if (this.#state === "live") this.#set("reconnecting");
@@ -587,11 +594,23 @@ export class InterviewCall extends EventTarget {
     }
   }
 
+  /** Says once per peer connection that its media flows (the recorder's segment). */
+  #announce() {
+    if (!this.#remote || this.#announced === this.#pc) return;
+    this.#announced = this.#pc;
+    this.dispatchEvent(new CustomEvent("remote", { detail: this.#remote }));
+  }
+
   #closePeer() {
     clearTimeout(this.#unstable);
     const pc = this.#pc;
     this.#pc = null;
     this.#callId = "";
+    this.#remote = null;
+    if (pc && pc === this.#announced) {
+      this.#announced = null;
+      this.dispatchEvent(new CustomEvent("remoteend"));
+    }
     if (pc) {
       pc.onconnectionstatechange = null;
       pc.close();
