@@ -53,6 +53,8 @@ type InterviewView struct {
 	Feedback *interview.Feedback
 	// Problems are what the candidate's page reported it met, oldest first.
 	Problems []interview.CandidateProblem
+	// Recording sums the interview's recording up; nil when it has none.
+	Recording *RecordingSummary
 }
 
 // TranscriptLine is one transcript entry as the page shows it.

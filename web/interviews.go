@@ -140,6 +140,10 @@ func (s *server) renderInterview(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	if v.Recording, err = s.recordingSummary(r.Context(), a, iv.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, templates.Interview(v))
 }
 

@@ -96,8 +96,9 @@ func routePattern(r *http.Request) string {
 }
 
 // secretPaths are the path prefixes whose next segment is a credential:
-// a candidate's join token, a teammate's invitation token.
-var secretPaths = []string{"/join/", "/invite/"}
+// a candidate's join token, a teammate's invitation token, a recording's
+// signed download link.
+var secretPaths = []string{"/join/", "/invite/", "/recordings/"}
 
 // logPath is p as a log may show it: the credential in a join or
 // invitation link replaced by {token}, everything else as it was.

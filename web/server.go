@@ -51,6 +51,9 @@ type Deps struct {
 	// Recordings takes the room's recording uploads and serves them; nil
 	// refuses uploads (docs/recordings.md).
 	Recordings *recording.Service
+	// RecordingLinks signs the API's short-lived download links of
+	// recordings (GET /recordings/{token}); nil refuses them.
+	RecordingLinks *auth.RecordingLinks
 }
 
 // Metrics receives what the HTTP layer counts, for monitoring; its
@@ -102,6 +105,8 @@ type server struct {
 	clientIPs    ClientIPs
 	mail         Mailer // nil: e-mail is off
 	recordings   *recording.Service
+	// recordingLinks signs and verifies recordings' download links.
+	recordingLinks *auth.RecordingLinks
 }
 
 // NewServer returns interviewd's HTTP handler.
@@ -126,6 +131,8 @@ func NewServer(d Deps) http.Handler {
 		clientIPs:    d.ClientIPs,
 		mail:         d.Mail,
 		recordings:   d.Recordings,
+
+		recordingLinks: d.RecordingLinks,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -157,6 +157,8 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Metrics:      mx,
 		ClientIPs:    web.ClientIPs{TrustedProxies: cfg.TrustedProxies, Header: cfg.ClientIPHeader},
 		Mail:         svc.mailer(),
+
+		RecordingLinks: svc.recordingLinks,
 	})
 	srv := &http.Server{
 		Handler:           handler,

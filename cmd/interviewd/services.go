@@ -42,6 +42,8 @@ type services struct {
 	assessor *assess.Worker
 	// mail sends the e-mail outbox; nil when SMTP_URL is unset.
 	mail *mail.Worker
+	// recordingLinks signs the API's download links of recordings.
+	recordingLinks *auth.RecordingLinks
 }
 
 // countEnded counts the interviews the hiring service ends itself; nil
@@ -79,6 +81,9 @@ func newServices(cfg config.Config, st store.Store, mx *metrics.Metrics, logger 
 		recruiters: accounts,
 		hiring:     hiring.New(hc),
 		assessor:   assessor,
+	}
+	if svc.recordingLinks, err = auth.NewRecordingLinks(cfg.JWTSecret, nil); err != nil {
+		return services{}, fmt.Errorf("JWT_SECRET: %w", err)
 	}
 	if cfg.Auth() == "supabase" {
 		if svc.recruiters, err = auth.NewSupabaseAccounts(auth.SupabaseConfig{
