@@ -17,6 +17,8 @@ import (
 	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/recording"
+	"github.com/interviewd/interviewd/internal/recording/blobs"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/postgres"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
@@ -78,6 +80,9 @@ type testApp struct {
 	Handler  http.Handler
 	Logs     *logBuffer
 	conns    *connListener // the server's listener, which can cut /rtc connections (conncut_test.go)
+	// Recordings takes the room's uploads into Blobs, files under t.TempDir().
+	Recordings *recording.Service
+	Blobs      recording.Blobs
 }
 
 // newTestApp builds the services as cmd/interviewd does and serves them
@@ -106,9 +111,15 @@ func newTestAppWith(t *testing.T, st store.Store, extra func(app *testApp, d *De
 	app.Hiring = hiring.New(hiring.Config{Store: st, Links: links, PublicURL: app.URL})
 	logger := slog.New(slog.NewJSONHandler(app.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	mode := Mode{Store: st.Dialect(), Provider: "local engine", Auth: "built-in"}
+	if app.Blobs, err = blobs.Files(filepath.Join(t.TempDir(), "recordings")); err != nil {
+		t.Fatalf("recordings: %v", err)
+	}
+	if app.Recordings, err = recording.New(recording.Config{Store: st, Blobs: app.Blobs, Logger: logger}); err != nil {
+		t.Fatalf("recordings: %v", err)
+	}
 	d := Deps{
 		Logger: logger, Store: st, Mode: mode, PublicURL: app.URL,
-		Accounts: app.Accounts, Team: app.Accounts, Hiring: app.Hiring,
+		Accounts: app.Accounts, Team: app.Accounts, Hiring: app.Hiring, Recordings: app.Recordings,
 	}
 	if extra != nil {
 		extra(app, &d)
