@@ -26,7 +26,7 @@ import (
 // The segment ends ready, incomplete (gaps; what there is is kept) or
 // failed (no usable chunk). A segment another process is finalising, or
 // one already finalised, is returned as it is. An error of the blob store
-// or the Publisher leaves the segment recording, for the next sweep.
+// leaves the segment processing, its chunks kept.
 func (s *Service) Finalise(ctx context.Context, seg interview.VideoSegment) (interview.VideoSegment, error) {
 	unlock, ok, err := s.store.TryLock(ctx, "recording-segment:"+seg.ID)
 	if err != nil || !ok {
@@ -39,14 +39,18 @@ func (s *Service) Finalise(ctx context.Context, seg interview.VideoSegment) (int
 	if seg.Status != interview.SegmentRecording && seg.Status != interview.SegmentProcessing {
 		return seg, nil
 	}
-	// Processing refuses further chunks: they would miss the file.
-	seg.Status = interview.SegmentProcessing
-	if err := s.store.FinishSegment(ctx, &seg); err != nil {
-		return seg, fmt.Errorf("finalise segment %s: %w", seg.ID, err)
+	// Processing refuses further chunks, which would miss the file, and
+	// is taken from recording only: of two finalisers one goes on. (A
+	// segment found processing under the lock is one whose finaliser
+	// died or failed: this one takes it over.)
+	if seg.Status == interview.SegmentRecording {
+		seg.Status = interview.SegmentProcessing
+		if err := s.store.FinishSegment(ctx, &seg); err != nil {
+			return seg, fmt.Errorf("finalise segment %s: %w", seg.ID, err)
+		}
 	}
 	if err := s.finalise(ctx, &seg, s.expected(seg.ID)); err != nil {
-		seg.Status = interview.SegmentRecording
-		return seg, errors.Join(fmt.Errorf("finalise segment %s: %w", seg.ID, err), s.store.FinishSegment(ctx, &seg))
+		return seg, fmt.Errorf("finalise segment %s: %w", seg.ID, err)
 	}
 	if err := s.store.FinishSegment(ctx, &seg); err != nil {
 		return seg, fmt.Errorf("finalise segment %s: %w", seg.ID, err)
