@@ -55,6 +55,8 @@ type InterviewView struct {
 	Problems []interview.CandidateProblem
 	// Recording sums the interview's recording up; nil when it has none.
 	Recording *RecordingSummary
+	// CanErase shows owners the way to erase the candidate's data.
+	CanErase bool
 }
 
 // TranscriptLine is one transcript entry as the page shows it.

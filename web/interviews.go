@@ -49,7 +49,7 @@ func (s *server) interviewsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Interviews = list
-	s.render(w, r, http.StatusOK, templates.Interviews(v))
+	s.render(w, withDone(r), http.StatusOK, templates.Interviews(v))
 }
 
 func (s *server) newInterviewPage(w http.ResponseWriter, r *http.Request) {
@@ -127,6 +127,7 @@ func (s *server) renderInterview(w http.ResponseWriter, r *http.Request, status 
 		LinkUsable: s.hiring.LinkUsable(iv.Session), CanEdit: canEdit,
 		Transcript: templates.TranscriptLines(entries, hiring.SpeakerLabel),
 		Decide:     d, Highlight: templates.ParseHighlight(r.URL.Query().Get("hl")),
+		CanErase: a.Role.CanManage(),
 	}
 	if v.Mail, err = s.mailView(r.Context(), iv); err != nil {
 		s.fail(w, r, err)

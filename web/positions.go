@@ -232,6 +232,7 @@ var doneMessages = map[string]string{
 	"declined":  "You chose to see the results without scoring.",
 	"hiring":    "Hiring status set.",
 	"rerun":     "A new AI assessment is on its way: reload the page in a minute to see it.",
+	"erased":    "The candidate's data was erased.",
 }
 
 // withDone puts the notice named by ?done= on the page.

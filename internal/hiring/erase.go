@@ -2,6 +2,8 @@ package hiring
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 
@@ -76,20 +78,58 @@ func (s *Service) EraseCandidate(ctx context.Context, a Actor, candidateID strin
 				"an interview of this candidate is in progress; end it before erasing their data")
 		}
 	}
-	for _, iv := range p.Interviews {
-		if rec == nil {
-			break
-		}
-		if err := rec.DeleteInterview(ctx, a.TenantID, iv.ID); err != nil {
-			return interview.Erasure{}, wrap("erase candidate: delete recording", err)
-		}
+	bytes, err := s.deleteRecordings(ctx, rec, p)
+	if err != nil {
+		return interview.Erasure{}, wrap("erase candidate", err)
 	}
-	e := interview.Erasure{TenantID: a.TenantID, CandidateID: candidateID, ActorType: a.Kind, ActorID: a.ID}
+	e := interview.Erasure{TenantID: a.TenantID, CandidateID: candidateID, ActorType: a.Kind, ActorID: a.ID,
+		Counts: map[string]int64{recordingBytes: bytes}}
 	if err := s.store.EraseCandidate(ctx, &e); err != nil {
 		return interview.Erasure{}, wrap("erase candidate", err)
 	}
+	if e.Counts[recordingBytes] == 0 {
+		e.Counts[recordingBytes] = bytes // the rows that held it were gone before the store counted
+	}
 	s.audit(ctx, a, "candidate.erased", "candidate", candidateID, erasureData(e))
 	return e, nil
+}
+
+// recordingBytes is the tombstone's count of the recordings' bytes.
+const recordingBytes = "recordingBytes"
+
+// deleteRecordings deletes the recordings of p's interviews, blobs first,
+// and returns the bytes they held; nothing when rec is nil.
+func (s *Service) deleteRecordings(ctx context.Context, rec RecordingDeleter, p ErasurePreview) (int64, error) {
+	if rec == nil {
+		return 0, nil
+	}
+	var total int64
+	for _, iv := range p.Interviews {
+		n, err := s.recordingSize(ctx, iv.TenantID, iv.ID)
+		if err == nil {
+			err = rec.DeleteInterview(ctx, iv.TenantID, iv.ID)
+		}
+		if err != nil {
+			return total, fmt.Errorf("delete recording of interview %s: %w", iv.ID, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// recordingSize adds up the bytes of an interview's segments.
+func (s *Service) recordingSize(ctx context.Context, tenantID, interviewID string) (int64, error) {
+	var n int64
+	for i := 0; i < interview.MaxSegments; i++ {
+		seg, err := s.store.GetSegment(ctx, tenantID, interviewID, i)
+		if errors.Is(err, interview.ErrNotFound) {
+			break
+		} else if err != nil {
+			return n, err
+		}
+		n += seg.Bytes
+	}
+	return n, nil
 }
 
 // erasureData is the audit event's data: how much went, never what.
