@@ -88,6 +88,9 @@ func (p Position) Validate() error {
 	if p.MaxMinutes < 1 || p.MaxMinutes > MaxInterviewMins {
 		errs = append(errs, FieldErrorf("maxMinutes", "maximum minutes must be between 1 and %d", MaxInterviewMins))
 	}
+	if p.RecordVideo && !p.RecordAudio {
+		errs = append(errs, FieldErrorf("recordVideo", "the camera is recorded only with the conversation's audio"))
+	}
 	if len(p.Questions) > MaxQuestions {
 		errs = append(errs, FieldErrorf("questions", "a position may have at most %d questions", MaxQuestions))
 	}

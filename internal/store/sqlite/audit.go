@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // Limits of ListAudit.
@@ -59,4 +61,32 @@ func (s *Store) ListAudit(ctx context.Context, tenantID string, limit int) ([]in
 		list = append(list, e)
 	}
 	return list, rows.Err()
+}
+
+// ListAuditPage returns a tenant's events newest first (CreatedAt, then
+// ID), of f.Actions only when given, older than the cursor f.Before /
+// f.BeforeID when given.
+func (s *Store) ListAuditPage(ctx context.Context, tenantID string, f interview.AuditFilter) ([]interview.AuditEvent, error) {
+	actions, err := jsonText(append([]string{}, f.Actions...))
+	if err != nil {
+		return nil, fmt.Errorf("list audit page: %w", err)
+	}
+	var before any
+	if !f.Before.IsZero() {
+		before = ts(f.Before)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, tenant_id, actor_type, actor_id, action,
+		target_type, target_id, data, created_at FROM audit_log
+		WHERE tenant_id = ?1 AND (?2 = '[]' OR action IN (SELECT value FROM json_each(?2)))
+		AND (?3 IS NULL OR created_at < ?3 OR (created_at = ?3 AND id < ?4))
+		ORDER BY created_at DESC, id DESC LIMIT ?5`,
+		tenantID, actions, before, f.BeforeID, store.AuditPageLimit(f))
+	list, err := collect(rows, err, func(r *sql.Rows, e *interview.AuditEvent) error {
+		return r.Scan(&e.ID, &e.TenantID, &e.ActorType, &e.ActorID, &e.Action,
+			&e.TargetType, &e.TargetID, jsonDest{&e.Data}, timeDest{&e.CreatedAt})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list audit page: %w", err)
+	}
+	return list, nil
 }

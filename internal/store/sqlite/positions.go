@@ -9,13 +9,15 @@ import (
 )
 
 const positionCols = `id, tenant_id, title, description, instructions, questions,
-	max_minutes, language, voice, archived_at, created_at, updated_at, next_steps`
+	max_minutes, language, voice, archived_at, created_at, updated_at, next_steps,
+	record_audio, record_video`
 
 func scanPosition(row scanner) (interview.Position, error) {
 	var p interview.Position
 	err := row.Scan(&p.ID, &p.TenantID, &p.Title, &p.Description, &p.Instructions,
 		jsonDest{&p.Questions}, &p.MaxMinutes, &p.Language, &p.Voice,
-		nullTimeDest{&p.ArchivedAt}, timeDest{&p.CreatedAt}, timeDest{&p.UpdatedAt}, &p.NextSteps)
+		nullTimeDest{&p.ArchivedAt}, timeDest{&p.CreatedAt}, timeDest{&p.UpdatedAt}, &p.NextSteps,
+		&p.RecordAudio, &p.RecordVideo)
 	if err != nil {
 		return interview.Position{}, dbErr(err)
 	}
@@ -37,9 +39,10 @@ func (s *Store) CreatePosition(ctx context.Context, p *interview.Position) error
 	fillTime(&p.CreatedAt, now())
 	fillTime(&p.UpdatedAt, p.CreatedAt)
 	_, err = s.w.ExecContext(ctx, `INSERT INTO positions (`+positionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.TenantID, p.Title, p.Description, p.Instructions, questions,
-		p.MaxMinutes, p.Language, p.Voice, nullTS(p.ArchivedAt), ts(p.CreatedAt), ts(p.UpdatedAt), p.NextSteps)
+		p.MaxMinutes, p.Language, p.Voice, nullTS(p.ArchivedAt), ts(p.CreatedAt), ts(p.UpdatedAt), p.NextSteps,
+		p.RecordAudio, p.RecordVideo)
 	if err != nil {
 		return fmt.Errorf("create position %s: %w", p.ID, dbErr(err))
 	}
@@ -91,9 +94,9 @@ func (s *Store) UpdatePosition(ctx context.Context, p *interview.Position) error
 	at := now()
 	err = affected(s.w.ExecContext(ctx, `UPDATE positions SET title = ?, description = ?,
 		instructions = ?, questions = ?, max_minutes = ?, language = ?, voice = ?, updated_at = ?,
-		next_steps = ? WHERE tenant_id = ? AND id = ?`,
+		next_steps = ?, record_audio = ?, record_video = ? WHERE tenant_id = ? AND id = ?`,
 		p.Title, p.Description, p.Instructions, questions, p.MaxMinutes, p.Language, p.Voice,
-		ts(at), p.NextSteps, p.TenantID, p.ID))
+		ts(at), p.NextSteps, p.RecordAudio, p.RecordVideo, p.TenantID, p.ID))
 	if err != nil {
 		return fmt.Errorf("update position %s: %w", p.ID, err)
 	}

@@ -7,7 +7,8 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
-// CreateVideoSegment stores v, filling ID, status and timestamps. An
+// CreateVideoSegment stores v as the interview's next segment (Index),
+// filling ID, status and timestamps. An
 // interview outside v.TenantID fails the composite foreign key: ErrNotFound.
 func (s *Store) CreateVideoSegment(ctx context.Context, v *interview.VideoSegment) error {
 	fillID(&v.ID)
@@ -18,11 +19,13 @@ func (s *Store) CreateVideoSegment(ctx context.Context, v *interview.VideoSegmen
 		v.Status = "recording"
 	}
 	truncate(v.EndTime)
-	_, err := s.w.ExecContext(ctx, `INSERT INTO video_segments (id, tenant_id,
-		interview_session_id, video_url, start_time, end_time, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.TenantID, v.InterviewID, v.VideoURL, ts(v.StartTime), nullTS(v.EndTime),
-		v.Status, ts(v.CreatedAt), ts(v.UpdatedAt))
+	err := s.w.QueryRowContext(ctx, `INSERT INTO video_segments (id, tenant_id,
+		interview_session_id, seg_index, video_url, start_time, end_time, status, created_at, updated_at)
+		VALUES (?, ?, ?, (SELECT coalesce(max(seg_index) + 1, 0) FROM video_segments
+			WHERE tenant_id = ? AND interview_session_id = ?), ?, ?, ?, ?, ?, ?)
+		RETURNING seg_index`,
+		v.ID, v.TenantID, v.InterviewID, v.TenantID, v.InterviewID, v.VideoURL, ts(v.StartTime), nullTS(v.EndTime),
+		v.Status, ts(v.CreatedAt), ts(v.UpdatedAt)).Scan(&v.Index)
 	if err != nil {
 		return fmt.Errorf("create video segment of %s: %w", v.InterviewID, dbErr(err))
 	}
@@ -50,25 +53,14 @@ func (s *Store) ListVideoSegments(ctx context.Context, tenantID, interviewID str
 	if err := s.sessionExists(ctx, tenantID, interviewID); err != nil {
 		return nil, fmt.Errorf("list video segments of %s: %w", interviewID, err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, tenant_id, interview_session_id, video_url,
-		start_time, end_time, status, created_at, updated_at FROM video_segments
+	rows, err := s.r.QueryContext(ctx, `SELECT `+segmentCols+` FROM video_segments
 		WHERE tenant_id = ? AND interview_session_id = ? ORDER BY start_time, created_at, id`,
 		tenantID, interviewID)
+	list, err := collect(rows, err, scanSegmentRow)
 	if err != nil {
-		return nil, fmt.Errorf("list video segments of %s: %w", interviewID, dbErr(err))
+		return nil, fmt.Errorf("list video segments of %s: %w", interviewID, err)
 	}
-	defer rows.Close()
-	list := []interview.VideoSegment{}
-	for rows.Next() {
-		var v interview.VideoSegment
-		err := rows.Scan(&v.ID, &v.TenantID, &v.InterviewID, &v.VideoURL, timeDest{&v.StartTime},
-			nullTimeDest{&v.EndTime}, &v.Status, timeDest{&v.CreatedAt}, timeDest{&v.UpdatedAt})
-		if err != nil {
-			return nil, fmt.Errorf("list video segments of %s: %w", interviewID, err)
-		}
-		list = append(list, v)
-	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // RecordConsent stores c, filling ID and AcceptedAt. An interview outside

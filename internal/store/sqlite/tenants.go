@@ -16,12 +16,13 @@ func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID s
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	if err := store.PrepareTenantRetention(t); err != nil {
+		return err
+	}
 	fillID(&t.ID)
 	fillTime(&t.CreatedAt, now())
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx,
-			`INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)`,
-			t.ID, t.Name, ts(t.CreatedAt))
+		err := insertTenant(ctx, tx, t)
 		if err != nil || ownerID == "" {
 			return dbErr(err)
 		}
@@ -39,8 +40,9 @@ func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID s
 func (s *Store) GetTenant(ctx context.Context, id string) (interview.Tenant, error) {
 	var t interview.Tenant
 	err := s.r.QueryRowContext(ctx,
-		`SELECT id, name, created_at FROM tenants WHERE id = ?`, id,
-	).Scan(&t.ID, &t.Name, timeDest{&t.CreatedAt})
+		`SELECT id, name, created_at, recording_retention_days, transcript_retention_days
+		FROM tenants WHERE id = ?`, id,
+	).Scan(&t.ID, &t.Name, timeDest{&t.CreatedAt}, &t.Retention.RecordingDays, &t.Retention.TranscriptDays)
 	if err != nil {
 		return interview.Tenant{}, fmt.Errorf("get tenant %s: %w", id, dbErr(err))
 	}
@@ -201,6 +203,9 @@ func (s *Store) createUserWithTenant(ctx context.Context, u *interview.User, t *
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	if err := store.PrepareTenantRetention(t); err != nil {
+		return err
+	}
 	fillID(&u.ID)
 	fillTime(&u.CreatedAt, now())
 	fillID(&t.ID)
@@ -215,9 +220,8 @@ func (s *Store) createUserWithTenant(ctx context.Context, u *interview.User, t *
 			u.ID, u.Email, u.Name, u.PasswordHash, ts(u.CreatedAt)); err != nil {
 			return dbErr(err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)`,
-			t.ID, t.Name, ts(t.CreatedAt)); err != nil {
-			return dbErr(err)
+		if err := insertTenant(ctx, tx, t); err != nil {
+			return err
 		}
 		return insertMember(ctx, tx, interview.Membership{
 			TenantID: t.ID, UserID: u.ID, Role: interview.RoleOwner, CreatedAt: t.CreatedAt,
@@ -239,4 +243,12 @@ func checkEmpty(ctx context.Context, tx *sql.Tx) error {
 		return store.ErrNotEmpty
 	}
 	return nil
+}
+
+// insertTenant stores t with its retention settings.
+func insertTenant(ctx context.Context, db execer, t *interview.Tenant) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO tenants (id, name, created_at, recording_retention_days,
+		transcript_retention_days) VALUES (?, ?, ?, ?, ?)`,
+		t.ID, t.Name, ts(t.CreatedAt), t.Retention.RecordingDays, t.Retention.TranscriptDays)
+	return dbErr(err)
 }

@@ -28,7 +28,7 @@ func testTenants(t *testing.T, s store.Store) {
 	t.Run("get", func(t *testing.T) {
 		got, err := s.GetTenant(ctx, tn.ID)
 		must(t, err)
-		same(t, "tenant", got, interview.Tenant{ID: tn.ID, Name: tn.Name, CreatedAt: at(0)})
+		same(t, "tenant", got, interview.Tenant{ID: tn.ID, Name: tn.Name, CreatedAt: at(0), Retention: store.DefaultRetention})
 		m, err := s.GetMembership(ctx, tn.ID, owner.ID)
 		must(t, err)
 		// The owner joined when the tenant was made.

@@ -72,6 +72,25 @@ func testNotFound(t *testing.T, s store.Store) {
 		},
 		"CompleteIdempotencyKey": func(ctx context.Context) error { return s.CompleteIdempotencyKey(ctx, tn, nobody, 200, nil) },
 		"ReleaseIdempotencyKey":  func(ctx context.Context) error { return s.ReleaseIdempotencyKey(ctx, tn, nobody) },
+		"BeginSegment": func(ctx context.Context) error {
+			return s.BeginSegment(ctx, &interview.VideoSegment{TenantID: tn, InterviewID: nobody})
+		},
+		"GetSegment": func(ctx context.Context) error { _, err := s.GetSegment(ctx, tn, nobody, 0); return err },
+		"AddChunk": func(ctx context.Context) error {
+			_, err := s.AddChunk(ctx, chunk(interview.VideoSegment{TenantID: tn, InterviewID: nobody, ID: nobody}, 0, "x"), 0)
+			return err
+		},
+		"ListChunks": func(ctx context.Context) error { _, err := s.ListChunks(ctx, tn, nobody); return err },
+		"FinishSegment": func(ctx context.Context) error {
+			return s.FinishSegment(ctx, &interview.VideoSegment{TenantID: tn, ID: nobody, Status: interview.SegmentReady})
+		},
+		"DeleteRecording":  func(ctx context.Context) error { _, err := s.DeleteRecording(ctx, tn, nobody); return err },
+		"SetRetention":     func(ctx context.Context) error { return s.SetRetention(ctx, nobody, interview.Retention{}) },
+		"DeleteTranscript": func(ctx context.Context) error { _, err := s.DeleteTranscript(ctx, tn, nobody); return err },
+		"EraseCandidate": func(ctx context.Context) error {
+			return s.EraseCandidate(ctx, &interview.Erasure{TenantID: tn, CandidateID: nobody, ActorType: "user"})
+		},
+		"ListCandidateInterviews": func(ctx context.Context) error { _, err := s.ListCandidateInterviews(ctx, tn, nobody); return err },
 	} {
 		t.Run(name, func(t *testing.T) { wantErr(t, name, call(t.Context()), store.ErrNotFound) })
 	}

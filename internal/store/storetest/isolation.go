@@ -113,6 +113,12 @@ func testIsolatedReads(t *testing.T, s store.Store, w world) {
 			return err
 		},
 		"ListHiringDecisions": func(ctx context.Context) error { _, err := s.ListHiringDecisions(ctx, b, w.session.ID); return err },
+		"GetSegment":          func(ctx context.Context) error { _, err := s.GetSegment(ctx, b, w.session.ID, 0); return err },
+		"ListChunks":          func(ctx context.Context) error { _, err := s.ListChunks(ctx, b, w.segment.ID); return err },
+		"ListCandidateInterviews": func(ctx context.Context) error {
+			_, err := s.ListCandidateInterviews(ctx, b, w.a.Candidate.ID)
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) { wantErr(t, name, read(t.Context()), store.ErrNotFound) })
 	}
@@ -143,8 +149,27 @@ func testIsolatedWrites(t *testing.T, s store.Store, w world) {
 			return err
 		},
 		"UpdateVideoSegment": func(ctx context.Context) error { return s.UpdateVideoSegment(ctx, &seg) },
-		"RevokeAPIKey":       func(ctx context.Context) error { return s.RevokeAPIKey(ctx, b, w.key.ID, at(5)) },
-		"TouchAPIKey":        func(ctx context.Context) error { return s.TouchAPIKey(ctx, b, w.key.ID, at(5)) },
+		"BeginSegment": func(ctx context.Context) error {
+			return s.BeginSegment(ctx, &interview.VideoSegment{TenantID: b, InterviewID: id})
+		},
+		"AddChunk": func(ctx context.Context) error {
+			c := chunk(w.segment, 5, "hijacked")
+			c.TenantID = b
+			_, err := s.AddChunk(ctx, c, 0)
+			return err
+		},
+		"FinishSegment": func(ctx context.Context) error {
+			v := w.segment
+			v.TenantID, v.Status = b, interview.SegmentFailed
+			return s.FinishSegment(ctx, &v)
+		},
+		"DeleteRecording":  func(ctx context.Context) error { _, err := s.DeleteRecording(ctx, b, id); return err },
+		"DeleteTranscript": func(ctx context.Context) error { _, err := s.DeleteTranscript(ctx, b, id); return err },
+		"EraseCandidate": func(ctx context.Context) error {
+			return s.EraseCandidate(ctx, &interview.Erasure{TenantID: b, CandidateID: w.a.Candidate.ID, ActorType: "user"})
+		},
+		"RevokeAPIKey": func(ctx context.Context) error { return s.RevokeAPIKey(ctx, b, w.key.ID, at(5)) },
+		"TouchAPIKey":  func(ctx context.Context) error { return s.TouchAPIKey(ctx, b, w.key.ID, at(5)) },
 		"UpdateMemberRole": func(ctx context.Context) error {
 			return s.UpdateMemberRole(ctx, b, w.member.ID, interview.RoleOwner)
 		},

@@ -16,7 +16,7 @@ func testVideoSegments(t *testing.T, s store.Store) {
 	must(t, s.CreateVideoSegment(ctx, &seg2))
 	must(t, s.CreateVideoSegment(ctx, &seg1))
 	t.Run("round trip in start order", func(t *testing.T) {
-		want := interview.VideoSegment{ID: seg1.ID, TenantID: f.Tenant.ID, InterviewID: v.ID,
+		want := interview.VideoSegment{ID: seg1.ID, TenantID: f.Tenant.ID, InterviewID: v.ID, Index: 1,
 			StartTime: at(1), Status: "recording", CreatedAt: at(1), UpdatedAt: at(1)}
 		list, err := s.ListVideoSegments(ctx, f.Tenant.ID, v.ID)
 		must(t, err)
