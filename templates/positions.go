@@ -26,6 +26,8 @@ type PositionForm struct {
 	MaxMinutes   string
 	Language     string
 	Voice        string
+	RecordAudio  bool // "Record the conversation (audio)"
+	RecordVideo  bool // "Also record the candidate's camera"
 	Rubric       RubricForm
 	CanSuggest   bool // a model is configured: offer "Suggest questions"
 	Suggested    bool // the questions and rubric are the model's, unsaved
@@ -38,6 +40,7 @@ func PositionFormOf(p interview.Position) PositionForm {
 		Title: p.Title, Description: p.Description, Instructions: p.Instructions, NextSteps: p.NextSteps,
 		Questions:  strings.Join(p.Questions, "\n"),
 		MaxMinutes: strconv.Itoa(p.MaxMinutes), Language: p.Language, Voice: p.Voice,
+		RecordAudio: p.RecordAudio, RecordVideo: p.RecordVideo,
 	}
 }
 
@@ -110,3 +113,14 @@ var maxMinutesText = strconv.Itoa(interview.MaxInterviewMins)
 
 // nextStepsMax is the "what happens next" field's maxlength.
 var nextStepsMax = strconv.Itoa(interview.MaxNextSteps)
+
+// recordingLabel says what a position's interviews record.
+func recordingLabel(p interview.Position) string {
+	switch {
+	case p.RecordVideo:
+		return "The conversation and the candidate's camera"
+	case p.RecordAudio:
+		return "The conversation (audio)"
+	}
+	return "Nothing: only the transcript is kept"
+}

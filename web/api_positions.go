@@ -21,6 +21,9 @@ type positionRequest struct {
 	MaxMinutes   int      `json:"maxMinutes"`
 	Language     string   `json:"language"`
 	Voice        string   `json:"voice"`
+	// RecordAudio records the conversation; true when absent.
+	RecordAudio *bool `json:"recordAudio"`
+	RecordVideo bool  `json:"recordVideo"`
 	// Rubric, when given, is the position's rubric; without it one is
 	// derived from the questions.
 	Rubric *rubricRequest `json:"rubric"`
@@ -29,7 +32,8 @@ type positionRequest struct {
 // input converts the request to the service's input.
 func (in positionRequest) input() hiring.PositionInput {
 	p := hiring.PositionInput{Title: in.Title, Description: in.Description, Instructions: in.Instructions, NextSteps: in.NextSteps,
-		Questions: in.Questions, MaxMinutes: in.MaxMinutes, Language: in.Language, Voice: in.Voice}
+		Questions: in.Questions, MaxMinutes: in.MaxMinutes, Language: in.Language, Voice: in.Voice,
+		RecordAudio: in.RecordAudio == nil || *in.RecordAudio, RecordVideo: in.RecordVideo}
 	if in.Rubric != nil {
 		r := in.Rubric.rubric()
 		p.Rubric = &r
@@ -48,6 +52,8 @@ type apiPosition struct {
 	MaxMinutes   int        `json:"maxMinutes"`
 	Language     string     `json:"language"`
 	Voice        string     `json:"voice"`
+	RecordAudio  bool       `json:"recordAudio"`
+	RecordVideo  bool       `json:"recordVideo"`
 	Archived     bool       `json:"archived"`
 	ArchivedAt   *time.Time `json:"archivedAt"`
 	CreatedAt    time.Time  `json:"createdAt"`
@@ -65,6 +71,7 @@ func toAPIPosition(p interview.Position) apiPosition {
 	return apiPosition{
 		ID: p.ID, Title: p.Title, Description: p.Description, Instructions: p.Instructions, NextSteps: p.NextSteps,
 		Questions: qs, MaxMinutes: p.MaxMinutes, Language: p.Language, Voice: p.Voice,
+		RecordAudio: p.RecordAudio, RecordVideo: p.RecordVideo,
 		Archived: p.Archived(), ArchivedAt: utcPtr(p.ArchivedAt),
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(),
 	}

@@ -67,7 +67,7 @@ func checkCandidateJourney(t *testing.T, app *roomApp, owner *testClient, tenant
 		newInterviewVia(owner, pos, "Ada Lovelace", "ada2@example.com")}
 	link, revoked := joinLinkOf(owner, ids[0]), joinLinkOf(owner, ids[1])
 	owner.postRedirect("/app/interviews/"+ids[1]+"/revoke", nil)
-	text := hiring.ConsentIn(lang, "Acme")
+	text := hiring.ConsentIn(lang, "Acme", hiring.DefaultConsentTerms)
 
 	cand := app.client()
 	doc := cand.page(link, http.StatusOK)
@@ -81,7 +81,7 @@ func checkCandidateJourney(t *testing.T, app *roomApp, owner *testClient, tenant
 
 	forms := []struct {
 		version, want string
-	}{{"", "consent.err_none"}, {hiring.ConsentIn("de", "Acme").Version, "consent.err_changed"}}
+	}{{"", "consent.err_none"}, {hiring.ConsentIn("de", "Acme", hiring.DefaultConsentTerms).Version, "consent.err_changed"}}
 	if lang == "de" {
 		forms[1].version = hiring.ConsentVersion
 	}

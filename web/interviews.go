@@ -285,6 +285,7 @@ func (s *server) exportTranscript(e export) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
+		s.hiring.TranscriptExported(r.Context(), a, iv.ID, e.ext)
 		h := w.Header()
 		h.Set("Content-Type", e.contentType)
 		h.Set("Content-Disposition", `attachment; filename="transcript-`+iv.ID+`.`+e.ext+`"`)

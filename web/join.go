@@ -125,9 +125,10 @@ func landingView(l hiring.Landing) templates.JoinView {
 	}
 }
 
-// consentView is the consent form of a join link, with the text in force.
+// consentView is the consent form of a join link, with the text in force
+// for what the interview records.
 func consentView(l hiring.Landing, token string) templates.ConsentView {
-	text := hiring.ConsentIn(pageLang(l), l.Organisation.Name)
+	text := hiring.ConsentIn(pageLang(l), l.Organisation.Name, hiring.TermsOf(l.Position, l.Organisation))
 	return templates.ConsentView{
 		Lang: text.Language, Action: "/join/" + token, RoomURL: roomPath(token),
 		Version: text.Version, Points: text.Points, Agreement: text.Agreement,

@@ -49,7 +49,7 @@ func (s *server) newPositionPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := templates.PositionForm{MaxMinutes: strconv.Itoa(interview.DefaultMaxMins), Language: interview.DefaultLanguage,
-		CanSuggest: s.hiring.AI().Enabled}
+		RecordAudio: true, CanSuggest: s.hiring.AI().Enabled}
 	s.render(w, r, http.StatusOK, templates.NewPosition(templates.NewPositionView{
 		Form: f, Welcome: r.URL.Query().Get("welcome") == "1",
 	}))
@@ -187,9 +187,22 @@ func (s *server) positionFormOf(r *http.Request) templates.PositionForm {
 		MaxMinutes:   strings.TrimSpace(r.PostFormValue("max_minutes")),
 		Language:     r.PostFormValue("language"),
 		Voice:        r.PostFormValue("voice"),
+		RecordAudio:  checkbox(r, "record_audio", true),
+		RecordVideo:  checkbox(r, "record_video", false),
 		Rubric:       rubricFormOf(r),
 		CanSuggest:   s.hiring.AI().Enabled,
 	}
+}
+
+// checkbox reads a box that the form sends after a hidden "0" of the
+// same name: ticked when its last value is "1", and def when the form
+// had neither (a post from before the box existed).
+func checkbox(r *http.Request, name string, def bool) bool {
+	v := r.PostForm[name]
+	if len(v) == 0 {
+		return def
+	}
+	return v[len(v)-1] == "1"
 }
 
 // positionInput turns the form into the service's input: one question per
@@ -198,7 +211,7 @@ func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
 	in := hiring.PositionInput{
 		Title: f.Title, Description: f.Description, Instructions: f.Instructions, NextSteps: f.NextSteps,
 		Questions: strings.Split(strings.ReplaceAll(f.Questions, "\r\n", "\n"), "\n"),
-		Language:  f.Language, Voice: f.Voice,
+		Language:  f.Language, Voice: f.Voice, RecordAudio: f.RecordAudio, RecordVideo: f.RecordVideo,
 	}
 	if f.MaxMinutes != "" {
 		n, err := strconv.Atoi(f.MaxMinutes)
@@ -213,7 +226,7 @@ func positionInput(f templates.PositionForm) (hiring.PositionInput, error) {
 
 // positionInputs names the editor's inputs where they differ from the
 // domain's fields (interview.Position.Validate).
-var positionInputs = map[string]string{"maxMinutes": "max_minutes"}
+var positionInputs = map[string]string{"maxMinutes": "max_minutes", "recordVideo": "record_video"}
 
 // errReadOnly answers a viewer who asks for a page that changes things.
 var errReadOnly = interview.Errorf(interview.CodeForbidden, "your role can read but not change this organisation")
@@ -232,6 +245,7 @@ var doneMessages = map[string]string{
 	"declined":  "You chose to see the results without scoring.",
 	"hiring":    "Hiring status set.",
 	"rerun":     "A new AI assessment is on its way: reload the page in a minute to see it.",
+	"settings":  "Settings saved.",
 	"erased":    "The candidate's data was erased.",
 }
 

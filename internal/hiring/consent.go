@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/interviewd/interviewd/internal/auth"
@@ -11,23 +12,58 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
-// ConsentVersion names the English consent text. Change the text, change
-// the version: a stored consent says which words the candidate agreed to,
-// and a candidate who agreed to an older version is asked again.
-// TestConsentTextVersion fails when a text changes alone.
-const ConsentVersion = "2026-11-v1"
+// ConsentVersion names the English consent text of a position as it
+// records by default (the conversation's audio, kept
+// interview.DefaultRecordingRetentionDays). Change the words, change the
+// version base (consentBases): a stored consent says which words the
+// candidate agreed to, and a candidate who agreed to older words is asked
+// again. TestConsentTextVersion fails when a text changes alone.
+const ConsentVersion = "2026-12-v2/audio-90d"
 
-// consentVersions names the consent text of each language of the
+// consentBases name the consent texts of each language of the
 // candidate's pages (the words are the i18n catalogue's consent.* keys).
-// A version names its language, so that a stored consent says which
-// language's text and which version the candidate agreed to; English
-// keeps the name it had before there were other languages. Read-only.
-var consentVersions = map[i18n.Lang]string{
-	i18n.English: ConsentVersion,
-	"es":         "es-2026-12-v1",
-	"fr":         "fr-2026-12-v1",
-	"de":         "de-2026-12-v1",
-	"pt":         "pt-2026-12-v1",
+// A version is its language's base and the variant of the text
+// (ConsentTerms.Variant), so that a stored consent says which language,
+// which words and what recording the candidate agreed to. Read-only.
+var consentBases = map[i18n.Lang]string{
+	i18n.English: "2026-12-v2",
+	"es":         "es-2026-12-v2",
+	"fr":         "fr-2026-12-v2",
+	"de":         "de-2026-12-v2",
+	"pt":         "pt-2026-12-v2",
+}
+
+// ConsentTerms are what an interview records and for how long: the
+// variant of the consent text the candidate reads.
+type ConsentTerms struct {
+	Audio bool // the conversation is recorded
+	Video bool // and the candidate's camera
+	Days  int  // the recording is kept so many days; 0 until deleted
+}
+
+// DefaultConsentTerms are a new position's in a new organisation.
+var DefaultConsentTerms = ConsentTerms{Audio: true, Days: interview.DefaultRecordingRetentionDays}
+
+// TermsOf are the consent terms of an interview for position p in the
+// organisation t.
+func TermsOf(p interview.Position, t interview.Tenant) ConsentTerms {
+	c := ConsentTerms{Audio: p.RecordAudio, Video: p.RecordAudio && p.RecordVideo, Days: t.Retention.RecordingDays}
+	if !c.Audio {
+		c.Days = 0
+	}
+	return c
+}
+
+// Variant names the terms in a consent version: "none", "audio-90d",
+// "av-0d" (0 days: kept until deleted).
+func (c ConsentTerms) Variant() string {
+	switch {
+	case !c.Audio:
+		return "none"
+	case c.Video:
+		return fmt.Sprintf("av-%dd", c.Days)
+	}
+	return fmt.Sprintf("audio-%dd", c.Days)
 }
 
 // ConsentText is what a candidate reads and agrees to before an interview:
@@ -39,29 +75,48 @@ type ConsentText struct {
 	Agreement string   // the label of the consent checkbox
 }
 
-// Consent returns the English consent text in force, naming the
-// organisation that runs the interview.
-func Consent(org string) ConsentText { return ConsentIn(i18n.English, org) }
+// Consent returns the English consent text in force for the default
+// terms, naming the organisation that runs the interview.
+func Consent(org string) ConsentText { return ConsentIn(i18n.English, org, DefaultConsentTerms) }
 
 // ConsentIn returns the consent text in force in language l (English
-// when l has none), naming the organisation that runs the interview.
-func ConsentIn(l i18n.Lang, org string) ConsentText {
-	if consentVersions[l] == "" {
+// when l has none) for the terms c, naming the organisation that runs
+// the interview.
+func ConsentIn(l i18n.Lang, org string, c ConsentTerms) ConsentText {
+	if consentBases[l] == "" {
 		l = i18n.English
 	}
-	points := make([]string, 0, 4)
-	for _, k := range []string{"consent.p1", "consent.p2", "consent.p3", "consent.p4"} {
+	points := []string{l.T("consent.p1", "org", org), recordingPoint(l, org, c)}
+	for _, k := range []string{"consent.p2", "consent.p3", "consent.p4"} {
 		points = append(points, l.T(k, "org", org))
 	}
-	return ConsentText{Version: consentVersions[l], Language: l, Points: points, Agreement: l.T("consent.agree")}
+	return ConsentText{Version: consentBases[l] + "/" + c.Variant(), Language: l, Points: points, Agreement: l.T("consent.agree")}
 }
 
-// currentConsent reports whether version names a consent text in force,
-// in any language: the candidate agreed to the words of today, whichever
-// language the page was in when they did.
-func currentConsent(version string) bool {
-	for _, v := range consentVersions {
-		if v == version {
+// recordingPoint says what is recorded and how long it is kept.
+func recordingPoint(l i18n.Lang, org string, c ConsentTerms) string {
+	if !c.Audio {
+		return l.T("consent.rec_none", "org", org)
+	}
+	what := l.T("consent.rec_audio", "org", org)
+	if c.Video {
+		what = l.T("consent.rec_av", "org", org)
+	}
+	switch c.Days {
+	case 0:
+		return what + " " + l.T("consent.kept_always", "org", org)
+	case 1:
+		return what + " " + l.T("consent.kept_day")
+	}
+	return what + " " + l.T("consent.kept_days", "days", strconv.Itoa(c.Days))
+}
+
+// currentConsent reports whether version names the consent text in force
+// for the terms c, in any language: the candidate agreed to the words of
+// today about what is recorded today, whichever language the page was in.
+func currentConsent(version string, c ConsentTerms) bool {
+	for _, base := range consentBases {
+		if base+"/"+c.Variant() == version {
 			return true
 		}
 	}
@@ -100,7 +155,7 @@ func (s *Service) RecordConsent(ctx context.Context, token string, in ConsentInp
 	if err != nil {
 		return l, err
 	}
-	text := ConsentIn(i18n.For(l.Position.Language), l.Organisation.Name)
+	text := ConsentIn(i18n.For(l.Position.Language), l.Organisation.Name, TermsOf(l.Position, l.Organisation))
 	switch {
 	case l.Refusal != "":
 		return l, interview.Errorf(interview.CodeClosed, "this interview link no longer works (%s)", l.Refusal)
@@ -121,19 +176,37 @@ func (s *Service) RecordConsent(ctx context.Context, token string, in ConsentInp
 	return l, nil
 }
 
-// HasConsent reports whether an interview's candidate has agreed to a
-// consent text in force (currentConsent).
+// HasConsent reports whether an interview's candidate has agreed to the
+// consent text in force for what the interview records now
+// (currentConsent): one who agreed to audio alone is asked again once the
+// position records the camera too, or the organisation keeps recordings
+// for another time.
 func (s *Service) HasConsent(ctx context.Context, v interview.Session) (bool, error) {
+	terms, err := s.consentTerms(ctx, v)
+	if err != nil {
+		return false, fmt.Errorf("consent terms of %s: %w", v.ID, err)
+	}
 	list, err := s.store.ListConsents(ctx, v.TenantID, v.ID)
 	if err != nil {
 		return false, fmt.Errorf("consents of %s: %w", v.ID, err)
 	}
 	for _, c := range list {
-		if currentConsent(c.TextVersion) {
+		if currentConsent(c.TextVersion, terms) {
 			return true, nil
 		}
 	}
 	return false, nil
+}
+
+// consentTerms are the terms of an interview as its position and
+// organisation stand now.
+func (s *Service) consentTerms(ctx context.Context, v interview.Session) (ConsentTerms, error) {
+	t, err := s.store.GetTenant(ctx, v.TenantID)
+	if err != nil {
+		return ConsentTerms{}, err
+	}
+	p, err := s.store.GetPosition(ctx, v.TenantID, v.PositionID)
+	return TermsOf(p, t), err
 }
 
 // CandidateActor is the candidate of an interview acting through their

@@ -1,6 +1,7 @@
 package hiring
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -192,4 +193,11 @@ func vttTime(d time.Duration) string {
 // which would otherwise end a cue's text early in some readers.
 func vttEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// TranscriptExported audits "transcript.exported": the actor downloaded
+// an interview's transcript in format (txt, json or vtt). Reading it on
+// the page or through the API is not an export and is not audited.
+func (s *Service) TranscriptExported(ctx context.Context, a Actor, interviewID, format string) {
+	s.audit(ctx, a, "transcript.exported", "interview", interviewID, map[string]string{"format": format})
 }

@@ -18,6 +18,11 @@ type PositionInput struct {
 	MaxMinutes   int
 	Language     string
 	Voice        string
+	// RecordAudio and RecordVideo say what the candidate's room records
+	// (interview.Position); the web form and the API fill in their
+	// defaults, audio on and camera off.
+	RecordAudio bool
+	RecordVideo bool
 	// Rubric, when set, is saved as the position's next rubric version;
 	// nil keeps the rubric (re-linked to the questions) or derives one.
 	Rubric *interview.Rubric
@@ -32,6 +37,7 @@ func (in PositionInput) apply(p *interview.Position) {
 	p.MaxMinutes = in.MaxMinutes
 	p.Language = strings.TrimSpace(in.Language)
 	p.Voice = strings.TrimSpace(in.Voice)
+	p.RecordAudio, p.RecordVideo = in.RecordAudio, in.RecordVideo
 	p.Normalize()
 }
 
