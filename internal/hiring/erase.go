@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/interviewd/interviewd/internal/interview"
 )
@@ -18,10 +19,14 @@ type RecordingDeleter interface {
 }
 
 // ErasurePreview is what erasing a candidate would delete: the candidate
-// and each of their interviews, for the confirmation page.
+// and each of their interviews, for the confirmation page. Others are
+// interviews of other candidate records with the same e-mail address:
+// each interview creates its own candidate, so the same person's other
+// interviews are erased one candidate at a time.
 type ErasurePreview struct {
 	Candidate  interview.Candidate
 	Interviews []Interview
+	Others     []interview.SessionSummary
 }
 
 // canErase allows an organisation's owner, or an API key: integrations
@@ -57,7 +62,20 @@ func (s *Service) PreviewErasure(ctx context.Context, a Actor, candidateID strin
 		p.Interviews = append(p.Interviews, iv)
 	}
 	sort.Slice(p.Interviews, func(i, j int) bool { return p.Interviews[i].CreatedAt.Before(p.Interviews[j].CreatedAt) })
-	return p, nil
+	p.Others, err = s.sameEmail(ctx, a, c)
+	return p, wrap("preview erasure", err)
+}
+
+// sameEmail returns the interviews of other candidates with c's e-mail.
+func (s *Service) sameEmail(ctx context.Context, a Actor, c interview.Candidate) ([]interview.SessionSummary, error) {
+	list, err := s.db(a).ListSessions(ctx, a.TenantID, interview.SessionFilter{Query: c.Email, Limit: 100})
+	var others []interview.SessionSummary
+	for _, v := range list {
+		if v.CandidateID != c.ID && strings.EqualFold(v.CandidateEmail, c.Email) {
+			others = append(others, v)
+		}
+	}
+	return others, err
 }
 
 // EraseCandidate deletes everything about a candidate (GDPR Art. 17):
