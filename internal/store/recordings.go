@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -85,9 +86,13 @@ type Erasures interface {
 	// tombstone (filling ID, InterviewIDs, Counts and ErasedAt when
 	// zero). The caller has deleted the recordings' blobs before.
 	// ErrNotFound when the candidate is not in the tenant; ErrConflict
-	// when one of their interviews is in progress.
+	// when one of their interviews is in progress. Privileged path (on
+	// PostgreSQL, through As, ErrForbidden): the caller checks that the
+	// actor is an owner or an API key, and the audit events it clears are
+	// not the actor's to update.
 	EraseCandidate(ctx context.Context, e *interview.Erasure) error
-	// ListErasures returns a tenant's tombstones, newest first.
+	// ListErasures returns a tenant's tombstones, newest first (through
+	// As on PostgreSQL, owners only).
 	ListErasures(ctx context.Context, tenantID string) ([]interview.Erasure, error)
 	// ListCandidateInterviews returns the IDs of a candidate's interviews.
 	ListCandidateInterviews(ctx context.Context, tenantID, candidateID string) ([]string, error)
@@ -291,4 +296,14 @@ func SortInterviewRefs(list []InterviewRef) {
 	slices.SortFunc(list, func(a, b InterviewRef) int {
 		return cmp.Or(a.EndedAt.Compare(b.EndedAt), cmp.Compare(a.InterviewID, b.InterviewID))
 	})
+}
+
+// QualifyColumns prefixes each column of a comma-separated list with p
+// (a table alias and its dot), for a query that joins.
+func QualifyColumns(p, cols string) string {
+	fields := strings.Split(cols, ",")
+	for i, f := range fields {
+		fields[i] = p + strings.TrimSpace(f)
+	}
+	return strings.Join(fields, ", ")
 }

@@ -94,6 +94,8 @@ type Tenants interface {
 	// CreateTenant stores t and makes ownerID its owner, atomically. It fills
 	// t.ID and t.CreatedAt when they are zero. An empty ownerID creates a
 	// tenant with no members (the admin CLI and single-tenant deploys).
+	// A zero t.Retention becomes DefaultRetention; another is validated
+	// and stored (CreateUserWithTenant does the same).
 	CreateTenant(ctx context.Context, t *interview.Tenant, ownerID string) error
 	GetTenant(ctx context.Context, id string) (interview.Tenant, error)
 
@@ -237,7 +239,7 @@ type Audit interface {
 	ListAudit(ctx context.Context, tenantID string, limit int) ([]interview.AuditEvent, error)
 	// ListAuditPage returns a tenant's events newest first (CreatedAt, then
 	// ID, descending), narrowed by f: the organisation's audit log page and
-	// its CSV export.
+	// its CSV export. On PostgreSQL, through As, only owners read the log.
 	ListAuditPage(ctx context.Context, tenantID string, f interview.AuditFilter) ([]interview.AuditEvent, error)
 }
 

@@ -3,6 +3,7 @@ package supabasee2e
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,8 +58,14 @@ func (p *project) newOrg(t *testing.T, acc *auth.SupabaseAccounts, name, candida
 	_, err := st.AppendTranscript(ctx, tid, o.session.ID, lines)
 	must("transcript", err)
 	o.lines = len(lines)
-	must("video", st.CreateVideoSegment(ctx, &interview.VideoSegment{TenantID: tid,
-		InterviewID: o.session.ID, VideoURL: "https://video.invalid/" + uid}))
+	segment := interview.VideoSegment{TenantID: tid, InterviewID: o.session.ID, VideoURL: "https://video.invalid/" + uid}
+	must("video", st.CreateVideoSegment(ctx, &segment))
+	_, err = st.AddChunk(ctx, interview.RecordingChunk{TenantID: tid, InterviewID: o.session.ID,
+		SegmentID: segment.ID, Bytes: 1, SHA256: strings.Repeat("ab", 32)}, 0)
+	must("recording chunk", err)
+	erased := interview.Candidate{TenantID: tid, Name: "Erased", Email: "erased-" + uid[:8] + "@example.com"}
+	must("erased candidate", st.CreateCandidate(ctx, &erased))
+	must("erasure", st.EraseCandidate(ctx, &interview.Erasure{TenantID: tid, CandidateID: erased.ID, ActorType: "user", ActorID: uid}))
 	must("consent", st.RecordConsent(ctx, &interview.Consent{TenantID: tid,
 		InterviewID: o.session.ID, TextVersion: "v1", IPAddress: "192.0.2.1", UserAgent: "test"}))
 	must("api key", st.CreateAPIKey(ctx, &interview.APIKey{TenantID: tid, Name: "ci",

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/interviewd/interviewd/internal/interview"
+	"github.com/interviewd/interviewd/internal/store"
 )
 
 // Limits of ListAudit.
@@ -50,6 +51,26 @@ func (s *Store) ListAudit(ctx context.Context, tenantID string, limit int) ([]in
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	return list, nil
+}
+
+// ListAuditPage returns a tenant's events newest first (CreatedAt, then
+// ID), of f.Actions only when given, older than the cursor f.Before /
+// f.BeforeID when given. Through As the policy shows owners only.
+func (s *Store) ListAuditPage(ctx context.Context, tenantID string, f interview.AuditFilter) ([]interview.AuditEvent, error) {
+	rows, err := s.q().Query(ctx, `SELECT id, tenant_id, actor_type, actor_id, action,
+		target_type, target_id, data, created_at FROM audit_log
+		WHERE tenant_id = $1 AND (cardinality($2::text[]) = 0 OR action = ANY ($2))
+		AND ($3::timestamptz IS NULL OR created_at < $3 OR (created_at = $3 AND id::text < $4))
+		ORDER BY created_at DESC, id DESC LIMIT $5`,
+		tenantID, append([]string{}, f.Actions...), nullTime(f.Before), f.BeforeID, store.AuditPageLimit(f))
+	list, err := collect(rows, err, func(r pgx.Rows, e *interview.AuditEvent) error {
+		return r.Scan(&e.ID, &e.TenantID, &e.ActorType, &e.ActorID, &e.Action,
+			&e.TargetType, &e.TargetID, &e.Data, &e.CreatedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list audit page: %w", err)
 	}
 	return list, nil
 }

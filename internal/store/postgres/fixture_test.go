@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,8 +88,11 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		Timestamp: time.Now(), Source: interview.SourceSideband,
 	}})
 	must("transcript", err)
-	must("video", s.CreateVideoSegment(ctx, &interview.VideoSegment{TenantID: f.tenant.ID,
-		InterviewID: f.session.ID, VideoURL: "https://video.invalid/" + name}))
+	segment := interview.VideoSegment{TenantID: f.tenant.ID, InterviewID: f.session.ID, VideoURL: "https://video.invalid/" + name}
+	must("video", s.CreateVideoSegment(ctx, &segment))
+	_, err = s.AddChunk(ctx, interview.RecordingChunk{TenantID: f.tenant.ID, InterviewID: f.session.ID,
+		SegmentID: segment.ID, Seq: 0, Bytes: 1, SHA256: strings.Repeat("ab", 32)}, 0)
+	must("recording chunk", err)
 	must("consent", s.RecordConsent(ctx, &interview.Consent{TenantID: f.tenant.ID,
 		InterviewID: f.session.ID, TextVersion: "v1", IPAddress: "192.0.2.1", UserAgent: "test"}))
 	must("api key", s.CreateAPIKey(ctx, &interview.APIKey{TenantID: f.tenant.ID, Name: "ci",
@@ -128,6 +132,10 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 		Owner: "inst_" + name, CallID: "rtc_" + name}, time.Now(), time.Minute)
 	must("call lease", err)
 	addDecisionRows(t, s, &f, must)
+	erased := interview.Candidate{TenantID: f.tenant.ID, Name: "Erased " + name, Email: "erased-" + name + "@example.com"}
+	must("erased candidate", s.CreateCandidate(ctx, &erased))
+	must("erasure", s.EraseCandidate(ctx, &interview.Erasure{TenantID: f.tenant.ID, CandidateID: erased.ID,
+		ActorType: "user", ActorID: f.owner.ID}))
 	return f
 }
 

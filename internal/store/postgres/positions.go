@@ -11,12 +11,13 @@ import (
 )
 
 const positionCols = `id, tenant_id, title, description, instructions, questions,
-	max_minutes, language, voice, archived_at, created_at, updated_at, next_steps`
+	max_minutes, language, voice, archived_at, created_at, updated_at, next_steps,
+	record_audio, record_video`
 
 func scanPosition(r interface{ Scan(...any) error }, p *interview.Position) error {
 	return r.Scan(&p.ID, &p.TenantID, &p.Title, &p.Description, &p.Instructions,
 		&p.Questions, &p.MaxMinutes, &p.Language, &p.Voice, &p.ArchivedAt,
-		&p.CreatedAt, &p.UpdatedAt, &p.NextSteps)
+		&p.CreatedAt, &p.UpdatedAt, &p.NextSteps, &p.RecordAudio, &p.RecordVideo)
 }
 
 // CreatePosition validates p and stores it in p.TenantID, filling ID and
@@ -31,9 +32,10 @@ func (s *Store) CreatePosition(ctx context.Context, p *interview.Position) error
 	fillTime(&p.UpdatedAt, p.CreatedAt)
 	truncate(p.ArchivedAt)
 	_, err := s.q().Exec(ctx, `INSERT INTO positions (`+positionCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		p.ID, p.TenantID, p.Title, p.Description, p.Instructions, p.Questions,
-		p.MaxMinutes, p.Language, p.Voice, p.ArchivedAt, p.CreatedAt, p.UpdatedAt, p.NextSteps)
+		p.MaxMinutes, p.Language, p.Voice, p.ArchivedAt, p.CreatedAt, p.UpdatedAt, p.NextSteps,
+		p.RecordAudio, p.RecordVideo)
 	if err != nil {
 		return fmt.Errorf("create position %s: %w", p.ID, dbErr(err))
 	}
@@ -76,9 +78,10 @@ func (s *Store) UpdatePosition(ctx context.Context, p *interview.Position) error
 	at := now()
 	err := affected(s.q().Exec(ctx, `UPDATE positions SET title = $1, description = $2,
 		instructions = $3, questions = $4, max_minutes = $5, language = $6, voice = $7,
-		updated_at = $8, next_steps = $11 WHERE tenant_id = $9 AND id = $10`,
+		updated_at = $8, next_steps = $11, record_audio = $12, record_video = $13
+		WHERE tenant_id = $9 AND id = $10`,
 		p.Title, p.Description, p.Instructions, p.Questions, p.MaxMinutes, p.Language, p.Voice,
-		at, p.TenantID, p.ID, p.NextSteps))
+		at, p.TenantID, p.ID, p.NextSteps, p.RecordAudio, p.RecordVideo))
 	if err != nil {
 		return fmt.Errorf("update position %s: %w", p.ID, err)
 	}

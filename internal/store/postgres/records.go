@@ -9,7 +9,8 @@ import (
 	"github.com/interviewd/interviewd/internal/interview"
 )
 
-// CreateVideoSegment stores v, filling ID, status and timestamps. An
+// CreateVideoSegment stores v as the interview's next segment (Index),
+// filling ID, status and timestamps. An
 // interview outside v.TenantID fails the composite foreign key: ErrNotFound.
 func (s *Store) CreateVideoSegment(ctx context.Context, v *interview.VideoSegment) error {
 	fillID(&v.ID)
@@ -20,11 +21,13 @@ func (s *Store) CreateVideoSegment(ctx context.Context, v *interview.VideoSegmen
 		v.Status = "recording"
 	}
 	truncate(v.EndTime)
-	_, err := s.q().Exec(ctx, `INSERT INTO video_segments (id, tenant_id, interview_session_id,
-		video_url, start_time, end_time, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	err := s.q().QueryRow(ctx, `INSERT INTO video_segments (id, tenant_id, interview_session_id,
+		seg_index, video_url, start_time, end_time, status, created_at, updated_at)
+		VALUES ($1, $2, $3, (SELECT coalesce(max(seg_index) + 1, 0) FROM video_segments
+			WHERE tenant_id = $2 AND interview_session_id = $3), $4, $5, $6, $7, $8, $9)
+		RETURNING seg_index`,
 		v.ID, v.TenantID, v.InterviewID, v.VideoURL, v.StartTime, v.EndTime, v.Status,
-		v.CreatedAt, v.UpdatedAt)
+		v.CreatedAt, v.UpdatedAt).Scan(&v.Index)
 	if err != nil {
 		return fmt.Errorf("create video segment of %s: %w", v.InterviewID, dbErr(err))
 	}
@@ -49,14 +52,9 @@ func (s *Store) UpdateVideoSegment(ctx context.Context, v *interview.VideoSegmen
 // ListVideoSegments returns an interview's segments in recording order;
 // ErrNotFound if the interview is not in tenantID.
 func (s *Store) ListVideoSegments(ctx context.Context, tenantID, interviewID string) ([]interview.VideoSegment, error) {
-	list, err := listUnder(ctx, s, tenantID, interviewID, `SELECT id, tenant_id,
-		interview_session_id, video_url, start_time, end_time, status, created_at, updated_at
+	list, err := listUnder(ctx, s, tenantID, interviewID, `SELECT `+segmentCols+`
 		FROM video_segments WHERE tenant_id = $1 AND interview_session_id = $2
-		ORDER BY start_time, created_at, id`,
-		func(r pgx.Rows, v *interview.VideoSegment) error {
-			return r.Scan(&v.ID, &v.TenantID, &v.InterviewID, &v.VideoURL, &v.StartTime,
-				&v.EndTime, &v.Status, &v.CreatedAt, &v.UpdatedAt)
-		})
+		ORDER BY start_time, created_at, id`, scanSegmentRow)
 	if err != nil {
 		return nil, fmt.Errorf("list video segments of %s: %w", interviewID, err)
 	}

@@ -124,8 +124,8 @@ var allowed = map[string][4]who{
 	"video_segments":     {members, editors, editors, editors},
 	"consents":           {members, editors, none, owner},
 	"api_keys":           {owner, owner, owner, owner},
-	"audit_log":          {members, members, none, none},
-	"logins":             {none, none, none, none}, // server-only
+	"audit_log":          {owner, members, none, none}, // 00015: owners read it
+	"logins":             {none, none, none, none},     // server-only
 	// Shared state of the instances (00009): server-only, as logins.
 	"call_leases":        {none, none, none, none},
 	"instances":          {none, none, none, none},
@@ -148,6 +148,10 @@ var allowed = map[string][4]who{
 	"candidate_feedback": {members, none, none, none},
 	// Problems a candidate's page reported (00014): as candidate_feedback.
 	"candidate_problems": {members, none, none, none},
+	// Recordings (00015): chunks written by the server for the candidate;
+	// erasure tombstones written by the server, read by owners.
+	"recording_chunks": {members, none, none, none},
+	"erasures":         {owner, none, none, none},
 }
 
 // updateColumn is the column an UPDATE cell writes onto itself where the

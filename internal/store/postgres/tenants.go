@@ -18,11 +18,13 @@ func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID s
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	if err := store.PrepareTenantRetention(t); err != nil {
+		return err
+	}
 	fillID(&t.ID)
 	fillTime(&t.CreatedAt, now())
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)`,
-			t.ID, t.Name, t.CreatedAt)
+		err := insertTenant(ctx, tx, t)
 		if err != nil || ownerID == "" {
 			return err
 		}
@@ -39,8 +41,9 @@ func (s *Store) CreateTenant(ctx context.Context, t *interview.Tenant, ownerID s
 // GetTenant returns the tenant id.
 func (s *Store) GetTenant(ctx context.Context, id string) (interview.Tenant, error) {
 	var t interview.Tenant
-	err := s.q().QueryRow(ctx, `SELECT id, name, created_at FROM tenants WHERE id = $1`, id).
-		Scan(&t.ID, &t.Name, &t.CreatedAt)
+	err := s.q().QueryRow(ctx, `SELECT id, name, created_at, recording_retention_days,
+		transcript_retention_days FROM tenants WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.CreatedAt, &t.Retention.RecordingDays, &t.Retention.TranscriptDays)
 	if err != nil {
 		return interview.Tenant{}, fmt.Errorf("get tenant %s: %w", id, dbErr(err))
 	}
@@ -186,6 +189,9 @@ func (s *Store) createUserWithTenant(ctx context.Context, u *interview.User, t *
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	if err := store.PrepareTenantRetention(t); err != nil {
+		return err
+	}
 	fillID(&u.ID)
 	fillTime(&u.CreatedAt, now())
 	fillID(&t.ID)
@@ -200,8 +206,7 @@ func (s *Store) createUserWithTenant(ctx context.Context, u *interview.User, t *
 			u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)`,
-			t.ID, t.Name, t.CreatedAt); err != nil {
+		if err := insertTenant(ctx, tx, t); err != nil {
 			return err
 		}
 		return insertMember(ctx, tx, interview.Membership{
@@ -228,4 +233,12 @@ func checkEmpty(ctx context.Context, tx pgx.Tx) error {
 		return store.ErrNotEmpty
 	}
 	return nil
+}
+
+// insertTenant stores t with its retention settings.
+func insertTenant(ctx context.Context, tx pgx.Tx, t *interview.Tenant) error {
+	_, err := tx.Exec(ctx, `INSERT INTO tenants (id, name, created_at, recording_retention_days,
+		transcript_retention_days) VALUES ($1, $2, $3, $4, $5)`,
+		t.ID, t.Name, t.CreatedAt, t.Retention.RecordingDays, t.Retention.TranscriptDays)
+	return err
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
@@ -171,7 +170,7 @@ func (s *Store) finishConflict(ctx context.Context, v *interview.VideoSegment) e
 // will add to: their interview ended at or before endedBefore, or their
 // last chunk (updated_at) is at or before idleBefore. Oldest first.
 func (s *Store) ListSegmentsToFinish(ctx context.Context, endedBefore, idleBefore time.Time, limit int) ([]interview.VideoSegment, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+prefixed("v.", segmentCols)+` FROM video_segments v
+	rows, err := s.r.QueryContext(ctx, `SELECT `+store.QualifyColumns("v.", segmentCols)+` FROM video_segments v
 		JOIN interview_sessions i ON i.tenant_id = v.tenant_id AND i.id = v.interview_session_id
 		WHERE v.status = 'recording' AND ((i.ended_at IS NOT NULL AND i.ended_at <= ?) OR v.updated_at <= ?)
 		ORDER BY v.created_at, v.id LIMIT ?`, ts(endedBefore), ts(idleBefore), listLimit(limit))
@@ -180,15 +179,6 @@ func (s *Store) ListSegmentsToFinish(ctx context.Context, endedBefore, idleBefor
 		return nil, fmt.Errorf("list segments to finish: %w", err)
 	}
 	return list, nil
-}
-
-// prefixed qualifies each column of a list with p.
-func prefixed(p, cols string) string {
-	fields := strings.Split(cols, ",")
-	for i, f := range fields {
-		fields[i] = p + strings.TrimSpace(f)
-	}
-	return strings.Join(fields, ", ")
 }
 
 // DeleteRecording deletes an interview's segments (their chunks cascade)
