@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"mime"
+	"slices"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/interviewd/interviewd/internal/auth"
 	"github.com/interviewd/interviewd/internal/hiring"
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/templates"
@@ -91,7 +93,12 @@ func (s *server) recordingLink(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.recordingLinks.Verify(chi.URLParam(r, "token"))
 	if err != nil {
-		s.fail(w, r, errBadLink)
+		err = errBadLink
+	} else {
+		err = s.linkKeyActive(r.Context(), c)
+	}
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	seg, err := s.store.GetSegment(r.Context(), c.TenantID, c.InterviewID, c.Segment)
@@ -103,6 +110,19 @@ func (s *server) recordingLink(w http.ResponseWriter, r *http.Request) {
 	s.serveSegment(w, r, seg, true, func() {
 		s.hiring.RecordingAccessed(r.Context(), a, hiring.AuditRecordingDownloaded, seg.InterviewID, seg.Index)
 	})
+}
+
+// linkKeyActive checks that the API key that asked
+// for it is still active: revoking a key stops its links at once.
+func (s *server) linkKeyActive(ctx context.Context, c auth.RecordingClaims) error {
+	keys, err := s.store.ListAPIKeys(ctx, c.TenantID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(keys, func(k interview.APIKey) bool { return k.ID == c.Subject && k.Active() }) {
+		return errBadLink
+	}
+	return nil
 }
 
 // segmentIndex parses a segment's index in a path: 0 to MaxSegments-1.

@@ -121,6 +121,9 @@ func newTestAppWith(t *testing.T, st store.Store, extra func(app *testApp, d *De
 		Logger: logger, Store: st, Mode: mode, PublicURL: app.URL,
 		Accounts: app.Accounts, Team: app.Accounts, Hiring: app.Hiring, Recordings: app.Recordings,
 	}
+	if d.RecordingLinks, err = auth.NewRecordingLinks(testSecret, nil); err != nil {
+		t.Fatalf("recording links: %v", err)
+	}
 	if extra != nil {
 		extra(app, &d)
 	}
