@@ -307,3 +307,15 @@ func QualifyColumns(p, cols string) string {
 	}
 	return strings.Join(fields, ", ")
 }
+
+// ErasableInterviews returns the IDs of a candidate's interviews, given
+// with their statuses, or ErrConflict when one is in progress: an
+// interview still running is not erased under the call.
+func ErasableInterviews(ids []string, statuses []string) ([]string, error) {
+	for i, st := range statuses {
+		if st == string(interview.StatusInProgress) {
+			return nil, interview.Errorf(interview.CodeConflict, "interview %s is in progress", ids[i])
+		}
+	}
+	return append([]string{}, ids...), nil
+}

@@ -63,14 +63,12 @@ func candidateInterviews(ctx context.Context, tx pgx.Tx, tenantID, candidateID s
 	if err != nil {
 		return "", nil, err
 	}
-	ids := []string{}
+	var ids, statuses []string
 	for _, v := range list {
-		if v.status == string(interview.StatusInProgress) {
-			return "", nil, interview.Errorf(interview.CodeConflict, "interview %s is in progress", v.id)
-		}
-		ids = append(ids, v.id)
+		ids, statuses = append(ids, v.id), append(statuses, v.status)
 	}
-	return email, ids, nil
+	ids, err = store.ErasableInterviews(ids, statuses)
+	return email, ids, err
 }
 
 // eraseCounts counts the rows about the interviews that will go with
