@@ -152,7 +152,7 @@ func (s *Service) write(ctx context.Context, seg *interview.VideoSegment, chunks
 	if err := s.blobs.Put(ctx, key, r, size); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
-	seg.Storage, seg.ObjectKey, seg.Bytes = s.blobs.Name(), key, size
+	seg.Storage, seg.ObjectKey = s.blobs.Name(), key
 	if s.publisher != nil {
 		s.publish(ctx, seg)
 	}

@@ -1,9 +1,10 @@
 package recording
 
 import (
-	"errors"
 	"io"
 	"time"
+
+	"github.com/interviewd/interviewd/internal/recording/webm"
 )
 
 // isWebM reports whether a segment's type is WebM, whose duration the
@@ -12,14 +13,9 @@ func isWebM(mimeType string) bool {
 	return SameType(mimeType, "audio/webm") || SameType(mimeType, "video/webm")
 }
 
-// measure returns the duration of a WebM stream. Placeholder until package
-// webm lands (helper B): webm.Duration.
-func measure(r io.Reader) (time.Duration, error) {
-	return 0, errors.New("webm: not yet")
-}
+// measure returns the duration of a WebM stream from its blocks' times:
+// MediaRecorder writes none in the file.
+func measure(r io.Reader) (time.Duration, error) { return webm.Duration(r) }
 
-// stamp writes d into the Info of a WebM file's first bytes. Placeholder
-// until package webm lands (helper B): webm.SetDuration.
-func stamp(head []byte, d time.Duration) ([]byte, error) {
-	return nil, errors.New("webm: not yet")
-}
+// stamp writes d into the Info of a WebM file's first bytes.
+func stamp(head []byte, d time.Duration) ([]byte, error) { return webm.SetDuration(head, d) }
