@@ -87,6 +87,8 @@ type Config struct {
 
 	// Mail is SMTP_URL, MAIL_FROM and MAIL_REMINDER_BEFORE (docs/email.md).
 	Mail MailConfig
+	// Recordings is where recordings are kept (recordings.go).
+	Recordings RecordingsConfig
 
 	LogLevel        string // debug | info | warn | error
 	ShutdownTimeout time.Duration
@@ -175,6 +177,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if err := c.loadMail(env); err != nil {
 		return Config{}, err
 	}
+	c.loadRecordings(env)
 	if c.SignUp, err = interview.ParseSignUpPolicy(strings.ToLower(env("SIGNUP", ""))); err != nil {
 		return Config{}, fmt.Errorf("SIGNUP: %w", err)
 	}
@@ -269,6 +272,7 @@ func (c Config) validate() error {
 		c.checkLogLevel,
 		c.checkMetricsAddr,
 		c.checkProxies,
+		c.checkRecordings,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -4,9 +4,10 @@
 //
 // For helper C (cmd/interviewd wiring): call
 //
-//	blobs, publisher, err := blobs.FromConfig(ctx, cfg, httpClient)
+//	store, publisher, err := blobs.FromConfig(ctx, cfg, httpClient)
 //
-// in cmd/interviewd/services.go; it returns the recording.Blobs that
-// RECORDINGS_STORE names and, when API_VIDEO_KEY is set, the api.video
-// recording.Publisher (nil otherwise).
+// in cmd/interviewd/services.go (config.go); it returns the
+// recording.Blobs that RECORDINGS_STORE names and, when API_VIDEO_KEY is
+// set, the api.video recording.Publisher (nil otherwise). With supabase it
+// makes the bucket at start, so a wrong key fails the start.
 package blobs
