@@ -3,21 +3,21 @@ package blobs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/interviewd/interviewd/internal/recording"
+	"github.com/interviewd/interviewd/internal/recording/ranged"
 )
 
 // Open finds the object with a GET of all of it and keeps that response
 // to read from the start; a Read after a Seek elsewhere asks for the rest
-// from there with a Range GET. Reads use ctx (the request serving it).
+// from there with a Range GET (package ranged). Reads use ctx (the
+// request serving it).
 func (s *SupabaseBlobs) Open(ctx context.Context, key string) (recording.Object, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
@@ -31,7 +31,17 @@ func (s *SupabaseBlobs) Open(ctx context.Context, key string) (recording.Object,
 		return nil, fmt.Errorf("supabase open %s: no Content-Length", key)
 	}
 	mod, _ := http.ParseTime(resp.Header.Get("Last-Modified"))
-	return &remoteObject{s: s, ctx: ctx, key: key, size: resp.ContentLength, mod: mod, body: resp.Body}, nil
+	return ranged.New(ctx, resp.ContentLength, mod, resp.Body, func(ctx context.Context, from int64) (io.ReadCloser, error) {
+		resp, err := s.get(ctx, key, from)
+		if err != nil {
+			return nil, err
+		}
+		if err := ranged.CheckRange(resp.Header.Get("Content-Range"), from); err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
+		return resp.Body, nil
+	}), nil
 }
 
 // get asks for the object, from offset from when it is 0 or more.
@@ -75,80 +85,3 @@ func storageError(resp *http.Response) error {
 	return fmt.Errorf("supabase storage: HTTP %d: %s %s %s", resp.StatusCode, e.StatusCode, e.Error, e.Message)
 }
 
-// remoteObject reads a Supabase object from any offset.
-type remoteObject struct {
-	s    *SupabaseBlobs
-	ctx  context.Context
-	key  string
-	size int64
-	mod  time.Time
-
-	off     int64         // where the next Read starts
-	body    io.ReadCloser // a response being read, at bodyOff
-	bodyOff int64
-}
-
-func (o *remoteObject) Size() int64        { return o.size }
-func (o *remoteObject) ModTime() time.Time { return o.mod }
-
-func (o *remoteObject) Read(p []byte) (int, error) {
-	if o.off >= o.size {
-		return 0, io.EOF
-	}
-	if o.body == nil || o.bodyOff != o.off {
-		if err := o.reopen(); err != nil {
-			return 0, err
-		}
-	}
-	n, err := o.body.Read(p)
-	o.off += int64(n)
-	o.bodyOff += int64(n)
-	if errors.Is(err, io.EOF) && o.off < o.size {
-		err = io.ErrUnexpectedEOF
-	} else if errors.Is(err, io.EOF) && n > 0 {
-		err = nil
-	}
-	return n, err
-}
-
-// reopen asks for the object from the current offset.
-func (o *remoteObject) reopen() error {
-	if o.body != nil {
-		o.body.Close()
-		o.body = nil
-	}
-	resp, err := o.s.get(o.ctx, o.key, o.off)
-	if err != nil {
-		return fmt.Errorf("supabase read %s at %d: %w", o.key, o.off, err)
-	}
-	if !strings.HasPrefix(resp.Header.Get("Content-Range"), "bytes "+strconv.FormatInt(o.off, 10)+"-") {
-		resp.Body.Close()
-		return fmt.Errorf("supabase read %s at %d: Content-Range %q", o.key, o.off, resp.Header.Get("Content-Range"))
-	}
-	o.body, o.bodyOff = resp.Body, o.off
-	return nil
-}
-
-func (o *remoteObject) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekCurrent:
-		offset += o.off
-	case io.SeekEnd:
-		offset += o.size
-	case io.SeekStart:
-	default:
-		return 0, errors.New("supabase object: bad whence")
-	}
-	if offset < 0 {
-		return 0, errors.New("supabase object: seek before the start")
-	}
-	o.off = offset
-	return offset, nil
-}
-
-func (o *remoteObject) Close() error {
-	if o.body != nil {
-		return o.body.Close()
-	}
-	return nil
-}
