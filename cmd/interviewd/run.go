@@ -118,7 +118,16 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 	}
 	// Expired logins, day-old idempotency keys and long-expired invitations
 	// are deleted hourly; stopped before the store closes.
-	janitor := housekeeping.New(housekeeping.Config{Store: st, Logger: logger.With("component", "housekeeping")})
+	// Recordings: the room's uploads, and every 15 s a sweep finalising
+	// the segments no browser will add to; stopped before the store closes
+	// (docs/recordings.md).
+	if err := svc.startRecordings(ctx, cfg, st, logger); err != nil {
+		return err
+	}
+	stopRecordings := svc.recordings.Start(ctx)
+	defer stopRecordings()
+	janitor := housekeeping.New(housekeeping.Config{Store: st, Logger: logger.With("component", "housekeeping"),
+		Recordings: svc.recordings})
 	stopJanitor := janitor.Start(ctx)
 	defer stopJanitor()
 	// The webhook outbox is sent every few seconds; stopped before the
@@ -159,6 +168,7 @@ func serve(ctx context.Context, cfg config.Config, derivePublicURL bool, stdout 
 		Mail:         svc.mailer(),
 
 		RecordingLinks: svc.recordingLinks,
+		Recordings:     svc.recordings,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"github.com/interviewd/interviewd/internal/mail"
 	"github.com/interviewd/interviewd/internal/metrics"
 	"github.com/interviewd/interviewd/internal/realtime"
+	"github.com/interviewd/interviewd/internal/recording"
+	"github.com/interviewd/interviewd/internal/recording/blobs"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/web"
 )
@@ -44,6 +47,23 @@ type services struct {
 	mail *mail.Worker
 	// recordingLinks signs the API's download links of recordings.
 	recordingLinks *auth.RecordingLinks
+	// recordings takes the room's recording uploads, finalises and
+	// deletes them (docs/recordings.md).
+	recordings *recording.Service
+}
+
+// startRecordings builds the recording service on the blob store that
+// RECORDINGS_STORE names (files under DATA_DIR/recordings by default),
+// with api.video keeping the finalised files when API_VIDEO_KEY is set.
+// Its client has no overall timeout: an upload to api.video may be long.
+func (svc *services) startRecordings(ctx context.Context, cfg config.Config, st store.Store, logger *slog.Logger) error {
+	b, pub, err := blobs.FromConfig(ctx, cfg, &http.Client{})
+	if err != nil {
+		return fmt.Errorf("recordings: %w", err)
+	}
+	svc.recordings, err = recording.New(recording.Config{Store: st, Blobs: b, Publisher: pub,
+		Logger: logger.With("component", "recordings")})
+	return err
 }
 
 // countEnded counts the interviews the hiring service ends itself; nil
