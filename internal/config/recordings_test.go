@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -8,13 +9,8 @@ import (
 func TestLoadRecordings(t *testing.T) {
 	supa := map[string]string{"SUPABASE_URL": "https://p.supabase.co", "SUPABASE_ANON_KEY": "anon", "SUPABASE_JWT_SECRET": strings.Repeat("s", 32)}
 	with := func(kv map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range supa {
-			m[k] = v
-		}
-		for k, v := range kv {
-			m[k] = v
-		}
+		m := maps.Clone(supa)
+		maps.Copy(m, kv)
 		return m
 	}
 	for _, tc := range []struct {
