@@ -84,4 +84,3 @@ func storageError(resp *http.Response) error {
 	}
 	return fmt.Errorf("supabase storage: HTTP %d: %s %s %s", resp.StatusCode, e.StatusCode, e.Error, e.Message)
 }
-

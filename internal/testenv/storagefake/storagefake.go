@@ -124,7 +124,6 @@ func storageError(w http.ResponseWriter, status int, errName, msg string) {
 	json.NewEncoder(w).Encode(map[string]string{"statusCode": strconv.Itoa(status), "error": errName, "message": msg})
 }
 
-
 func (s *Server) getBucket(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	exists, public := s.Bucket(id)
