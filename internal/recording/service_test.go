@@ -14,6 +14,8 @@ import (
 
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/recording"
+	"github.com/interviewd/interviewd/internal/recording/apivideo"
+	"github.com/interviewd/interviewd/internal/recording/apivideo/apivideotest"
 	"github.com/interviewd/interviewd/internal/recording/blobs"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
@@ -257,4 +259,34 @@ func FuzzParseMIMEType(f *testing.F) {
 			t.Errorf("ParseMIMEType(%q) = %q, which parses as %q, %v", s, mt, again, err)
 		}
 	})
+}
+
+// TestFinalisePublishes: with api.video as the Publisher the joined file
+// goes there and leaves Blobs; Open streams it back from api.video, and
+// DeleteInterview deletes the video.
+func TestFinalisePublishes(t *testing.T) {
+	fake := apivideotest.New(t, "key_test")
+	f := newServiceFixture(t, apivideo.New(fake.URL, "key_test", nil))
+	cs := chunks(t, 3)
+	seg := f.record(cs, 0, 1, 2)
+	seg, err := f.svc.Finish(t.Context(), f.v.TenantID, f.v.ID, seg.Index, 3)
+	must(t, err)
+	if seg.Status != interview.SegmentReady || seg.Storage != "apivideo" || seg.ExternalID == "" || seg.ObjectKey != "" {
+		t.Fatalf("finalised %+v, want ready at api.video", seg)
+	}
+	stored, err := f.st.GetSegment(t.Context(), f.v.TenantID, f.v.ID, seg.Index)
+	if err != nil || stored.ExternalID != seg.ExternalID || stored.Storage != "apivideo" {
+		t.Fatalf("stored %+v, %v", stored, err)
+	}
+	source, ok := fake.Source(seg.ExternalID)
+	if !ok || !bytes.HasSuffix(source, cs[2]) || !bytes.Equal(f.file(stored), source) {
+		t.Errorf("api.video has %d bytes (%v), want the joined file, and Open to stream it", len(source), ok)
+	}
+	if _, err := f.blobs.Open(t.Context(), recording.FileKey(f.v.TenantID, f.v.ID, seg.Index)); !errors.Is(err, recording.ErrNoObject) {
+		t.Errorf("the local file after publishing: %v, want gone", err)
+	}
+	must(t, f.svc.DeleteInterview(t.Context(), f.v.TenantID, f.v.ID))
+	if _, ok := fake.Source(seg.ExternalID); ok {
+		t.Error("the video is still at api.video after DeleteInterview")
+	}
 }
