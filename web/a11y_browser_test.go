@@ -59,6 +59,7 @@ type a11yFixture struct {
 	archived, webhook        string            // an archived position; a webhook endpoint's page
 	byStatus                 map[string]string // interview ID by state name
 	links                    map[string]string // join link by state name
+	recorded                 string            // an interview with a recording (replay_browser_test.go)
 }
 
 func newA11yFixture(t *testing.T) *a11yFixture {
@@ -92,6 +93,7 @@ func newA11yFixture(t *testing.T) *a11yFixture {
 	if f.webhook == "" {
 		t.Fatal("no webhook endpoint link")
 	}
+	f.recorded = f.recordReplay(t)
 	return f
 }
 
@@ -138,6 +140,7 @@ func (f *a11yFixture) recruiterPages() []pageState {
 	for _, s := range []string{"pending", "ready", "in_progress", "completed", "abandoned", "failed", "revoked"} {
 		pages = append(pages, visit("interview "+s, iv(s), "interview-status", app))
 	}
+	pages = append(pages, f.replayPages()...)
 	pages = append(pages, pageState{"interview with the end confirmation open", func(t *testing.T, ctx context.Context) {
 		step(t, ctx, "open the confirmation", chromedp.Navigate(app.URL+iv("in_progress")),
 			chromedp.Click(css("end-open")), chromedp.WaitVisible(css("end-confirm")))

@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"mime"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 

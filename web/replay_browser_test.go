@@ -113,3 +113,52 @@ func recordInChromium(t *testing.T, ctx context.Context, d time.Duration) [][]by
 	}
 	return chunks
 }
+
+// recordReplay gives the accessibility sweep an interview with a
+// recording, a ready part and an incomplete one, and a transcript.
+func (f *a11yFixture) recordReplay(t *testing.T) string {
+	t.Helper()
+	ctx := t.Context()
+	id := newInterviewVia(f.owner, f.position, "Candidate replay", "replay@example.com")
+	v, err := f.app.Store.GetSession(ctx, f.tenant, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.app.Store.GetPosition(ctx, f.tenant, f.position)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chunks := range [][]int{{0, 1}, {0, 2}} {
+		seg, err := f.app.Recordings.Begin(ctx, v, p, "audio/mp4", false)
+		for _, seq := range chunks {
+			if err == nil {
+				_, err = f.app.Recordings.PutChunk(ctx, f.tenant, id, seg.Index, seq, []byte("chunk"))
+			}
+		}
+		if err == nil {
+			_, err = f.app.Recordings.Finalise(ctx, seg)
+		}
+		if err != nil {
+			t.Fatalf("record: %v", err)
+		}
+	}
+	at := time.Now()
+	entries := []interview.TranscriptEntry{
+		{ItemID: "a", Speaker: interview.SpeakerInterviewer, Text: "Tell me about yourself.", Timestamp: at, Source: interview.SourceSideband},
+		{ItemID: "b", Speaker: interview.SpeakerCandidate, Text: "I build Go services.", Timestamp: at.Add(3 * time.Second), Source: interview.SourceSideband},
+	}
+	if _, err := f.app.Store.AppendTranscript(ctx, f.tenant, id, entries); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// replayPages are the replay's states for the sweep: with a recording,
+// with nothing recorded, and the interview page's Recording panel.
+func (f *a11yFixture) replayPages() []pageState {
+	return []pageState{
+		visit("replay", "/app/interviews/"+f.recorded+"/recording", "replay", f.app),
+		visit("replay, nothing recorded", "/app/interviews/"+f.byStatus["completed"]+"/recording", "replay-none", f.app),
+		visit("interview with a recording", "/app/interviews/"+f.recorded, "recording-section", f.app),
+	}
+}

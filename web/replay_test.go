@@ -162,8 +162,9 @@ func TestReplayPageStates(t *testing.T) {
 			}
 
 			checkReplayRecorded(t, f)
-			if n := len(f.audits(t, "recording.played")); n != 1 {
-				t.Errorf("%d recording.played events, want 1 (only the page with something to play)", n)
+			checkReplayVideo(t, f)
+			if n := len(f.audits(t, "recording.played")); n != 2 {
+				t.Errorf("%d recording.played events, want 2 (only the pages with something to play)", n)
 			}
 		})
 	}
@@ -213,6 +214,22 @@ func checkReplayRecorded(t *testing.T, f replayFixture) {
 	if panel.Find(testID("replay-link")).AttrOr("href", "") != "/app/interviews/"+f.id+"/recording" ||
 		panel.Find(testID("recording-finalising")).Length() != 1 || panel.Find(testID("recording-gaps")).Length() != 1 {
 		t.Errorf("the interview page's Recording panel: %q", panel.Text())
+	}
+}
+
+// checkReplayVideo: a segment with the candidate's camera plays in a
+// <video>.
+func checkReplayVideo(t *testing.T, f replayFixture) {
+	t.Helper()
+	pos := f.api.call("POST", "/api/v1/positions", `{"title":"On camera","questions":["Why?"],"recordVideo":true}`).
+		want(t, http.StatusCreated)["id"].(string)
+	id := f.api.createInterview(pos, "Hedy Lamarr", "hedy@example.com")
+	if seg := f.record(t, id, "video/mp4", [][]byte{[]byte("frames")}, false); !seg.HasVideo {
+		t.Fatalf("segment %+v has no video", seg)
+	}
+	media := f.viewer.page("/app/interviews/"+id+"/recording", http.StatusOK).Find(testID("replay-media"))
+	if media.Length() != 1 || !media.Is("video") || media.AttrOr("src", "") != "/app/interviews/"+id+"/recording/0" {
+		t.Errorf("the camera's recording plays in %d %s", media.Length(), goquery.NodeName(media))
 	}
 }
 
