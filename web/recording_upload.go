@@ -58,18 +58,27 @@ type beginResponse struct {
 
 // beginRecording starts the interview's next segment: 201 with its index.
 func (s *server) beginRecording(w http.ResponseWriter, r *http.Request) {
-	var in beginRequest
+	serveRecordingJSON(s, w, r, http.StatusCreated, func(in beginRequest) (any, error) {
+		seg, err := s.beginSegment(r, in)
+		return beginResponse{Segment: seg.Index, ChunkMS: recording.ChunkInterval.Milliseconds(),
+			MaxChunkBytes: interview.MaxChunkBytes}, err
+	})
+}
+
+// serveRecordingJSON answers a JSON request of the protocol: its body
+// decoded into an In, then status with what do returns, or the error.
+func serveRecordingJSON[In any](s *server, w http.ResponseWriter, r *http.Request, status int, do func(In) (any, error)) {
+	var in In
 	err := s.recordingJSON(w, r, &in)
-	var seg interview.VideoSegment
+	var out any
 	if err == nil {
-		seg, err = s.beginSegment(r, in)
+		out, err = do(in)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, beginResponse{Segment: seg.Index,
-		ChunkMS: recording.ChunkInterval.Milliseconds(), MaxChunkBytes: interview.MaxChunkBytes})
+	writeJSON(w, status, out)
 }
 
 // beginSegment admits the browser and begins the segment.
@@ -102,15 +111,14 @@ func (s *server) putRecordingChunk(w http.ResponseWriter, r *http.Request) {
 			stored, err = s.recordings.PutChunk(r.Context(), v.TenantID, v.ID, index, seq, body)
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		s.fail(w, r, err)
-		return
+	case stored:
+		writeJSON(w, http.StatusCreated, chunkResponse{Segment: index, Seq: seq, Bytes: len(body)})
+	default: // a retry of what is stored
+		writeJSON(w, http.StatusOK, chunkResponse{Segment: index, Seq: seq, Bytes: len(body)})
 	}
-	status := http.StatusOK
-	if stored {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, chunkResponse{Segment: index, Seq: seq, Bytes: len(body)})
 }
 
 // chunkOf checks a chunk's request before its body is read: this site,
@@ -200,18 +208,11 @@ type segmentView struct {
 // finishRecording is the browser's word that it stopped a segment: 200
 // with the segment, finalised when its chunks are all there.
 func (s *server) finishRecording(w http.ResponseWriter, r *http.Request) {
-	var in finishRequest
-	err := s.recordingJSON(w, r, &in)
-	var seg interview.VideoSegment
-	if err == nil {
-		seg, err = s.finishSegment(r, in)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, segmentView{Segment: seg.Index, Status: seg.Status, MIMEType: seg.MIMEType,
-		HasVideo: seg.HasVideo, Chunks: seg.Chunks, Bytes: seg.Bytes, DurationMS: seg.DurationMS, Gaps: seg.Gaps})
+	serveRecordingJSON(s, w, r, http.StatusOK, func(in finishRequest) (any, error) {
+		seg, err := s.finishSegment(r, in)
+		return segmentView{Segment: seg.Index, Status: seg.Status, MIMEType: seg.MIMEType, HasVideo: seg.HasVideo,
+			Chunks: seg.Chunks, Bytes: seg.Bytes, DurationMS: seg.DurationMS, Gaps: seg.Gaps}, err
+	})
 }
 
 // finishSegment admits the browser and finishes the segment.

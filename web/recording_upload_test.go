@@ -7,13 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/recording"
+	"github.com/interviewd/interviewd/internal/recording/recordingtest"
 	"github.com/interviewd/interviewd/internal/recording/webm"
 	"github.com/interviewd/interviewd/internal/store"
 )
@@ -79,24 +79,6 @@ func setRecording(t *testing.T, st store.Store, tenantID, positionID string, aud
 	}
 }
 
-// fixtureChunks cuts Chromium's MediaRecorder WebM (package webm's test
-// file) into n chunks, as a browser's timeslices would.
-func fixtureChunks(t *testing.T, n int) [][]byte {
-	t.Helper()
-	b, err := os.ReadFile("../internal/recording/webm/testdata/mediarecorder-opus.webm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [][]byte
-	size := (len(b) + n - 1) / n
-	for len(b) > 0 {
-		k := min(size, len(b))
-		out = append(out, b[:k])
-		b = b[k:]
-	}
-	return out
-}
-
 // putChunk PUTs a chunk as the room does.
 func putChunk(c *testClient, base string, segment, seq int, body []byte, header ...string) apiResponse {
 	c.t.Helper()
@@ -120,7 +102,7 @@ func TestRecordingUpload(t *testing.T) {
 			if begin["segment"] != 0.0 || begin["chunkMs"] != 4000.0 || begin["maxChunkBytes"] != float64(interview.MaxChunkBytes) {
 				t.Fatalf("begin answered %v", begin)
 			}
-			chunks := fixtureChunks(t, 4)
+			chunks := recordingtest.Chunks(t, 4)
 			for _, seq := range []int{2, 0, 3} {
 				putChunk(f.cand, f.base, 0, seq, chunks[seq]).want(t, http.StatusCreated)
 			}
@@ -380,4 +362,3 @@ func FuzzRecordingUpload(f *testing.F) {
 		}
 	})
 }
-

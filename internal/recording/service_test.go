@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/interviewd/interviewd/internal/recording/apivideo"
 	"github.com/interviewd/interviewd/internal/recording/apivideo/apivideotest"
 	"github.com/interviewd/interviewd/internal/recording/blobs"
+	"github.com/interviewd/interviewd/internal/recording/recordingtest"
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/sqlite"
 )
@@ -63,22 +63,6 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// chunks cuts Chromium's MediaRecorder WebM (package webm's test file)
-// into n chunks.
-func chunks(t *testing.T, n int) [][]byte {
-	t.Helper()
-	b, err := os.ReadFile("webm/testdata/mediarecorder-opus.webm")
-	must(t, err)
-	var out [][]byte
-	size := (len(b) + n - 1) / n
-	for len(b) > 0 {
-		k := min(size, len(b))
-		out = append(out, b[:k])
-		b = b[k:]
-	}
-	return out
-}
-
 // record begins a segment and puts the chunks of seqs.
 func (f *serviceFixture) record(cs [][]byte, seqs ...int) interview.VideoSegment {
 	f.t.Helper()
@@ -109,7 +93,7 @@ func (f *serviceFixture) file(seg interview.VideoSegment) []byte {
 // came; the file is the others in order; the chunks' blobs go.
 func TestFinaliseChecksChunks(t *testing.T) {
 	f := newServiceFixture(t, nil)
-	cs := chunks(t, 5)
+	cs := recordingtest.Chunks(t, 5)
 	seg := f.record(cs, 0, 1, 2, 4)
 	key := recording.ChunkKey(f.v.TenantID, f.v.ID, seg.Index, 2)
 	must(t, f.blobs.Put(t.Context(), key, bytes.NewReader(cs[3][:len(cs[2])]), int64(len(cs[2]))))
@@ -159,7 +143,7 @@ func TestFinaliseNothing(t *testing.T) {
 // finalises one idle for Idle, whose interview is still going.
 func TestSweepIdle(t *testing.T) {
 	f := newServiceFixture(t, nil)
-	cs := chunks(t, 3)
+	cs := recordingtest.Chunks(t, 3)
 	f.record(cs, 0, 1, 2)
 	if n, err := f.svc.Sweep(t.Context()); n != 0 || err != nil {
 		t.Fatalf("sweep finalised %d (%v), want 0", n, err)
@@ -184,7 +168,7 @@ func TestSweepIdle(t *testing.T) {
 // does nothing.
 func TestSweepLocked(t *testing.T) {
 	f := newServiceFixture(t, nil)
-	f.record(chunks(t, 2), 0, 1)
+	f.record(recordingtest.Chunks(t, 2), 0, 1)
 	unlock, ok, err := f.st.TryLock(t.Context(), "recordings")
 	if err != nil || !ok {
 		t.Fatal(ok, err)
@@ -205,7 +189,7 @@ func TestSweepLocked(t *testing.T) {
 // chunks of a segment still recording) and rows.
 func TestDeleteInterview(t *testing.T) {
 	f := newServiceFixture(t, nil)
-	cs := chunks(t, 3)
+	cs := recordingtest.Chunks(t, 3)
 	seg := f.record(cs, 0, 1, 2)
 	seg, err := f.svc.Finish(t.Context(), f.v.TenantID, f.v.ID, seg.Index, 3)
 	must(t, err)
@@ -231,12 +215,12 @@ func TestParseMIMEType(t *testing.T) {
 		"audio/webm;codecs=opus":                     "audio/webm;codecs=opus",
 		"video/webm;codecs=vp8,opus":                 "video/webm;codecs=vp8,opus",
 		`video/mp4; codecs="avc1.42E01E, mp4a.40.2"`: "video/mp4;codecs=avc1.42E01E,mp4a.40.2",
-		"AUDIO/MP4":                                  "audio/mp4",
-		"audio/ogg":                                  "",
-		"audio/webm;rate=1":                          "",
-		"audio/webm;codecs=":                         "",
-		"audio/webm;codecs=opus;x=1":                 "",
-		"text/html":                                  "",
+		"AUDIO/MP4":                  "audio/mp4",
+		"audio/ogg":                  "",
+		"audio/webm;rate=1":          "",
+		"audio/webm;codecs=":         "",
+		"audio/webm;codecs=opus;x=1": "",
+		"text/html":                  "",
 	} {
 		got, err := recording.ParseMIMEType(in)
 		if got != want || (err != nil) != (want == "") {
@@ -267,7 +251,7 @@ func FuzzParseMIMEType(f *testing.F) {
 func TestFinalisePublishes(t *testing.T) {
 	fake := apivideotest.New(t, "key_test")
 	f := newServiceFixture(t, apivideo.New(fake.URL, "key_test", nil))
-	cs := chunks(t, 3)
+	cs := recordingtest.Chunks(t, 3)
 	seg := f.record(cs, 0, 1, 2)
 	seg, err := f.svc.Finish(t.Context(), f.v.TenantID, f.v.ID, seg.Index, 3)
 	must(t, err)
