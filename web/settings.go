@@ -53,8 +53,8 @@ func (s *server) saveSettings(w http.ResponseWriter, r *http.Request) {
 // settingsInputs names the settings form's inputs by the domain's fields.
 var settingsInputs = map[string]string{"recordingDays": "recording_days", "transcriptDays": "transcript_days"}
 
-// retentionOf reads the form's numbers of days, reporting each one that
-// is not a whole number.
+// retentionOf reads the form's numbers of days and reports every
+// problem at once: one that is not a whole number, one out of range.
 func retentionOf(v templates.SettingsView) (interview.Retention, error) {
 	var ret interview.Retention
 	var errs []error
@@ -64,14 +64,12 @@ func retentionOf(v templates.SettingsView) (interview.Retention, error) {
 	}{{"recordingDays", "recordings", v.RecordingDays, &ret.RecordingDays}, {"transcriptDays", "transcripts", v.TranscriptDays, &ret.TranscriptDays}} {
 		n, err := strconv.Atoi(strings.TrimSpace(f.text))
 		if err != nil {
+			n = 0 // in range: Validate below speaks of the other field only
 			errs = append(errs, interview.FieldErrorf(f.field, "the days %s are kept must be a whole number (0 keeps them until deleted)", f.label))
 		}
 		*f.to = n
 	}
-	if len(errs) > 0 {
-		return ret, interview.JoinFields(errs...)
-	}
-	return ret, ret.Validate()
+	return ret, interview.JoinFields(append(errs, ret.Validate())...)
 }
 
 func (s *server) auditPage(w http.ResponseWriter, r *http.Request) {

