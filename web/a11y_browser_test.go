@@ -136,6 +136,11 @@ func (f *a11yFixture) recruiterPages() []pageState {
 			chromedp.SendKeys(css("webhook-url"), "https://ats.example.com/hooks/interviewd")),
 		submit("webhooks with an error", "/app/webhooks", "webhook-submit", "form-error", app,
 			chromedp.SendKeys(css("webhook-url"), "not a url")),
+		visit("settings", "/app/settings", "settings-form", app),
+		submit("settings with every error", "/app/settings", "settings-submit", "form-error", app,
+			chromedp.SetValue(chromedp.CSS("#recording_days"), "-1"), chromedp.SetValue(chromedp.CSS("#transcript_days"), "")),
+		visit("audit log", "/app/audit", "audit-events", app),
+		visit("audit log filtered to none", "/app/audit?action=candidate.erased", "audit-empty", app),
 	}
 	for _, s := range []string{"pending", "ready", "in_progress", "completed", "abandoned", "failed", "revoked"} {
 		pages = append(pages, visit("interview "+s, iv(s), "interview-status", app))
