@@ -1,31 +1,16 @@
 // @ts-check
-// The room's recorder (docs/candidate-room.md, "Recording"): when the
-// position records, the candidate's browser records the conversation, its
-// microphone and the interviewer's voice mixed with Web Audio, plus the
-// camera when the position asks for it, and uploads it in chunks of a few
-// seconds under the join link (docs/recordings.md, "Uploads"):
-//
-//   POST url {"mimeType":…,"video":…}       → 201 {segment, chunkMs, maxChunkBytes}
-//   PUT  url/{segment}/{seq}  (the bytes)   → 201 stored, 200 a retry of a stored one
-//   POST url/{segment}/finish {"chunks":N}  → 200
-//
-// Each peer connection of the call is one segment: a reconnect stops the
-// MediaRecorder (which flushes), finishes the segment and begins the next.
-// Chunks go up one at a time, in order, retried with a backoff until the
-// server answers; the call never waits for them, and any failure of the
-// recorder leaves the call going on and says "Recording stopped".
+// The room's recorder (docs/candidate-room.md, "Recording"): the microphone
+// and the interviewer mixed with Web Audio, and the camera when the position
+// asks for it, recorded with MediaRecorder and uploaded in chunks under the
+// join link, one segment per peer connection. It never holds the call up.
 
-/** Upload retries wait this long at first, doubling up to RETRY_MAX_MS;
- * the browser coming back online retries at once. */
+/** Retries wait 1 s, doubling up to 15 s, or until the browser is online. */
 const RETRY_MS = 1000, RETRY_MAX_MS = 15000;
-/** The most bytes the page holds for upload (a long network loss: about
- * 14 minutes of camera, hours of audio); past it the recording stops and
- * what is held still goes up. */
+/** The most bytes held for upload; past it the recording stops. */
 export const MAX_QUEUED_BYTES = 64 << 20;
-/** How many times a segment's begin is tried over a failing network. */
-const BEGIN_TRIES = 5;
-/** Bit rates: speech needs little; the camera is a small self-view. */
-const AUDIO_BPS = 32000, VIDEO_BPS = 600000;
+/** An upload unanswered this long is tried again. */
+const UPLOAD_TIMEOUT_MS = 60000;
+const BEGIN_TRIES = 5, AUDIO_BPS = 32000, VIDEO_BPS = 600000;
 
 /** MediaRecorder types, best first, without and with the camera. */
 const TYPES = {
@@ -35,19 +20,13 @@ const TYPES = {
 
 /**
  * @typedef {"off"|"recording"|"stopped"|"saving"|"saved"} RecorderState
- * @typedef {{segment: number, seq: number, blob: Blob}} ChunkItem
- * @typedef {{segment: number, finish: number}} FinishItem
- * @typedef {ChunkItem | FinishItem} Item
+ * @typedef {{segment: number, seq: number, blob: Blob} | {segment: number, finish: number}} Item
  * @typedef {{index: number, seq: number, max: number, rec: MediaRecorder, done: boolean}} Segment
  * @typedef {{segment: number, chunkMs: number, maxChunkBytes: number}} Grant
  */
 
-/**
- * The first MediaRecorder type this browser records, or "".
- * @param {boolean} video
- * @returns {string}
- */
-export function recordingType(video) {
+/** @param {boolean} video @returns {string} the first type this browser records, or "" */
+function recordingType(video) {
   if (typeof MediaRecorder === "undefined") return "";
   return TYPES[video ? "video" : "audio"].find((t) => MediaRecorder.isTypeSupported(t)) || "";
 }
@@ -86,11 +65,7 @@ export class Recorder extends EventTarget {
   /** @returns {RecorderState} */
   get state() { return this.#state; }
 
-  /** Bytes waiting for upload. @returns {number} */
-  get queued() { return this.#queued; }
-
-  /** Called in the Start button's click: the AudioContext (the click lets
-   * it run) and, when the position records the camera, the camera. */
+  /** In the Start click (which lets the AudioContext run): the mix, and the camera. */
   prepare() {
     if (this.#ctx || this.#broken) return;
     try {
@@ -103,7 +78,7 @@ export class Recorder extends EventTarget {
     if (this.opts.video) this.#cameraAsked = this.#openCamera();
   }
 
-  /** Asks for the camera; refused or missing, the recording is audio only. */
+  /** Refused or missing, the camera is not recorded. */
   async #openCamera() {
     try {
       this.#camera = await navigator.mediaDevices.getUserMedia({
@@ -116,10 +91,9 @@ export class Recorder extends EventTarget {
   }
 
   /**
-   * A peer connection carries the call (the first, or a new one after a
-   * reconnect): ends the segment under way and begins the next.
-   * @param {MediaStream | null} mic the candidate's microphone
-   * @param {MediaStream} remote the interviewer's audio
+   * A new peer connection carries the call: the next segment.
+   * @param {MediaStream | null} mic
+   * @param {MediaStream} remote the interviewer
    */
   next(mic, remote) {
     this.cut();
@@ -128,7 +102,7 @@ export class Recorder extends EventTarget {
     this.#begin(gen, mic, remote).catch(() => { if (gen === this.#gen) this.#fail(); });
   }
 
-  /** The peer connection is gone: the segment ends (flushed, finished). */
+  /** The peer connection is gone: its segment ends. */
   cut() {
     this.#gen++;
     const seg = this.#seg;
@@ -137,7 +111,7 @@ export class Recorder extends EventTarget {
     this.#remote = null;
     if (!seg || seg.rec.state === "inactive") return;
     try {
-      seg.rec.stop(); // its last chunk, then "stop", which queues the finish
+      seg.rec.stop(); // its last chunk, then "stop" finishes
     } catch {
       this.#finish(seg);
     }
@@ -152,8 +126,7 @@ export class Recorder extends EventTarget {
     this.#settle();
   }
 
-  /** The page is leaving: tells the server the segment ended with the
-   * chunks it has had (a keepalive request outlives the page). */
+  /** The page is leaving: the finish goes as a keepalive request. */
   leave() {
     const seg = this.#seg;
     if (!seg || seg.done) return;
@@ -201,9 +174,7 @@ export class Recorder extends EventTarget {
   }
 
   /**
-   * Mixes the microphone (once: the call keeps it) and this connection's
-   * remote audio into the recorded track. A source that cannot join (no
-   * audio track) leaves the other recorded.
+   * Mixes the microphone (once) and this connection's remote audio.
    * @param {MediaStream | null} mic
    * @param {MediaStream} remote
    */
@@ -221,7 +192,7 @@ export class Recorder extends EventTarget {
   }
 
   /**
-   * POSTs the segment's begin, retried over a failing network.
+   * Begins a segment on the server, retried over a failing network.
    * @param {number} gen
    * @param {string} type
    * @param {boolean} video
@@ -236,7 +207,10 @@ export class Recorder extends EventTarget {
       }).catch(() => null);
       if (res?.ok) return res.json();
       if (res && res.status < 500) {
-        this.#refused(res.status, await errorCode(res));
+        const code = await errorCode(res);
+        // Not recording yet, and the position does not record or the interview is over: nothing to say.
+        if (res.status === 409 && /^(conflict|interview_closed)$/.test(code) && this.#state === "off") this.#broken = true;
+        else this.#fail();
         return null;
       }
       if (i >= BEGIN_TRIES || gen !== this.#gen) throw new Error("the recording could not begin");
@@ -245,23 +219,7 @@ export class Recorder extends EventTarget {
   }
 
   /**
-   * The server refused a begin: the position does not record (any more),
-   * or the interview is over, and there is nothing to say; else stopped.
-   * @param {number} status
-   * @param {string} code
-   */
-  #refused(status, code) {
-    if (status === 409 && (code === "conflict" || code === "interview_closed")) {
-      this.#broken = true;
-      if (this.#state === "recording") this.#show("stopped");
-      return;
-    }
-    this.#fail();
-  }
-
-  /**
-   * Queues a chunk, in pieces the server takes (its bytes are the file's,
-   * so a split is only more seqs).
+   * Queues a chunk, split to the server's limit (more seqs, same bytes).
    * @param {Segment} seg
    * @param {Blob} blob
    */
@@ -316,8 +274,7 @@ export class Recorder extends EventTarget {
   }
 
   /**
-   * One upload. False means try again later (no network, the server busy
-   * or failing); true means done with it, stored or refused for good.
+   * One upload: false to try again later, true when done with it.
    * @param {Item} item
    * @returns {Promise<boolean>}
    */
@@ -327,6 +284,7 @@ export class Recorder extends EventTarget {
       method: chunk ? "PUT" : "POST", credentials: "same-origin",
       headers: { "Content-Type": chunk ? "application/octet-stream" : "application/json", Accept: "application/json" },
       body: chunk ? item.blob : JSON.stringify({ chunks: item.finish }),
+      signal: AbortSignal.timeout?.(UPLOAD_TIMEOUT_MS),
     });
     if (res.ok) return true;
     if (res.status === 408 || res.status === 429 || res.status >= 500) return false;
@@ -336,8 +294,8 @@ export class Recorder extends EventTarget {
     } else if (res.status === 413) {
       this.#fail(); // the interview's recording is full: no chunk fits any more
       this.#drop((it) => "blob" in it);
-    } else if (code !== "conflict") { // conflict: the server holds other bytes for this seq; they stay
-      this.#fail(); // refused (the link or cookie no longer admits this page)
+    } else if (code !== "conflict") { // conflict: the server's bytes for this seq stay
+      this.#fail(); // the link or cookie no longer admits this page
     }
     return true;
   }
@@ -366,7 +324,7 @@ export class Recorder extends EventTarget {
     });
   }
 
-  /** After the end, once everything went up: saved, and the devices go. */
+  /** After the end, once all went up: saved; the devices go. */
   #settle() {
     if (!this.#ended || this.#queue.length || this.#open) return;
     if (this.#state === "saving") this.#show("saved");
@@ -383,20 +341,15 @@ export class Recorder extends EventTarget {
   }
 }
 
-/**
- * The JSON error's code of a response, or "".
- * @param {Response} res
- * @returns {Promise<string>}
- */
+/** @param {Response} res @returns {Promise<string>} its JSON error's code, or "" */
 async function errorCode(res) {
   const body = await res.json().catch(() => null);
   return String(body?.error?.code || "");
 }
 
 /**
- * The room's recorder, when the page says the position records
- * ([data-room-recording], templates/room.templ), with its indicator and the
- * camera's self-view wired; else null.
+ * The room's recorder with its indicator and self-view, when the page
+ * says the position records ([data-room-recording]); else null.
  * @returns {Recorder | null}
  */
 export function pageRecorder() {
