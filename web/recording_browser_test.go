@@ -28,13 +28,16 @@ type recordedCall struct {
 	app        *roomApp
 	tenant, id string
 	live       time.Duration // from the room's "live" to its "ended", as the page timed it
+	// With a reconnection: from "live" to "reconnecting", and from the
+	// last "live" to "ended".
+	reconnecting, liveAgain time.Duration
 }
 
 // recordInterview runs an interview of a position that records (and its
 // camera with video) in Chromium: consent, Start, the Recording indicator,
 // during (the call is live), End, and the indicator saying the recording
 // is saved.
-func recordInterview(t *testing.T, video bool, during func(cand context.Context)) recordedCall {
+func recordInterview(t *testing.T, video bool, during func(cand context.Context, app *roomApp)) recordedCall {
 	t.Helper()
 	app := liveRoomApp(t)
 	owner := app.client()
@@ -63,13 +66,18 @@ func recordInterview(t *testing.T, video bool, during func(cand context.Context)
 		`document.querySelector("[data-room-recording]").hidden`)); !hidden {
 		t.Error("the Recording indicator shows before the call starts")
 	}
-	// The first time the room's state and the recorder's reach each value.
+	// The first time the room's state and the recorder's reach each value,
+	// and the last time the room went live; the peer connections, which a
+	// test may close (recordChannels).
 	step(t, cand, "time the states", chromedp.Evaluate[chromedp.Void](`window.seen = {};
 		new MutationObserver(() => {
-			const now = performance.now();
-			window.seen[document.querySelector('[data-testid="room-state"]').dataset.state] ??= now;
+			const now = performance.now(), state = document.querySelector('[data-testid="room-state"]').dataset.state;
+			window.seen[state] ??= now;
+			if (state === "live" && window.seen.last !== "live") window.seen["last live"] = now;
+			window.seen.last = state;
 			window.seen["recorder " + document.querySelector('[data-testid="room-recording"]').dataset.state] ??= now;
-		}).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["data-state"]})`))
+		}).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["data-state"]});
+		`+recordChannels))
 	step(t, cand, "start", chromedp.Click(css("room-join")))
 	poll[bool](t, cand, "the call is live", `document.querySelector('[data-testid="room-state"]').dataset.state === "live"`, 20*time.Second)
 	status := poll[string](t, cand, "the Recording indicator",
@@ -82,7 +90,7 @@ func recordInterview(t *testing.T, video bool, during func(cand context.Context)
 		`document.querySelector('[data-testid="room-recording"]').getAttribute("role")`)); role != "status" {
 		t.Errorf("the indicator's role is %q, want status", role)
 	}
-	during(cand)
+	during(cand, app)
 	step(t, cand, "end the interview",
 		chromedp.Click(css("room-end")),
 		chromedp.WaitVisible(css("room-end-confirm")),
@@ -95,8 +103,13 @@ func recordInterview(t *testing.T, video bool, during func(cand context.Context)
 	if saved != "saved: Recording saved" {
 		t.Errorf("after the end the indicator says %q", saved)
 	}
-	ms := read(t, cand, "the call's length", chromedp.Evaluate[float64](`window.seen.ended - window.seen.live`))
-	return recordedCall{app: app, tenant: tenant, id: id, live: time.Duration(ms * float64(time.Millisecond))}
+	seen := read(t, cand, "the call's times", chromedp.Evaluate[map[string]any](`window.seen`))
+	ms := func(k string) time.Duration {
+		v, _ := seen[k].(float64)
+		return time.Duration(v * float64(time.Millisecond))
+	}
+	return recordedCall{app: app, tenant: tenant, id: id, live: ms("ended") - ms("live"),
+		reconnecting: ms("reconnecting") - ms("live"), liveAgain: ms("ended") - ms("last live")}
 }
 
 // segment waits for the interview's segment index to be finalised and
@@ -176,18 +189,25 @@ func decodeInChromium(t *testing.T, file []byte, mimeType string) decoded {
 // checkRecording checks the segment holds the whole call, audible.
 func checkRecording(t *testing.T, c recordedCall, seg interview.VideoSegment, d decoded) {
 	t.Helper()
+	checkSegment(t, c.live, seg, d)
+}
+
+// checkSegment checks the segment holds the length of call it recorded,
+// audible.
+func checkSegment(t *testing.T, live time.Duration, seg interview.VideoSegment, d decoded) {
+	t.Helper()
 	if seg.Status != interview.SegmentReady || seg.Gaps != 0 || seg.Chunks < 2 {
 		t.Errorf("segment %s, %d chunks, %d gaps; want ready with no gap", seg.Status, seg.Chunks, seg.Gaps)
 	}
 	got := time.Duration(d.Duration * float64(time.Second))
-	if diff := (got - c.live).Abs(); diff > 1500*time.Millisecond {
-		t.Errorf("the recording decodes to %v, the call was live %v", got.Round(time.Millisecond), c.live.Round(time.Millisecond))
+	if diff := (got - live).Abs(); diff > 1500*time.Millisecond {
+		t.Errorf("segment %d decodes to %v, the call was live %v", seg.Index, got.Round(time.Millisecond), live.Round(time.Millisecond))
 	}
 	if d.Loud < 0.5 || d.RMS < 0.01 {
 		t.Errorf("the recording is silent: %.0f%% of it above -40 dBFS, RMS %.4f", 100*d.Loud, d.RMS)
 	}
-	t.Logf("call live %v; segment %d chunks, %d bytes, %d ms by the server; decoded %.2f s (element %.2f s), %.0f%% loud, RMS %.3f",
-		c.live.Round(time.Millisecond), seg.Chunks, seg.Bytes, seg.DurationMS, d.Duration, d.Meta, 100*d.Loud, d.RMS)
+	t.Logf("call live %v; segment %d: %d chunks, %d bytes, %d ms by the server; decoded %.2f s (element %.2f s), %.0f%% loud, RMS %.3f",
+		live.Round(time.Millisecond), seg.Index, seg.Chunks, seg.Bytes, seg.DurationMS, d.Duration, d.Meta, 100*d.Loud, d.RMS)
 }
 
 // noSecondSegment: one peer connection is one segment.
@@ -202,7 +222,7 @@ func noSecondSegment(t *testing.T, c recordedCall) {
 // records the call; the server's joined file decodes in Chromium to the
 // call's length, with the microphone's tone in it.
 func TestBrowserRecordingAudio(t *testing.T) {
-	c := recordInterview(t, false, func(cand context.Context) { time.Sleep(recordedCallLength) })
+	c := recordInterview(t, false, func(cand context.Context, _ *roomApp) { time.Sleep(recordedCallLength) })
 	seg, file := c.segment(t, 0)
 	if !strings.HasPrefix(seg.MIMEType, "audio/webm") || seg.HasVideo {
 		t.Errorf("segment type %q, video %v; want audio/webm", seg.MIMEType, seg.HasVideo)
@@ -214,7 +234,7 @@ func TestBrowserRecordingAudio(t *testing.T) {
 // TestBrowserRecordingVideo: with the camera on, the candidate sees their
 // muted self-view, and the file is a WebM with Chromium's fake camera in it.
 func TestBrowserRecordingVideo(t *testing.T) {
-	c := recordInterview(t, true, func(cand context.Context) {
+	c := recordInterview(t, true, func(cand context.Context, _ *roomApp) {
 		width := poll[int](t, cand, "the self-view plays the camera",
 			`(v => !v.hidden && v.muted && v.videoWidth)(document.querySelector('[data-testid="room-camera"]'))`, 10*time.Second)
 		if width <= 0 {
@@ -242,7 +262,7 @@ func TestBrowserRecordingVideo(t *testing.T) {
 func TestBrowserRecordingOutage(t *testing.T) {
 	const outage = 9 * time.Second
 	var failed atomic.Int32
-	c := recordInterview(t, false, func(cand context.Context) {
+	c := recordInterview(t, false, func(cand context.Context, _ *roomApp) {
 		block := blockUploads(t, cand, &failed)
 		block(true)
 		for end := time.Now().Add(outage); time.Now().Before(end); time.Sleep(time.Second) {
@@ -290,5 +310,34 @@ func blockUploads(t *testing.T, ctx context.Context, failed *atomic.Int32) func(
 		if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns}); err != nil {
 			t.Fatalf("block the uploads (%v): %v", on, err)
 		}
+	}
+}
+
+// TestBrowserRecordingReconnect: signalling and media drop mid-call (the
+// test server cuts the room's /rtc socket and the page's peer connection
+// closes), the room offers a new call: the first peer connection's segment
+// ends there and a second one records the new connection; both are whole.
+func TestBrowserRecordingReconnect(t *testing.T) {
+	c := recordInterview(t, false, func(cand context.Context, app *roomApp) {
+		time.Sleep(5 * time.Second)
+		if n := app.conns.cutRTC(); n != 1 {
+			t.Fatalf("cut %d signalling connections, want the room's one", n)
+		}
+		if n := read(t, cand, "close the room's peer", chromedp.Evaluate[int](closePeers)); n != 1 {
+			t.Fatalf("closed %d peer connections, want the room's one", n)
+		}
+		poll[bool](t, cand, "the room live again", `window.seen.reconnecting && window.seen.last === "live"`, 40*time.Second)
+		if got := read(t, cand, "the indicator", chromedp.Evaluate[string](
+			`document.querySelector('[data-testid="room-recording"]').dataset.state`)); got != "recording" {
+			t.Errorf("live again, the indicator is %q", got)
+		}
+		time.Sleep(6 * time.Second)
+	})
+	for i, live := range []time.Duration{c.reconnecting, c.liveAgain} {
+		seg, file := c.segment(t, i)
+		checkSegment(t, live, seg, decodeInChromium(t, file, seg.MIMEType))
+	}
+	if seg, err := c.app.Store.GetSegment(t.Context(), c.tenant, c.id, 2); err == nil {
+		t.Errorf("a third segment for two peer connections: %+v", seg)
 	}
 }
