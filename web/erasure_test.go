@@ -284,6 +284,11 @@ func checkErasedAudit(t *testing.T, st store.Store, w *erasureWorld, byPage, byA
 		list[1].ActorType != "user" || list[1].ActorID != w.ownerID {
 		t.Errorf("tombstones %+v", list)
 	}
+	for _, e := range list {
+		if e.Counts["recordingBytes"] == 0 || e.Counts["interviews"] != 2 {
+			t.Errorf("stored tombstone of %s counts %v: want the recordings' bytes and 2 interviews", e.CandidateID, e.Counts)
+		}
+	}
 	events, err := st.ListAuditPage(ctx, w.api.tenantID, interview.AuditFilter{Actions: []string{"candidate.erased"}})
 	must(t, err)
 	actors := map[string]string{}

@@ -102,11 +102,10 @@ func (s *Service) EraseCandidate(ctx context.Context, a Actor, candidateID strin
 	}
 	e := interview.Erasure{TenantID: a.TenantID, CandidateID: candidateID, ActorType: a.Kind, ActorID: a.ID,
 		Counts: map[string]int64{recordingBytes: bytes}}
+	// The store keeps the bytes counted here: the rows that held them were
+	// gone before it counted (store.KeepGivenCounts).
 	if err := s.store.EraseCandidate(ctx, &e); err != nil {
 		return interview.Erasure{}, wrap("erase candidate", err)
-	}
-	if e.Counts[recordingBytes] == 0 {
-		e.Counts[recordingBytes] = bytes // the rows that held it were gone before the store counted
 	}
 	s.audit(ctx, a, "candidate.erased", "candidate", candidateID, erasureData(e))
 	return e, nil

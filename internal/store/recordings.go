@@ -41,7 +41,9 @@ type Recordings interface {
 	// ListSegmentsToFinish returns, from every tenant, up to limit segments
 	// still recording whose interview ended at or before endedBefore, or
 	// whose last chunk (or start, without chunks) is at or before
-	// idleBefore: those no browser will add to any more. Oldest first.
+	// idleBefore: those no browser will add to any more. It also returns
+	// segments left processing since idleBefore (a finaliser that failed
+	// or died), for another to take over. Oldest first.
 	// The finaliser's (privileged path; through As, ErrForbidden).
 	ListSegmentsToFinish(ctx context.Context, endedBefore, idleBefore time.Time, limit int) ([]interview.VideoSegment, error)
 	// DeleteRecording deletes an interview's segments and chunks and
@@ -83,8 +85,9 @@ type Erasures interface {
 	// consents, assessments, scorecards, decisions, feedback, problems,
 	// question marks, lease, e-mail, webhook deliveries about it), and the
 	// personal data in audit events about them, and stores e as the
-	// tombstone (filling ID, InterviewIDs, Counts and ErasedAt when
-	// zero). The caller has deleted the recordings' blobs before.
+	// tombstone (filling ID, InterviewIDs and ErasedAt when zero; Counts
+	// gets the rows it deleted, keeping what the caller put there for
+	// what it deleted before, see KeepGivenCounts). The caller has deleted the recordings' blobs before.
 	// ErrNotFound when the candidate is not in the tenant; ErrConflict
 	// when one of their interviews is in progress. Privileged path (on
 	// PostgreSQL, through As, ErrForbidden): the caller checks that the
@@ -318,4 +321,16 @@ func ErasableInterviews(ids []string, statuses []string) ([]string, error) {
 		}
 	}
 	return append([]string{}, ids...), nil
+}
+
+// KeepGivenCounts adds to counts, the rows EraseCandidate deleted, what
+// its caller counted before it and passed in the tombstone (the
+// recordings' blobs and segments, deleted first): a kind both name keeps
+// the larger figure.
+func KeepGivenCounts(counts, given map[string]int64) {
+	for k, v := range given {
+		if v > counts[k] {
+			counts[k] = v
+		}
+	}
 }

@@ -29,9 +29,11 @@ func (s *Store) EraseCandidate(ctx context.Context, e *interview.Erasure) error 
 			return err
 		}
 		e.InterviewIDs = ids
+		given := e.Counts
 		if e.Counts, err = eraseCounts(ctx, tx, e.TenantID, ids); err != nil {
 			return err
 		}
+		store.KeepGivenCounts(e.Counts, given)
 		e.Counts["interviews"], e.Counts["candidates"] = int64(len(ids)), 1
 		if err := eraseAround(ctx, tx, e, email); err != nil {
 			return err

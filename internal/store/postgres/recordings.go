@@ -180,7 +180,8 @@ func (s *Store) ListSegmentsToFinish(ctx context.Context, endedBefore, idleBefor
 	}
 	rows, err := s.q().Query(ctx, `SELECT `+store.QualifyColumns("v.", segmentCols)+` FROM video_segments v
 		JOIN interview_sessions i ON i.tenant_id = v.tenant_id AND i.id = v.interview_session_id
-		WHERE v.status = 'recording' AND (i.ended_at <= $1 OR v.updated_at <= $2)
+		WHERE (v.status = 'recording' AND (i.ended_at <= $1 OR v.updated_at <= $2))
+			OR (v.status = 'processing' AND v.updated_at <= $2)
 		ORDER BY v.created_at, v.id LIMIT $3`, endedBefore, idleBefore, listLimit(limit))
 	list, err := collect(rows, err, scanSegmentRow)
 	if err != nil {

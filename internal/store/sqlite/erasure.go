@@ -28,9 +28,11 @@ func (s *Store) EraseCandidate(ctx context.Context, e *interview.Erasure) error 
 		if err != nil {
 			return err
 		}
+		given := e.Counts
 		if e.Counts, err = eraseCounts(ctx, tx, e.TenantID, idList); err != nil {
 			return err
 		}
+		store.KeepGivenCounts(e.Counts, given)
 		e.Counts["interviews"], e.Counts["candidates"] = int64(len(ids)), 1
 		if err := eraseAround(ctx, tx, e, idList, email); err != nil {
 			return err

@@ -172,8 +172,9 @@ func (s *Store) finishConflict(ctx context.Context, v *interview.VideoSegment) e
 func (s *Store) ListSegmentsToFinish(ctx context.Context, endedBefore, idleBefore time.Time, limit int) ([]interview.VideoSegment, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+store.QualifyColumns("v.", segmentCols)+` FROM video_segments v
 		JOIN interview_sessions i ON i.tenant_id = v.tenant_id AND i.id = v.interview_session_id
-		WHERE v.status = 'recording' AND ((i.ended_at IS NOT NULL AND i.ended_at <= ?) OR v.updated_at <= ?)
-		ORDER BY v.created_at, v.id LIMIT ?`, ts(endedBefore), ts(idleBefore), listLimit(limit))
+		WHERE (v.status = 'recording' AND ((i.ended_at IS NOT NULL AND i.ended_at <= ?) OR v.updated_at <= ?))
+			OR (v.status = 'processing' AND v.updated_at <= ?)
+		ORDER BY v.created_at, v.id LIMIT ?`, ts(endedBefore), ts(idleBefore), ts(idleBefore), listLimit(limit))
 	list, err := collect(rows, err, scanSegmentRow)
 	if err != nil {
 		return nil, fmt.Errorf("list segments to finish: %w", err)

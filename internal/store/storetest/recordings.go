@@ -298,6 +298,16 @@ func testSegmentsToFinish(t *testing.T, s store.Store) {
 	same(t, "the ended interview's", found(at(3), zero), []string{afterEnd.ID})
 	same(t, "and the idle one", found(at(3), at(5)), []string{afterEnd.ID, idle.ID})
 	same(t, "idle only", found(at(2), at(5)), []string{idle.ID})
+
+	// A finaliser that claimed a segment and then failed or died leaves it
+	// processing; once it has been so for the idle time, another takes it.
+	// (at(n) is in 2099; the claim's time is the store's clock, now.)
+	stuck := beginSegment(t, s, live)
+	stuck.Status = interview.SegmentProcessing
+	must(t, s.FinishSegment(ctx, &stuck))
+	mine = append(mine, stuck.ID)
+	same(t, "not yet the one just claimed", found(at(2), time.Now().Add(-time.Minute)), []string(nil))
+	same(t, "the one left processing", found(at(2), time.Now().Add(time.Minute)), []string{stuck.ID})
 }
 
 // DeleteRecording deletes an interview's segments and chunks and returns
