@@ -148,7 +148,7 @@ func TestAuditLogPage(t *testing.T) {
 			if rows := auditRows(doc); len(rows) != 1 || rows[0] != "owner@acme.test|Position created|Position Backend engineer|title: Backend engineer" {
 				t.Errorf("filtered rows %q", rows)
 			}
-			if got := doc.Find(testID("audit-action") + " option[selected]").AttrOr("value", ""); got != "position.created" {
+			if got := doc.Find(testID("audit-action")+" option[selected]").AttrOr("value", ""); got != "position.created" {
 				t.Errorf("the filter shows %q selected", got)
 			}
 			if doc.Find(testID("audit-csv")).AttrOr("href", "") != "/app/audit.csv?action=position.created" {

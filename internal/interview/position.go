@@ -36,9 +36,9 @@ type Position struct {
 	// it needs RecordAudio.
 	RecordAudio bool
 	RecordVideo bool
-	ArchivedAt   *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ArchivedAt  *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // NextStepsText is what the candidate reads happens next: the position's
