@@ -28,7 +28,13 @@ const day = 24 * time.Hour
 
 func openSQLite(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "interviewd.db"))
+	return openSQLiteAt(t, filepath.Join(t.TempDir(), "interviewd.db"))
+}
+
+// openSQLiteAt opens (creating) the SQLite store at path.
+func openSQLiteAt(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package housekeeping_test
 
 import (
 	"bytes"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"os"
@@ -16,7 +17,10 @@ import (
 	"github.com/interviewd/interviewd/internal/recording"
 	"github.com/interviewd/interviewd/internal/recording/blobs"
 	"github.com/interviewd/interviewd/internal/store"
+	"github.com/interviewd/interviewd/internal/store/storetest"
 	"github.com/interviewd/interviewd/internal/testenv"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the scan
 )
 
 // The retention sweep on both stores, with recordings in files: what is
@@ -24,11 +28,25 @@ import (
 // each deletion audited as the system's; what is not, or is kept until
 // deleted, stays.
 func TestRetentionSweep(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testRetention(t, openSQLite(t)) })
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "interviewd.db")
+		testRetention(t, openSQLiteAt(t, path), openScan(t, "sqlite", path+"?_pragma=busy_timeout(5000)&_query_only=1"))
+	})
 	t.Run("postgres", func(t *testing.T) {
 		dbURL, _ := testenv.PostgresDB(t)
-		testRetention(t, openPostgres(t, dbURL))
+		testRetention(t, openPostgres(t, dbURL), openScan(t, "pgx", dbURL))
 	})
+}
+
+// openScan opens the store's database again, for storetest.Leftovers.
+func openScan(t *testing.T, driver, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // recorded is an interview made by a retentionWorld, and what it left.
@@ -80,7 +98,7 @@ func (w *retentionWorld) interview(f *fixture, ended time.Time, finish bool) rec
 	}
 	_, err := w.s.AppendTranscript(ctx, f.tenantID, v.ID, []interview.TranscriptEntry{
 		{ItemID: "i1", Speaker: interview.SpeakerInterviewer, Text: "Why?", Timestamp: started, Source: interview.SourceSideband},
-		{ItemID: "i2", Speaker: interview.SpeakerCandidate, Text: "Because.", Timestamp: started.Add(time.Second), Source: interview.SourceSideband},
+		{ItemID: "i2", Speaker: interview.SpeakerCandidate, Text: said(v.ID), Timestamp: started.Add(time.Second), Source: interview.SourceSideband},
 	})
 	must(t, err)
 	seg, err := w.rec.Begin(ctx, v, p, "audio/mp4", false)
@@ -101,6 +119,10 @@ func (w *retentionWorld) interview(f *fixture, ended time.Time, finish bool) rec
 	}
 	return recorded{tenantID: f.tenantID, id: v.ID}
 }
+
+// said is the candidate's answer in interview id's transcript, a phrase
+// found nowhere else.
+func said(id string) string { return "I once debugged " + id + " at night." }
 
 // left says what of an interview is still there: its recording's files
 // and segments, and its transcript lines.
@@ -123,7 +145,7 @@ func (w *retentionWorld) left(r recorded) (files, segments, lines int) {
 	return files, len(segs), len(entries)
 }
 
-func testRetention(t *testing.T, s store.Store) {
+func testRetention(t *testing.T, s store.Store, db *sql.DB) {
 	ctx := t.Context()
 	w := newRetentionWorld(t, s)
 	short, forever := newFixture(t, s), newFixture(t, s)
@@ -160,6 +182,11 @@ func testRetention(t *testing.T, s store.Store) {
 		if files != c.files || segs != c.segs || lines != c.lines {
 			t.Errorf("%s: after the sweep %d files, %d segments, %d lines; want %d, %d, %d",
 				c.name, files, segs, lines, c.files, c.segs, c.lines)
+		}
+		// Nothing of a deleted transcript is left in any table; a kept one
+		// is found (the scan works).
+		if found := storetest.Leftovers(t, db, s.Dialect(), said(c.r.id)); (len(found) == 0) != (c.lines == 0) {
+			t.Errorf("%s: the answer is found in %v after the sweep; want it there only while its transcript is kept", c.name, found)
 		}
 		checkRetentionAudit(t, c.name, audit[c.r.id], "recording.deleted", "30", c.recording)
 		checkRetentionAudit(t, c.name, audit[c.r.id], "transcript.deleted", "7", c.transcript)

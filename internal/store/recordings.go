@@ -65,8 +65,10 @@ type Retention interface {
 	// ListExpiredTranscripts is the same for transcripts: interviews with
 	// transcript entries past the tenant's transcript retention.
 	ListExpiredTranscripts(ctx context.Context, now time.Time, limit int) ([]InterviewRef, error)
-	// DeleteTranscript deletes an interview's transcript entries and
-	// returns how many. The interview and everything else stay.
+	// DeleteTranscript deletes an interview's transcript entries, and its
+	// AI assessments, which quote them, and returns how many entries. The
+	// interview and everything else (scorecards, decisions, question
+	// marks) stay.
 	DeleteTranscript(ctx context.Context, tenantID, interviewID string) (int64, error)
 }
 

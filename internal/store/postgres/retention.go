@@ -74,7 +74,12 @@ func (s *Store) DeleteTranscript(ctx context.Context, tenantID, interviewID stri
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM transcript_entries WHERE tenant_id = $1 AND interview_session_id = $2`,
 			tenantID, interviewID)
+		if err != nil {
+			return err
+		}
 		n = tag.RowsAffected()
+		// The AI assessments quote the transcript: they go with it.
+		_, err = tx.Exec(ctx, `DELETE FROM assessments WHERE tenant_id = $1 AND interview_id = $2`, tenantID, interviewID)
 		return err
 	})
 	if err != nil {

@@ -91,8 +91,12 @@ func (s *Store) DeleteTranscript(ctx context.Context, tenantID, interviewID stri
 		if err != nil {
 			return dbErr(err)
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		// The AI assessments quote the transcript: they go with it.
+		_, err = tx.ExecContext(ctx, `DELETE FROM assessments WHERE tenant_id = ? AND interview_id = ?`, tenantID, interviewID)
+		return dbErr(err)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delete transcript of %s: %w", interviewID, err)

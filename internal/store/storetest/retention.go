@@ -85,7 +85,8 @@ func testRetentionExpired(t *testing.T, s store.Store) {
 	same(t, "recordings once deleted", filter(s.ListExpiredRecordings(ctx, at(3).Add(day), store.MaxListLimit)), none)
 }
 
-// DeleteTranscript deletes one interview's entries and nothing else.
+// DeleteTranscript deletes one interview's entries and its AI
+// assessments (which quote them), and nothing else.
 func testDeleteTranscript(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	f := newTenant(t, s)
@@ -95,6 +96,8 @@ func testDeleteTranscript(t *testing.T, s store.Store) {
 	_, err = s.AppendTranscript(ctx, f.Tenant.ID, other.ID, []interview.TranscriptEntry{entry("o-1", 1)})
 	must(t, err)
 	must(t, s.UpdateSessionProgress(ctx, f.Tenant.ID, v.ID, 1, at(1)))
+	enqueue(t, s, v, 1)
+	enqueue(t, s, other, 1)
 	_, err = s.DeleteTranscript(ctx, newTenant(t, s).Tenant.ID, v.ID)
 	wantErr(t, "another tenant", err, store.ErrNotFound)
 	n, err := s.DeleteTranscript(ctx, f.Tenant.ID, v.ID)
@@ -109,6 +112,13 @@ func testDeleteTranscript(t *testing.T, s store.Store) {
 	marks, err := s.ListQuestionMarks(ctx, f.Tenant.ID, v.ID)
 	must(t, err)
 	same(t, "question marks stay", len(marks), 1)
+	// The AI assessments quote the transcript, so they go with it.
+	gone, err := s.ListAssessments(ctx, f.Tenant.ID, v.ID)
+	must(t, err)
+	same(t, "assessments of the interview", len(gone), 0)
+	stay, err := s.ListAssessments(ctx, f.Tenant.ID, other.ID)
+	must(t, err)
+	same(t, "the other interview's assessments", len(stay), 1)
 	if _, err := s.GetSession(ctx, f.Tenant.ID, v.ID); err != nil {
 		t.Errorf("the interview: %v", err)
 	}
