@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the scan
-
 	"github.com/interviewd/interviewd/internal/interview"
 	"github.com/interviewd/interviewd/internal/recording"
 	"github.com/interviewd/interviewd/internal/store"
@@ -39,7 +37,7 @@ func scannedStores() []scannedStore {
 				t.Fatalf("open sqlite: %v", err)
 			}
 			t.Cleanup(func() { st.Close() })
-			return st, openScan(t, "sqlite", path+"?_pragma=busy_timeout(5000)&_query_only=1")
+			return st, testenv.OpenDB(t, "sqlite", path+"?_pragma=busy_timeout(5000)&_query_only=1")
 		}},
 		{"postgres", func(t *testing.T) (store.Store, *sql.DB) {
 			dbURL, _ := testenv.PostgresDB(t)
@@ -48,19 +46,9 @@ func scannedStores() []scannedStore {
 				t.Fatalf("open postgres: %v", err)
 			}
 			t.Cleanup(func() { st.Close() })
-			return st, openScan(t, "pgx", dbURL)
+			return st, testenv.OpenDB(t, "pgx", dbURL)
 		}},
 	}
-}
-
-func openScan(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // erasureWorld is an organisation with an owner signed in, an API key and

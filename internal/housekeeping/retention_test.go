@@ -19,8 +19,6 @@ import (
 	"github.com/interviewd/interviewd/internal/store"
 	"github.com/interviewd/interviewd/internal/store/storetest"
 	"github.com/interviewd/interviewd/internal/testenv"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the scan
 )
 
 // The retention sweep on both stores, with recordings in files: what is
@@ -30,23 +28,12 @@ import (
 func TestRetentionSweep(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "interviewd.db")
-		testRetention(t, openSQLiteAt(t, path), openScan(t, "sqlite", path+"?_pragma=busy_timeout(5000)&_query_only=1"))
+		testRetention(t, openSQLiteAt(t, path), testenv.OpenDB(t, "sqlite", path+"?_pragma=busy_timeout(5000)&_query_only=1"))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		dbURL, _ := testenv.PostgresDB(t)
-		testRetention(t, openPostgres(t, dbURL), openScan(t, "pgx", dbURL))
+		testRetention(t, openPostgres(t, dbURL), testenv.OpenDB(t, "pgx", dbURL))
 	})
-}
-
-// openScan opens the store's database again, for storetest.Leftovers.
-func openScan(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // recorded is an interview made by a retentionWorld, and what it left.

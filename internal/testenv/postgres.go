@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver of OpenDB
 )
 
 // DefaultPostgresURL is the server every developer and CI machine runs:
@@ -85,4 +87,18 @@ func createDB(t testing.TB, admin *pgx.Conn, adminURL, env, template string, dro
 	})
 	u.Path = "/" + name
 	return u.String(), name
+}
+
+// OpenDB opens a database/sql handle on a database a test's store uses
+// ("sqlite" with the file's DSN, "pgx" with the PostgreSQL URL), closed
+// when the test ends: for checks that read every table, such as
+// storetest.Leftovers.
+func OpenDB(t testing.TB, driver, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
