@@ -84,6 +84,7 @@ type Store interface {
 	Mails
 	Feedbacks
 	CandidateProblems
+	Usage
 	Recordings
 	Retention
 	Erasures

@@ -114,6 +114,9 @@ func newTenantFixture(t *testing.T, s *Store, name string) tenantFixture {
 	_, err = s.AddCandidateProblem(ctx, &interview.CandidateProblem{TenantID: f.tenant.ID,
 		InterviewID: f.session.ID, Code: interview.ProblemMicDenied})
 	must("candidate problem", err)
+	_, err = s.AddUsage(ctx, &interview.Usage{TenantID: f.tenant.ID, InterviewID: f.session.ID,
+		Kind: interview.UsageResponse, SourceID: "resp_" + name, UsageTokens: interview.UsageTokens{TextIn: 1}})
+	must("usage", err)
 	f.idempotencyKey = "idem-" + name
 	_, err = s.ReserveIdempotencyKey(ctx, &interview.IdempotentRequest{TenantID: f.tenant.ID,
 		Key: f.idempotencyKey, Fingerprint: "fp-" + name})

@@ -152,6 +152,8 @@ var allowed = map[string][4]who{
 	// erasure tombstones written by the server, read by owners.
 	"recording_chunks": {members, none, none, none},
 	"erasures":         {owner, none, none, none},
+	// Token usage (00016): written by the server from the call's events.
+	"token_usage": {members, none, none, none},
 }
 
 // updateColumn is the column an UPDATE cell writes onto itself where the

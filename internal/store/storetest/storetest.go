@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RetentionExpired", testRetentionExpired},
 		{"RetentionDeleteTranscript", testDeleteTranscript},
 		{"AuditPage", testAuditPage},
+		{"Usage", testUsage},
 		{"Erase", testErase},
 		{"EraseRefusals", testEraseRefusals},
 		{"Isolation", testIsolation},
