@@ -63,6 +63,9 @@ func (p *project) newOrg(t *testing.T, acc *auth.SupabaseAccounts, name, candida
 	_, err = st.AddChunk(ctx, interview.RecordingChunk{TenantID: tid, InterviewID: o.session.ID,
 		SegmentID: segment.ID, Bytes: 1, SHA256: strings.Repeat("ab", 32)}, 0)
 	must("recording chunk", err)
+	_, err = st.AddUsage(ctx, &interview.Usage{TenantID: tid, InterviewID: o.session.ID,
+		Kind: interview.UsageResponse, SourceID: "resp_" + uid, UsageTokens: interview.UsageTokens{TextIn: 1}})
+	must("usage", err)
 	erased := interview.Candidate{TenantID: tid, Name: "Erased", Email: "erased-" + uid[:8] + "@example.com"}
 	must("erased candidate", st.CreateCandidate(ctx, &erased))
 	must("erasure", st.EraseCandidate(ctx, &interview.Erasure{TenantID: tid, CandidateID: erased.ID, ActorType: "user", ActorID: uid}))
