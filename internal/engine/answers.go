@@ -130,12 +130,14 @@ func (c *call) createItem(in clientInput) {
 	if it.Type == "function_call_output" {
 		out := it.Output
 		item.Status, item.CallID, item.Output = "", it.CallID, &out
+		c.usage.addText(out)
 		c.userItem(item)
 		return
 	}
 	text := it.Text
 	content := []contentObject{{Type: "input_text", Text: &text}}
 	item.Role, item.Content = "user", &content
+	c.usage.addText(text)
 	c.userItem(item)
 	c.iv.heard(it.ID)
 	c.iv.transcribed(it.ID, text == "")
@@ -149,6 +151,7 @@ func (c *call) createItem(in clientInput) {
 func (c *call) commitAudio(itemID string, pcm PCM, spoken time.Duration, auto bool) {
 	c.commit(itemID)
 	c.iv.heard(itemID)
+	c.usage.addAudio(spoken)
 	c.iv.pending++
 	u := Utterance{Audio: pcm, Language: c.sess.Language}
 	c.goTracked(func() {
@@ -181,7 +184,7 @@ func (c *call) transcribed(r recognized) {
 	} else {
 		c.emit(transcriptionCompletedEvent{header: hdr("conversation.item.input_audio_transcription.completed"),
 			ItemID: r.itemID, Transcript: r.text.Text, Note: r.text.Note,
-			Usage: durationUsage{Type: "duration", Seconds: r.seconds}})
+			Usage: transcriptionUsage(time.Duration(r.seconds*float64(time.Second)), r.text.Text)})
 	}
 	c.iv.transcribed(r.itemID, r.err == nil && strings.TrimSpace(r.text.Text) == "")
 	if r.auto {

@@ -41,8 +41,10 @@ type call struct {
 	lost      bool
 	ending    bool
 
-	iv interview // owned by the run goroutine, as are t and audioZero
-	t  *timers
+	iv interview // owned by the run goroutine, as are t, usage and audioZero
+	// usage is the conversation in estimated tokens, for response.done.
+	usage usageTally
+	t     *timers
 	// audioZero is when the peer connected: the origin of the audio
 	// offsets of input_audio_buffer.timeout_triggered.
 	audioZero time.Time

@@ -109,8 +109,8 @@ type sessionOutputVoice struct {
 	Voice  string      `json:"voice"`
 }
 
-// usageObject is a response's token usage in OpenAI's shape; the engine
-// counts no tokens, so every count is zero.
+// usageObject is a response's token usage in OpenAI's shape, with the
+// engine's estimates (usage.go).
 type usageObject struct {
 	TotalTokens        int                `json:"total_tokens"`
 	InputTokens        int                `json:"input_tokens"`
@@ -124,6 +124,13 @@ type inputTokenDetails struct {
 	AudioTokens  int `json:"audio_tokens"`
 	ImageTokens  int `json:"image_tokens"`
 	CachedTokens int `json:"cached_tokens"`
+	// CachedTokensDetails splits CachedTokens by modality.
+	CachedTokensDetails cachedDetails `json:"cached_tokens_details"`
+}
+
+type cachedDetails struct {
+	TextTokens  int `json:"text_tokens"`
+	AudioTokens int `json:"audio_tokens"`
 }
 
 type outputTokenDetails struct {
@@ -279,17 +286,26 @@ type transcriptionDeltaEvent struct {
 
 type transcriptionCompletedEvent struct {
 	header
-	ItemID       string        `json:"item_id"`
-	ContentIndex int           `json:"content_index"`
-	Transcript   string        `json:"transcript"`
-	Usage        durationUsage `json:"usage"`
+	ItemID       string     `json:"item_id"`
+	ContentIndex int        `json:"content_index"`
+	Transcript   string     `json:"transcript"`
+	Usage        tokenUsage `json:"usage"`
 	// Note is the engine's own addition: why Transcript is empty.
 	Note string `json:"note,omitempty"`
 }
 
-type durationUsage struct {
-	Type    string  `json:"type"`
-	Seconds float64 `json:"seconds"`
+// tokenUsage is a transcription's usage in OpenAI's "tokens" shape.
+type tokenUsage struct {
+	Type              string             `json:"type"`
+	TotalTokens       int                `json:"total_tokens"`
+	InputTokens       int                `json:"input_tokens"`
+	InputTokenDetails transcriptionInput `json:"input_token_details"`
+	OutputTokens      int                `json:"output_tokens"`
+}
+
+type transcriptionInput struct {
+	TextTokens  int `json:"text_tokens"`
+	AudioTokens int `json:"audio_tokens"`
 }
 
 type transcriptionFailedEvent struct {

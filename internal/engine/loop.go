@@ -166,7 +166,7 @@ func (c *call) idleTimeout() {
 		AudioStartMS: c.audioMS(c.iv.idleFrom), AudioEndMS: c.audioMS(time.Now()), ItemID: id})
 	c.commit(id)
 	c.emit(transcriptionCompletedEvent{header: hdr("conversation.item.input_audio_transcription.completed"),
-		ItemID: id, Usage: durationUsage{Type: "duration"}})
+		ItemID: id, Usage: transcriptionUsage(0, "")})
 	c.userTurnDone()
 }
 

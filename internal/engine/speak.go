@@ -30,6 +30,8 @@ type line struct {
 	frames   atomic.Int64       // audio packets sent so far
 	hush     context.CancelFunc // stops the speaker
 	stopped  chan struct{}      // closed when the speaker has stopped
+
+	toolTokens int // the function calls' names and arguments, in tokens
 }
 
 // startResponse begins a response with what the interviewer decides to
@@ -71,6 +73,7 @@ func (c *call) callFunction(l *line, fc funcCall) {
 	c.emit(outputItemEvent{header: hdr("response.output_item.done"), ResponseID: l.respID, OutputIndex: idx, Item: item})
 	c.emit(conversationItemEvent{header: hdr("conversation.item.done"), PreviousItemID: prev, Item: item})
 	l.output = append(l.output, item)
+	l.toolTokens += textTokens(fc.name) + textTokens(fc.args)
 	if fc.name == toolEndInterview {
 		c.iv.ended = true
 	}
@@ -315,7 +318,9 @@ func (c *call) response(l *line, status, reason string) responseObject {
 		r.StatusDetails = &statusDetails{Type: status, Reason: reason}
 	}
 	if status != "in_progress" {
-		r.Usage = &usageObject{}
+		out := textTokens(l.text) + l.toolTokens
+		r.Usage = c.usage.response(c.sess.Instructions, out,
+			audioTokens(time.Duration(l.frames.Load())*speakFrame, outputAudioTokensPerSec))
 	}
 	return r
 }
