@@ -77,15 +77,7 @@ func (l *RecordingLinks) Verify(token string) (RecordingClaims, error) {
 	if len(token) > 2048 {
 		return c, ErrBadToken
 	}
-	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return l.key, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithIssuer(rtcIssuer),
-		jwt.WithAudience(recordingAudience),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithLeeway(clockSkew),
-		jwt.WithTimeFunc(l.now),
-	)
+	err := parseHS256(token, &c, l.key, recordingAudience, l.now)
 	if err != nil || c.TenantID == "" || c.InterviewID == "" || c.Segment < 0 || c.IssuedAt == nil ||
 		c.ExpiresAt.Sub(c.IssuedAt.Time) > RecordingLinkTTL {
 		return RecordingClaims{}, ErrBadToken

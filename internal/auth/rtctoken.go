@@ -87,18 +87,27 @@ func (s *RTCSigner) Verify(token string) (RTCClaims, error) {
 	if len(token) > 4096 {
 		return c, ErrBadToken
 	}
-	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.secret, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithIssuer(rtcIssuer),
-		jwt.WithAudience(rtcAudience),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithLeeway(clockSkew),
-		jwt.WithTimeFunc(s.now),
-	)
+	err := parseHS256(token, &c, s.secret, rtcAudience, s.now)
 	if err != nil || c.InterviewID == "" || c.TenantID == "" || c.IssuedAt == nil || c.ID == "" || len(c.ID) > 64 ||
 		c.ExpiresAt.Sub(c.IssuedAt.Time) > RTCTokenMaxTTL {
 		return RTCClaims{}, ErrBadToken
 	}
 	return c, nil
+}
+
+// parseHS256 parses an interviewd token into claims: HS256 only (the
+// algorithm is pinned, "none" and every other one refused), signed with
+// key, issued by interviewd for audience, with an expiry and an issue time,
+// checked against now with clockSkew of leeway.
+func parseHS256(token string, claims jwt.Claims, key []byte, audience string, now func() time.Time) error {
+	_, err := jwt.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(rtcIssuer),
+		jwt.WithAudience(audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(clockSkew),
+		jwt.WithTimeFunc(now),
+	)
+	return err
 }
